@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include <bpf/libbpf.h>
+
+#include "loader/datapath.h"
+#include "loader/log.h"
+#include "ovnbpf_vif.skel.h"
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
+
+int bpffs_prepare(const char *pin_dir)
+{
+	int err;
+
+	/* The usual place: mount bpffs at /sys/fs/bpf when nothing is
+	 * there yet (systemd does this on most distributions; containers
+	 * and minimal hosts do not). */
+	if (!strncmp(pin_dir, "/sys/fs/bpf/", 12) && !is_bpffs("/sys/fs/bpf")) {
+		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+			err = -errno;
+			pr_err("datapath", "mount bpffs on /sys/fs/bpf: %s", strerror(errno));
+			return err;
+		}
+		pr_info("datapath", "mounted bpffs on /sys/fs/bpf");
+	}
+	err = mkdir_p(pin_dir);
+	if (err) {
+		pr_err("datapath", "mkdir %s: %s", pin_dir, strerror(-err));
+		return err;
+	}
+	if (!is_bpffs(pin_dir)) {
+		pr_err("datapath", "%s is not on a bpf filesystem", pin_dir);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int datapath_open(const char *pin_dir, struct datapath **out)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
+	struct datapath *dp;
+	int err;
+
+	*out = NULL;
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	dp->pin_dir = strdup(pin_dir);
+	if (!dp->pin_dir) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	err = bpffs_prepare(pin_dir);
+	if (err)
+		goto cleanup;
+	dp->vif = ovnbpf_vif__open_opts(&opts);
+	if (!dp->vif) {
+		err = -errno;
+		pr_err("datapath", "open ovnbpf_vif: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = ovnbpf_vif__load(dp->vif);
+	if (err) {
+		pr_err("datapath", "load ovnbpf_vif: %s", strerror(-err));
+		goto cleanup;
+	}
+	pr_info("datapath", "BPF datapath loaded, maps pinned under %s", pin_dir);
+	*out = dp;
+	return 0;
+cleanup:
+	datapath_close(dp);
+	return err;
+}
+
+void datapath_close(struct datapath *dp)
+{
+	if (!dp)
+		return;
+	ovnbpf_vif__destroy(dp->vif);
+	free(dp->pin_dir);
+	free(dp);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-CPU packet counters: one slot per drop reason, plus the packets each
+ * entry program saw.  BPF is the writer (no atomics: PERCPU_ARRAY); ovnbpfctl
+ * and the tests read and sum over CPUs.
+ */
+#ifndef __OVNBPF_MAPS_COUNTERS_H
+#define __OVNBPF_MAPS_COUNTERS_H
+
+#include "maps/abi.h"
+#include "maps/drop_reasons.h"
+
+/* Index into ovn_drops: the drop reason itself.  Index DROP_NONE counts
+ * packets that were accepted. */
+#define OVNBPF_DROPS_MAX 256
+__OVNBPF_STATIC_ASSERT(DROP_MAX_REASON <= OVNBPF_DROPS_MAX, "drop reasons overflow the counter map");
+
+struct ovnbpf_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovnbpf_counter) == 16, "ovnbpf_counter is ABI");
+
+#endif /* __OVNBPF_MAPS_COUNTERS_H */
