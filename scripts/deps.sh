@@ -13,6 +13,9 @@ PKGS=(
     # tests and demo: namespaces, traffic, a real OVN central
     iproute2 iputils-ping netcat-openbsd procps psmisc xz-utils python3
     ovn-central ovn-host openvswitch-common
+    # kernel floor (tests/system/kernel_floor.sh): Debian 12's 6.1 kernel
+    # booted under QEMU with a busybox initramfs
+    qemu-system-x86 linux-image-amd64 busybox-static cpio
 )
 
 missing=()

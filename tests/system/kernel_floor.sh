@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 timeout_s=${FLOOR_TIMEOUT:-240}
-kernel=${FLOOR_KERNEL:-$(ls /boot/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n 1)}
+kernel=${FLOOR_KERNEL:-$(compgen -G '/boot/vmlinuz-6.1.*' | sort -V | tail -n 1)}
 
 if [[ -z $kernel || ! -r $kernel ]]; then
     skip "6.1 guest" "no readable /boot/vmlinuz-6.1.* (make deps installs linux-image-amd64 on Debian 12)"
@@ -92,15 +92,28 @@ EOF
 chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$T_DIR/initramfs.cpio"
 
+# Under TCG, SeaBIOS and decompressing the xz bzImage take 7 of the 12
+# seconds a boot costs.  Debian's kernel has CONFIG_PVH, so QEMU boots the
+# uncompressed ELF vmlinux directly: the same kernel, entered without
+# BIOS or decompressor.  Falls back to the bzImage if extraction fails.
+boot_image=$kernel
+xz_off=$(grep -abo $'\xfd7zXZ\x00' "$kernel" 2>/dev/null | head -n 1 | cut -d: -f1)
+if [[ -n $xz_off ]] && command -v xz >/dev/null &&
+        tail -c +$((xz_off + 1)) "$kernel" | xz -dc 2>/dev/null >"$T_DIR/vmlinux";
+        [[ -s $T_DIR/vmlinux ]] && readelf -n "$T_DIR/vmlinux" 2>/dev/null | grep -q Xen; then
+    boot_image=$T_DIR/vmlinux
+fi
+
 start=$(date +%s%N)
 timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
-    -machine pc -accel tcg -cpu max -m 1G -smp 1 \
+    -machine pc -accel tcg,thread=multi -cpu max -m 1G -smp 2 \
     -nodefaults -display none -no-reboot \
-    -kernel "$kernel" -initrd "$T_DIR/initramfs.cpio" \
+    -kernel "$boot_image" -initrd "$T_DIR/initramfs.cpio" \
     -append "console=ttyS0 panic=-1 quiet mitigations=off" \
     -serial "file:$T_DIR/console.log" -serial "file:$T_DIR/floor.log" \
     </dev/null >"$T_DIR/qemu.out" 2>&1
 rc=$?
+((rc == 124 || rc == 137)) && rc="$rc, timed out after ${timeout_s}s"
 ms=$((($(date +%s%N) - start) / 1000000))
 secs=$((ms / 1000)).$((ms % 1000 / 100))
 
@@ -131,8 +144,10 @@ while read -r tag status obj rest; do
         logs=() ;;
     fail)
         prog=${rest%%:*}
+        what=$obj/$prog
+        [[ $prog == - ]] && what="$obj (the object itself)"
         for l in "${logs[@]}"; do echo "#   $l"; done
-        not_ok "$obj/$prog loads on $kver: ${rest#*: }"
+        not_ok "$what loads on $kver: ${rest#*: }"
         logs=() ;;
     esac
 done <"$T_DIR/floor.txt"
@@ -144,9 +159,9 @@ while read -r obj prog; do
 done <"$T_DIR/expected"
 
 if grep -q '^FLOOR done' "$T_DIR/floor.txt"; then
-    ok "${#objs[@]} object(s) checked on $kver in ${secs}s (boot + load, TCG)"
+    ok "${#objs[@]} object(s) checked on $kver in ${secs}s (boot + load, TCG, $(basename "$boot_image"))"
 else
     console_tail
     not_ok "guest loader ran to the end (qemu status $rc after ${secs}s)"
 fi
-exit $T_FAILED
+exit "$T_FAILED"

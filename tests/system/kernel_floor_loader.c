@@ -105,7 +105,8 @@ static struct bpf_object *open_obj(const char *path, const char *pin_root,
 }
 
 /*
- * Load OBJ with only the program ONLY set to autoload (NULL: all of them).
+ * Load OBJ with only the program ONLY set to autoload (NULL: all of them,
+ * "": none, i.e. maps and externs only).
  * Returns the loaded object, or NULL with the error in *err.
  */
 static struct bpf_object *open_load(const char *path, const char *pin_root,
@@ -172,6 +173,25 @@ static int floor_object(const char *path)
 		printf("FLOOR fail %s -: open: %s\n", name, errbuf);
 		return 1;
 	}
+
+	/*
+	 * Maps, externs and relocations are per object: when they fail, no
+	 * program of the object can load, whichever it is.
+	 */
+	one = open_load(path, pin_root, "", &err);
+	if (!one) {
+		libbpf_strerror(err, errbuf, sizeof(errbuf));
+		print_log_tail(name, "-");
+		printf("FLOOR fail %s -: before any program (maps, externs): "
+		       "%s\n", name, errbuf);
+		bpf_object__for_each_program(prog, obj)
+			printf("FLOOR fail %s %s: not loaded, the object "
+			       "fails before its programs\n", name,
+			       bpf_program__name(prog));
+		bpf_object__close(obj);
+		return 1;
+	}
+	bpf_object__close(one);
 	bpf_object__for_each_program(prog, obj) {
 		const char *pname = bpf_program__name(prog);
 
