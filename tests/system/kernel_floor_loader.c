@@ -5,12 +5,16 @@
  * program of every object through libbpf against the guest kernel's own BTF
  * and prints one parsable line per program on stdout:
  *
- *   FLOOR ok OBJ PROG type=T insns=N verified=M
+ *   FLOOR ok OBJ PROG type=T insns=N verified=M ms=L
  *   FLOOR log OBJ PROG: one line of libbpf/verifier output (before a fail)
  *   FLOOR fail OBJ PROG: error
  *
  * On the host, `kernel_floor_loader --list OBJ...` prints "OBJ PROG" for
  * every program libbpf finds, without loading: what the guest must report.
+ *
+ * (N: instructions after the verifier's rewrites; M: instructions it walked,
+ * the complexity that counts against the 1M limit; L: milliseconds the load
+ * of the object took in the guest, under emulation.)
  *
  * The whole object is loaded first, as ovnbpfd loads it.  Only when that
  * fails is each program loaded on its own (the others set not to autoload),
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -73,7 +78,16 @@ static void print_log_tail(const char *obj, const char *prog)
 		printf("FLOOR log %s %s: %s\n", obj, prog, line);
 }
 
-static void report_loaded(const char *obj, struct bpf_program *prog)
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void report_loaded(const char *obj, struct bpf_program *prog,
+			  long ms)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
@@ -85,10 +99,10 @@ static void report_loaded(const char *obj, struct bpf_program *prog)
 		       bpf_program__name(prog), strerror(errno));
 		return;
 	}
-	printf("FLOOR ok %s %s type=%s insns=%u verified=%u\n", obj,
+	printf("FLOOR ok %s %s type=%s insns=%u verified=%u ms=%ld\n", obj,
 	       bpf_program__name(prog),
 	       libbpf_bpf_prog_type_str(bpf_program__type(prog)),
-	       info.xlated_prog_len / 8, info.verified_insns);
+	       info.xlated_prog_len / 8, info.verified_insns, ms);
 }
 
 static struct bpf_object *open_obj(const char *path, const char *pin_root,
@@ -138,6 +152,7 @@ static int floor_object(const char *path)
 	struct bpf_program *prog;
 	struct bpf_object *obj, *one;
 	int err, failed = 0, n = 0;
+	long t0;
 	char *dot;
 
 	/* bpffs refuses names with a dot: OBJ.bpf.o pins under OBJ. */
@@ -153,10 +168,11 @@ static int floor_object(const char *path)
 	}
 
 	/* As ovnbpfd does it: the whole object at once. */
+	t0 = now_ms();
 	obj = open_load(path, pin_root, NULL, &err);
 	if (obj) {
 		bpf_object__for_each_program(prog, obj) {
-			report_loaded(name, prog);
+			report_loaded(name, prog, now_ms() - t0);
 			n++;
 		}
 		if (!n)
@@ -196,10 +212,12 @@ static int floor_object(const char *path)
 		const char *pname = bpf_program__name(prog);
 
 		n++;
+		t0 = now_ms();
 		one = open_load(path, pin_root, pname, &err);
 		if (one) {
 			report_loaded(name,
-				bpf_object__find_program_by_name(one, pname));
+				bpf_object__find_program_by_name(one, pname),
+				now_ms() - t0);
 			bpf_object__close(one);
 			continue;
 		}
