@@ -97,6 +97,7 @@ chmod 755 "$root/init"
 # uncompressed ELF vmlinux directly: the same kernel, entered without
 # BIOS or decompressor.  Falls back to the bzImage if extraction fails.
 boot_image=$kernel
+on_exit rm -f "$T_DIR/vmlinux" "$T_DIR/initramfs.cpio"   # 70 MB, even when kept
 xz_off=$(grep -abo $'\xfd7zXZ\x00' "$kernel" 2>/dev/null | head -n 1 | cut -d: -f1)
 if [[ -n $xz_off ]] && command -v xz >/dev/null &&
         tail -c +$((xz_off + 1)) "$kernel" | xz -dc 2>/dev/null >"$T_DIR/vmlinux";
