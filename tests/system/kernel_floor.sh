@@ -10,11 +10,11 @@
 # goes to a log shown when something goes wrong.
 #
 # Environment: FLOOR_KERNEL (a bzImage; default the newest
-# /boot/vmlinuz-6.1.*), FLOOR_TIMEOUT (seconds, default 240),
+# /boot/vmlinuz-6.1.*), FLOOR_TIMEOUT (seconds, default 180),
 # OVNBPF_BUILDDIR (where bpf/*.bpf.o are).
 . "$(dirname "$0")/lib.sh"
 
-timeout_s=${FLOOR_TIMEOUT:-240}
+timeout_s=${FLOOR_TIMEOUT:-180}
 kernel=${FLOOR_KERNEL:-$(compgen -G '/boot/vmlinuz-6.1.*' | sort -V | tail -n 1)}
 
 if [[ -z $kernel || ! -r $kernel ]]; then
@@ -114,7 +114,7 @@ timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
     -serial "file:$T_DIR/console.log" -serial "file:$T_DIR/floor.log" \
     </dev/null >"$T_DIR/qemu.out" 2>&1
 rc=$?
-((rc == 124 || rc == 137)) && rc="$rc, timed out after ${timeout_s}s"
+((rc == 124 || rc == 137)) && rc="$rc: killed at FLOOR_TIMEOUT"
 ms=$((($(date +%s%N) - start) / 1000000))
 secs=$((ms / 1000)).$((ms % 1000 / 100))
 
