@@ -91,6 +91,15 @@ int pl_fix_open(struct pl_fix *f)
 	if (p)
 		f->verifier_insns = strtoul(p + 10, NULL, 10);
 	f->prog_fd = bpf_program__fd(f->skel->progs.ovnbpf_from_vif);
+	{
+		struct bpf_prog_info info = {};
+		__u32 ilen = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(f->prog_fd, &info, &ilen)) {
+			f->xlated_len = info.xlated_prog_len;
+			f->jited_len = info.jited_prog_len;
+		}
+	}
 	err = ovnbpf_maps_from_object(f->skel->obj, &f->m);
 	if (err)
 		goto fail;

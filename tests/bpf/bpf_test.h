@@ -36,6 +36,7 @@ struct pl_fix {
 	struct ovnbpf_writer *w;
 	int prog_fd;
 	__u32 verifier_insns;	/* "processed N insns" of the load */
+	__u32 xlated_len, jited_len;	/* bytes, from bpf_prog_info */
 };
 
 int pl_fix_open(struct pl_fix *f);

@@ -137,6 +137,19 @@ static struct ovnbpf_match m_bit(uint16_t off, uint8_t len, unsigned int bit, in
 #define OPS(...) ARR(struct ovn_op, __VA_ARGS__)
 #define NOMATCH NULL, 0
 
+static int add_dp(struct pl_fix *f, uint32_t dp, uint8_t pl, uint8_t t, uint16_t prio,
+		  const struct ovnbpf_match *m, uint32_t nm,
+		  const struct ovn_op *ops, uint32_t nops, uint32_t *id)
+{
+	struct ovnbpf_flow_spec s = {
+		.dp = dp, .pipeline = pl, .table = t, .priority = prio,
+		.match = m, .n_match = nm, .ops = ops, .n_ops = nops,
+	};
+	uint32_t dummy;
+
+	return ovnbpf_flow_add(f->w, &s, id ? id : &dummy);
+}
+
 static int add(struct pl_fix *f, uint8_t pl, uint8_t t, uint16_t prio,
 	       const struct ovnbpf_match *m, uint32_t nm,
 	       const struct ovn_op *ops, uint32_t nops, uint32_t *id)
@@ -274,7 +287,8 @@ void test_pipeline_switch(void)
 		return;
 	if (!ASSERT_OK(ls_setup(&f), "ls_setup"))
 		goto cleanup;
-	printf("verifier: ovnbpf_from_vif processed %u insns\n", f.verifier_insns);
+	printf("verifier: ovnbpf_from_vif processed %u insns, xlated %u bytes (%u insns), jited %u bytes\n",
+	       f.verifier_insns, f.xlated_len, f.xlated_len / 8, f.jited_len);
 	ASSERT_GT(f.verifier_insns, 0, "verifier stats read");
 	ASSERT_LT(f.verifier_insns, 1000000, "verifier budget");
 
@@ -688,6 +702,91 @@ void test_pipeline_actions(void)
 		ASSERT_EQ(ret, TC_ACT_REDIRECT, "ran to the output at op 40");
 		ASSERT_EQ(ctx.x.out_port[0], 2, "to port 2");
 	}
+cleanup:
+	pl_fix_close(&f);
+}
+
+/* Patch ports: switch dp 1 port 3 <-> router dp 2 port 1, router port 2
+ * <-> switch dp 1 port 5 (a second attachment, to keep the test small).
+ * Port 1 sends to the router MAC; the router routes IP2 out of port 2
+ * (ip.ttl--, eth rewrite); the switch delivers to port 2. */
+void test_pipeline_router(void)
+{
+	static const uint8_t MACR[6] = { 0x0a, 0, 0, 0, 0, 0xaa };
+	struct ovn_port rp1 = { .type = OVN_PORT_PATCH, .peer_dp = DP, .peer_port = 3 };
+	struct ovn_port rp2 = { .type = OVN_PORT_PATCH, .peer_dp = DP, .peer_port = 5 };
+	struct ovn_port sp3 = { .type = OVN_PORT_PATCH, .peer_dp = 2, .peer_port = 1 };
+	struct ovn_port sp5 = { .type = OVN_PORT_PATCH, .peer_dp = 2, .peer_port = 2 };
+	uint8_t pkt[128], out[256];
+	uint32_t ret, len, olen;
+	struct pl_fix f;
+	int t;
+
+	if (!env.has_root) {
+		test__skip("needs root for BPF_PROG_TEST_RUN");
+		return;
+	}
+	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
+		return;
+	if (!ASSERT_OK(ls_setup(&f), "ls_setup"))
+		goto cleanup;
+	ASSERT_OK(ovnbpf_datapath_add(f.w, 2, OVN_DP_ROUTER), "router dp");
+	ASSERT_OK(ovnbpf_port_add(f.w, 2, 1, &rp1), "rp1");
+	ASSERT_OK(ovnbpf_port_add(f.w, 2, 2, &rp2), "rp2");
+	ASSERT_OK(ovnbpf_port_add(f.w, DP, 3, &sp3), "sp3");
+	ASSERT_OK(ovnbpf_port_add(f.w, DP, 5, &sp5), "sp5");
+	/* switch: eth.dst == MACR -> outport = 3 */
+	ASSERT_OK(add(&f, IN, 25, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MACR)),
+		      OPS(op_set32(OVN_OFF_OUTPORT, 3), op_code(OVN_OP_OUTPUT)), NULL), "l2 to router");
+	/* router: lr_in_admission, lr_in_ip_routing, lr_out_delivery */
+	ASSERT_OK(add_dp(&f, 2, IN, 0, 50, MATCH(m_eq32(OVN_OFF_INPORT, 1),
+						 m_eq(OVN_OFF_ETH_DST, 6, MACR)),
+			 OPS(op_move(OVN_OFF_XREG(0) + 2, OVN_OFF_ETH_DST, 6), op_next(IN, 1)), NULL),
+		  "admission");
+	ASSERT_OK(add_dp(&f, 2, IN, 13, 74, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x0800),
+						  m_eq(OVN_OFF_IP4_DST, 4, &(uint32_t){ IP2 })),
+			 OPS(op_code(OVN_OP_DEC_TTL), op_set(OVN_OFF_ETH_SRC, 6, MACR),
+			     op_set(OVN_OFF_ETH_DST, 6, MAC2), op_set32(OVN_OFF_OUTPORT, 2),
+			     op_set_bit(OVN_OFF_FLAGS, 4, OVN_MLF_LOOPBACK, 1), op_next(IN, 14)), NULL),
+		  "route");
+	for (t = 1; t < OVN_LR_IN_TABLES; t++)
+		if (t != 13)
+			ASSERT_OK(add_dp(&f, 2, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)), NULL),
+				  "router pass");
+	for (t = 0; t < OVN_LR_OUT_TABLES - 1; t++)
+		ASSERT_OK(add_dp(&f, 2, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)), NULL),
+			  "router out pass");
+	ASSERT_OK(add_dp(&f, 2, OUT, 6, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 2)),
+			 OPS(op_code(OVN_OP_OUTPUT)), NULL), "delivery");
+	ASSERT_OK(ovnbpf_commit(f.w), "commit");
+
+	len = pkt_udp4(pkt, MACR, MAC1, IP1, IP2, 1000, 53, 16);
+	olen = sizeof(out);
+	ASSERT_OK(run(&f, pkt, len, &ret, out, &olen, &ctx), "run");
+	ASSERT_EQ(ret, TC_ACT_REDIRECT, "verdict");
+	ASSERT_EQ(ctx.x.drop_reason, DROP_NONE, "delivered");
+	ASSERT_EQ(ctx.x.n_out, 3, "two patch hops and a VIF");
+	ASSERT_EQ(ctx.x.out_port[0], 3, "switch -> router");
+	ASSERT_EQ(ctx.x.out_port[1], 2, "router -> switch");
+	ASSERT_EQ(ctx.x.out_port[2], 2, "to VIF port 2");
+	ASSERT_EQ(ntohl(ctx.md.inport), 5, "entered the switch on port 5");
+	ASSERT_MEMEQ(out, MAC2, 6, "eth.dst rewritten");
+	ASSERT_MEMEQ(out + 6, MACR, 6, "eth.src rewritten");
+	ASSERT_EQ(out[22], 63, "ttl decremented");
+	ASSERT_TRUE(pkt_ip4_ok(out + 14), "IPv4 checksum");
+	ASSERT_TRUE(pkt_udp4_ok(out + 14), "UDP checksum untouched and valid");
+	/* TTL 1: ip.ttl-- drops */
+	pkt[22] = 1;
+	pkt[24] = pkt[25] = 0;
+	{
+		uint16_t cs = pkt_fold(pkt_sum(pkt + 14, 20, 0));
+
+		pkt[24] = cs >> 8;
+		pkt[25] = cs & 0xff;
+	}
+	ASSERT_OK(run(&f, pkt, len, &ret, NULL, NULL, &ctx), "run");
+	ASSERT_EQ(ctx.x.drop_reason, DROP_TTL_EXCEEDED, "ttl exceeded");
+	ASSERT_EQ(ctx.x.dp_key, 2, "in the router");
 cleanup:
 	pl_fix_close(&f);
 }
