@@ -1,25 +1,64 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * tc ingress on the host side of a VIF's veth: a packet the pod sent enters
- * the logical switch pipeline here.
+ * the logical switch pipeline of its port here.
  *
- * Today: the frame is checked to hold an Ethernet header (a runt is dropped
- * with DROP_RUNT_ETH) and accepted otherwise.  The pipeline executor lands
- * on top of this entry point.
+ * The interface's logical port comes from ovn_vifs; the flow key is
+ * extracted once (lib/parse.h), then the compiled pipelines run
+ * (lib/pipeline.h) until the packet is delivered (redirect to a local VIF),
+ * punted to ovnbpfd, or dropped.  Every verdict is counted once in
+ * ovn_drops under its reason (DROP_NONE = delivered).
  */
 #include "lib/common.h"
 #include "lib/drop.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/pipeline.h"
+
+static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c)
+{
+	__u32 ifindex = skb->ifindex, zero = 0;
+	struct ovn_vif *vif;
+	__u32 *ver;
+	int err;
+
+	__builtin_memset(c, 0, OVN_CTX_MATCH_BYTES);
+	err = ovn_parse(skb, c);
+	if (err)
+		return err;
+	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
+	vif = bpf_map_lookup_elem(&ovn_vifs, &ifindex);
+	if (!vif)
+		return -DROP_NO_VIF;
+	err = ovn_enter_dp(c, vif->dp);
+	if (err)
+		return err;
+	c->md.inport = bpf_htonl(vif->port);
+	c->md.ct_zone = bpf_htonl(vif->ct_zone);
+	c->md.pkt_mark = bpf_htonl(skb->mark);
+	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
+	c->x.version = ver ? *ver : 0;
+	ovn_run(skb, c);
+	if (c->x.drop_reason)
+		return -(int)c->x.drop_reason;
+	return 0;
+}
 
 SEC("tc")
 int ovnbpf_from_vif(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
+	struct ovn_ctx *c;
+	__u32 zero = 0;
+	int err;
 
-	if (data + ETH_HLEN > data_end)
-		return ovnbpf_drop(skb, -DROP_RUNT_ETH);
+	c = bpf_map_lookup_elem(&ovn_ctx, &zero);
+	if (!c)
+		return TC_ACT_SHOT;
+	err = ovn_from_vif(skb, c);
+	if (err)
+		return ovnbpf_drop(skb, err);
 	ovnbpf_count(DROP_NONE, skb->len);
-	return TC_ACT_OK;
+	return c->x.verdict;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -21,4 +21,14 @@ struct ovnbpf_counter {
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovnbpf_counter) == 16, "ovnbpf_counter is ABI");
 
+/* ovn_stage_stats: per-CPU, index OVN_STAGE_IDX(dp_type, pipeline, table)
+ * (maps/pipeline.h).  BPF writes, ovnbpfctl/tests read. */
+struct ovn_stage_stats {
+	__u64 hits;		/* a flow matched */
+	__u64 no_match;		/* dropped: no flow matched */
+	__u64 drop_action;	/* dropped by `drop;` of the matched flow */
+	__u64 punted;		/* sent to ovnbpfd by the matched flow */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_stats) == 32, "ovn_stage_stats is ABI");
+
 #endif /* __OVNBPF_MAPS_COUNTERS_H */

@@ -3,17 +3,60 @@
  * Numbered drop reasons, as Cilium's drop_reasons.h: BPF helpers return
  * -DROP_*; the entry program turns that into a counter bump and TC_ACT_SHOT.
  * Numbers are ABI (counters and trace output name them): append, never
- * renumber.  A reason that belongs to a logical stage is named after it.
+ * renumber.  A drop by a logical stage (no flow matched, `drop;`) is counted
+ * under DROP_STAGE_* here and, per stage, in ovn_stage_stats.
  */
 #ifndef __OVNBPF_MAPS_DROP_REASONS_H
 #define __OVNBPF_MAPS_DROP_REASONS_H
 
 #include "maps/abi.h"
 
+#define OVNBPF_DROP_REASONS(X)						\
+	X(DROP_NONE, 0, "none")						\
+	/* Packet parsing (bpf/lib/parse.h). */				\
+	X(DROP_RUNT_ETH, 1, "runt-eth")					\
+	X(DROP_TRUNC_VLAN, 2, "trunc-vlan")				\
+	X(DROP_TRUNC_ARP, 3, "trunc-arp")				\
+	X(DROP_BAD_ARP, 4, "bad-arp")					\
+	X(DROP_TRUNC_IP4, 5, "trunc-ip4")				\
+	X(DROP_BAD_IP4, 6, "bad-ip4")					\
+	X(DROP_TRUNC_IP6, 7, "trunc-ip6")				\
+	X(DROP_BAD_IP6_EXTHDR, 8, "bad-ip6-exthdr")			\
+	X(DROP_TRUNC_TCP, 9, "trunc-tcp")				\
+	X(DROP_TRUNC_UDP, 10, "trunc-udp")				\
+	X(DROP_TRUNC_SCTP, 11, "trunc-sctp")				\
+	X(DROP_TRUNC_ICMP4, 12, "trunc-icmp4")				\
+	X(DROP_TRUNC_ICMP6, 13, "trunc-icmp6")				\
+	X(DROP_BAD_ND, 14, "bad-nd")					\
+	/* Pipeline (bpf/lib/pipeline.h). */				\
+	X(DROP_NO_VIF, 32, "no-vif")					\
+	X(DROP_NO_DATAPATH, 33, "no-datapath")				\
+	X(DROP_STAGE_NO_MATCH, 34, "stage-no-match")			\
+	X(DROP_STAGE_ACTION, 35, "stage-drop-action")			\
+	X(DROP_ACTIONS_END, 36, "actions-end")				\
+	X(DROP_LOOPBACK, 37, "output-to-inport")			\
+	X(DROP_UNSUPPORTED_OP, 38, "unsupported-op")			\
+	X(DROP_NO_PROG, 39, "no-action-program")			\
+	X(DROP_LOOP_LIMIT, 40, "step-limit")				\
+	X(DROP_TTL_EXCEEDED, 41, "ttl-exceeded")			\
+	X(DROP_NO_PORT, 42, "unknown-outport")				\
+	X(DROP_PORT_REMOTE, 43, "remote-port-unsupported")		\
+	X(DROP_MC_EMPTY, 44, "mc-group-empty")				\
+	X(DROP_MC_NESTED, 45, "mc-nested")				\
+	X(DROP_CALL_NESTED, 46, "helper-call-nested")			\
+	X(DROP_BAD_OP, 47, "malformed-op")				\
+	X(DROP_PUNT, 48, "punted")					\
+	X(DROP_PUNT_METER, 49, "punt-metered")				\
+	X(DROP_PUNT_RINGBUF, 50, "punt-ringbuf-full")			\
+	X(DROP_WRITEBACK, 51, "header-writeback-failed")		\
+	X(DROP_REDIRECT, 52, "redirect-failed")				\
+	X(DROP_CT_UNSUPPORTED, 53, "ct-op-unsupported")			\
+	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")
+
 enum ovnbpf_drop_reason {
-	DROP_NONE = 0,
-	/* Packet parsing (bpf/lib/parse.h). */
-	DROP_RUNT_ETH = 1,	/* shorter than an Ethernet header */
+#define __OVN_DROP_ENUM(name, num, str) name = num,
+	OVNBPF_DROP_REASONS(__OVN_DROP_ENUM)
+#undef __OVN_DROP_ENUM
 	DROP_MAX_REASON,
 };
 
@@ -22,8 +65,9 @@ enum ovnbpf_drop_reason {
 static inline const char *ovnbpf_drop_reason_name(unsigned int r)
 {
 	switch (r) {
-	case DROP_NONE: return "none";
-	case DROP_RUNT_ETH: return "runt-eth";
+#define __OVN_DROP_NAME(name, num, str) case num: return str;
+	OVNBPF_DROP_REASONS(__OVN_DROP_NAME)
+#undef __OVN_DROP_NAME
 	default: return "unknown";
 	}
 }

@@ -4,7 +4,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sched.h>
+#include <stdio.h>
+
 #include "tests/bpf/bpf_test.h"
+#include "ovnbpf_vif.skel.h"
 
 void bpf_test_unpin_all(struct bpf_object *obj)
 {
@@ -57,4 +61,107 @@ int bpf_test_run_skb(int prog_fd, const void *data, __u32 len, __u32 *retval,
 	if (out_len)
 		*out_len = topts.data_size_out;
 	return 0;
+}
+
+static char verifier_log[1 << 20];
+
+int pl_fix_open(struct pl_fix *f)
+{
+	cpu_set_t set;
+	const char *p;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	f->skel = ovnbpf_vif__open();
+	if (!f->skel)
+		return -errno;
+	bpf_test_unpin_all(f->skel->obj);
+	/* Statistics only: the verifier's "processed N insns". */
+	verifier_log[0] = 0;
+	bpf_program__set_log_buf(f->skel->progs.ovnbpf_from_vif, verifier_log, sizeof(verifier_log));
+	bpf_program__set_log_level(f->skel->progs.ovnbpf_from_vif, 4);
+	err = ovnbpf_vif__load(f->skel);
+	if (err)
+		goto fail;
+	p = strstr(verifier_log, "processed ");
+	if (p)
+		f->verifier_insns = strtoul(p + 10, NULL, 10);
+	f->prog_fd = bpf_program__fd(f->skel->progs.ovnbpf_from_vif);
+	{
+		struct bpf_prog_info info = {};
+		__u32 ilen = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(f->prog_fd, &info, &ilen)) {
+			f->xlated_len = info.xlated_prog_len;
+			f->jited_len = info.jited_prog_len;
+		}
+	}
+	err = ovnbpf_maps_from_object(f->skel->obj, &f->m);
+	if (err)
+		goto fail;
+	err = ovnbpf_writer_new(&f->m, &f->w);
+	if (err)
+		goto fail;
+	ovnbpf_writer_set_grace(f->w, 0);
+	return 0;
+fail:
+	pl_fix_close(f);
+	return err;
+}
+
+void pl_fix_close(struct pl_fix *f)
+{
+	ovnbpf_writer_free(f->w);
+	ovnbpf_vif__destroy(f->skel);
+	memset(f, 0, sizeof(*f));
+}
+
+int pl_read_ctx(struct pl_fix *f, struct ovn_ctx *c)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	size_t sz = (sizeof(*c) + 7) & ~7UL;
+	__u32 zero = 0;
+	char *vals;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sz);
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(f->m.ctx, &zero, vals))
+		err = -errno;
+	else
+		memcpy(c, vals, sizeof(*c));
+	free(vals);
+	return err;
+}
+
+int pl_stage_stats(struct pl_fix *f, __u32 idx, struct ovn_stage_stats *s)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
+	struct ovn_stage_stats *vals;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	memset(s, 0, sizeof(*s));
+	if (bpf_map_lookup_elem(f->m.stage_stats, &idx, vals)) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < ncpu; i++) {
+		s->hits += vals[i].hits;
+		s->no_match += vals[i].no_match;
+		s->drop_action += vals[i].drop_action;
+		s->punted += vals[i].punted;
+	}
+out:
+	free(vals);
+	return err;
 }

@@ -14,6 +14,7 @@
 #include <linux/pkt_cls.h>
 
 #include "maps/counters.h"
+#include "maps/ovnbpf_maps.h"
 
 /* Clear every map's pin path so that load() neither pins nor reuses. */
 void bpf_test_unpin_all(struct bpf_object *obj);
@@ -25,5 +26,24 @@ int bpf_test_read_counter(int map_fd, __u32 key, struct ovnbpf_counter *sum);
  * OUT) to OUT with its length in *out_len.  Returns 0 or -errno. */
 int bpf_test_run_skb(int prog_fd, const void *data, __u32 len, __u32 *retval,
 		     void *out, __u32 *out_len);
+
+/* A loaded ovnbpf_vif with unpinned maps and a map writer, the test
+ * thread pinned to CPU 0 so that the per-CPU context can be read back. */
+struct ovnbpf_vif;
+struct pl_fix {
+	struct ovnbpf_vif *skel;
+	struct ovnbpf_maps m;
+	struct ovnbpf_writer *w;
+	int prog_fd;
+	__u32 verifier_insns;	/* "processed N insns" of the load */
+	__u32 xlated_len, jited_len;	/* bytes, from bpf_prog_info */
+};
+
+int pl_fix_open(struct pl_fix *f);
+void pl_fix_close(struct pl_fix *f);
+/* CPU 0's copy of the per-packet context after the last run. */
+int pl_read_ctx(struct pl_fix *f, struct ovn_ctx *c);
+/* ovn_stage_stats at IDX summed over CPUs. */
+int pl_stage_stats(struct pl_fix *f, __u32 idx, struct ovn_stage_stats *s);
 
 #endif /* __OVNBPF_TESTS_BPF_TEST_H */

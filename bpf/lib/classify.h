@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Tuple space search over one stage: each subtable masks a few context
+ * words; the masked words index ovn_cls, whose cells name flows with their
+ * priority and version range.  The highest priority visible flow whose set
+ * tests pass wins.  Subtables are visited in decreasing order of their
+ * max priority, so the walk stops as soon as no later subtable can win.
+ *
+ * One call probes one (subtable, slot): the executor's bpf_loop drives the
+ * walk, so the verifier sees the probe once however many subtables a stage
+ * has.
+ */
+#pragma once
+
+#include "lib/state.h"
+
+static __always_inline bool ovn_visible(__u32 add_ver, __u32 rm_ver, __u32 v)
+{
+	return add_ver <= v && v < rm_ver;
+}
+
+/* Is ctx[off, off + len) a member of set_id (exact, then CIDR)? */
+static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test *t)
+{
+	struct ovn_set_lpm_key lk = {};
+	struct ovn_set_key k = {};
+	struct ovn_set_member *m;
+	__u32 off = t->off, len = t->len, i;
+
+	if (len > 16)
+		return false;
+	k.set_id = t->set_id;
+	k.len = len;
+#pragma unroll
+	for (i = 0; i < 16; i++) {
+		if (i < len)
+			k.v[i] = c->bytes[(off + i) & (OVN_CTX_MATCH_BYTES - 1)];
+	}
+	m = bpf_map_lookup_elem(&ovn_set_hash, &k);
+	if (m && ovn_visible(m->add_ver, m->rm_ver, c->x.version))
+		return true;
+	if (!(t->flags & OVN_SET_T_LPM))
+		return false;
+	lk.prefixlen = OVN_SET_LPM_HDR_BITS + len * 8;
+	lk.set_id = bpf_htonl(t->set_id);
+	lk.len = len;
+	__builtin_memcpy(lk.v, k.v, 16);
+	m = bpf_map_lookup_elem(&ovn_set_lpm, &lk);
+	return m && ovn_visible(m->add_ver, m->rm_ver, c->x.version);
+}
+
+/* All set tests of FLOW pass? */
+static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, __u32 flow)
+{
+	struct ovn_flow *f = bpf_map_lookup_elem(&ovn_flows, &flow);
+	int i;
+
+	if (!f)
+		return false;
+#pragma unroll
+	for (i = 0; i < OVN_FLOW_SETS; i++) {
+		bool in;
+
+		if (!(f->set[i].flags & OVN_SET_T_USED))
+			break;
+		in = ovn_set_test(c, &f->set[i]);
+		if (f->set[i].flags & OVN_SET_T_NEGATE)
+			in = !in;
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+/* No flow matched in the current stage.  A helper table returns to its
+ * caller; a pipeline stage drops (OVN's default). */
+static __always_inline long ovn_no_match(struct ovn_ctx *c);
+
+/* Probe one (subtable, slot) of the current stage, or finish the stage. */
+static __always_inline long ovn_classify_step(struct ovn_ctx *c)
+{
+	struct ovn_stage_stats *ss;
+	struct ovn_subtable *st;
+	struct ovn_cls_val *v;
+	struct ovn_cls_key *k = (struct ovn_cls_key *)c->cls_key;
+	__u32 i = c->x.sub_idx, j, sub_id;
+	struct ovn_flow *f;
+
+	if (i >= c->x.n_sub || i >= OVN_STAGE_MAX_SUB)
+		goto finish;
+	if (c->stage.sub_max_prio[i] <= c->x.best_prio)
+		goto finish;
+	sub_id = c->stage.sub_id[i];
+	st = bpf_map_lookup_elem(&ovn_subtables, &sub_id);
+	if (!st) {
+		c->x.sub_idx++;
+		c->x.slot = 0;
+		return 0;
+	}
+	k->sub_id = sub_id;
+	k->slot = c->x.slot;
+#pragma unroll
+	for (j = 0; j < OVN_CLS_WORDS; j++)
+		k->w[j] = c->words[st->word[j] & (OVN_CTX_MATCH_WORDS - 1)] & st->mask[j];
+	v = bpf_map_lookup_elem(&ovn_cls, k);
+	if (v) {
+#pragma unroll
+		for (j = 0; j < OVN_CLS_CELLS; j++) {
+			struct ovn_cls_cell *cell = &v->cell[j];
+
+			if (cell->prio <= c->x.best_prio)
+				continue;
+			if (!ovn_visible(cell->add_ver, cell->rm_ver, c->x.version))
+				continue;
+			if (!ovn_flow_sets_ok(c, cell->flow))
+				continue;
+			c->x.best_prio = cell->prio;
+			c->x.best_flow = cell->flow;
+		}
+		if (v->more) {
+			c->x.slot++;
+			return 0;
+		}
+	}
+	c->x.sub_idx++;
+	c->x.slot = 0;
+	return 0;
+
+finish:
+	if (c->x.best_prio < 0)
+		return ovn_no_match(c);
+	ss = ovn_stage_stats_of(c);
+	if (ss)
+		ss->hits++;
+	j = c->x.best_flow;
+	f = bpf_map_lookup_elem(&ovn_flows, &j);
+	if (!f)
+		return ovn_end(c, DROP_NO_PROG);
+	c->x.prog = f->prog;
+	c->x.pc = 0;
+	c->x.phase = OVN_PH_ACTION;
+	return 0;
+}

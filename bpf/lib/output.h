@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * OVN `output`: in ingress, run the egress pipeline of outport (for each
+ * member of a multicast group); in egress, deliver to the port: a local VIF
+ * (write back the headers, redirect), or a patch port (enter the peer
+ * datapath's ingress as the peer port).  See maps/ports.h for the choice
+ * of redirect helper.
+ */
+#pragma once
+
+#include "lib/state.h"
+#include "lib/writeback.h"
+
+static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
+{
+	__u32 i = c->x.n_out;
+
+	if (i < OVN_OUT_LOG) {
+		c->x.out_port[i] = port;
+		c->x.out_ifindex[i] = ifindex;
+		c->x.out_ret[i] = ret;
+	}
+	c->x.n_out = i + 1;
+}
+
+/* `output` in the ingress pipeline (FROM_OP: by an output op, rather than
+ * by running past the last table). */
+static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
+{
+	__u32 out = bpf_ntohl(c->md.outport);
+	struct ovn_port_key gk;
+	struct ovn_mcgroup *g;
+	int err;
+
+	if (out >= OVN_MC_KEY_MIN) {
+		if (c->x.in_mc)
+			return ovn_end(c, DROP_MC_NESTED);
+		gk.dp = c->x.dp_key;
+		gk.port = out;
+		g = bpf_map_lookup_elem(&ovn_mcgroups, &gk);
+		if (!g || !g->n)
+			return ovn_end(c, DROP_MC_EMPTY);
+		__builtin_memcpy(&c->snap_md, &c->md, sizeof(c->md));
+		__builtin_memcpy(&c->snap_key, &c->key, sizeof(c->key));
+		c->snap_shape = c->x.shape;
+		c->x.in_mc = 1;
+		c->x.mc_group = out;
+		c->x.mc_idx = 0;
+		c->x.mc_n = g->n < OVN_MC_MAX_PORTS ? g->n : OVN_MC_MAX_PORTS;
+		c->x.mc_sent = 0;
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
+	/* OVN's loopback rule: output to the inport is a no-op unless
+	 * flags.loopback is set; the actions after it still run. */
+	if (out == bpf_ntohl(c->md.inport) && !ovn_flag(c, OVN_MLF_LOOPBACK)) {
+		if (!from_op)
+			return ovn_end(c, DROP_LOOPBACK);
+		c->x.loop_skipped = 1;
+		c->x.pc++;
+		c->x.phase = OVN_PH_ACTION;
+		return 0;
+	}
+	err = ovn_start_egress(c);
+	if (err)
+		return ovn_end(c, -err);
+	return 0;
+}
+
+/* Next member of the multicast group being fanned out. */
+static __always_inline long ovn_mc_next(struct ovn_ctx *c)
+{
+	struct ovn_port_key gk;
+	struct ovn_mcgroup *g;
+	__u32 port, idx = c->x.mc_idx;
+
+	if (idx >= c->x.mc_n || idx >= OVN_MC_MAX_PORTS)
+		goto done;
+	__builtin_memcpy(&c->md, &c->snap_md, sizeof(c->md));
+	__builtin_memcpy(&c->key, &c->snap_key, sizeof(c->key));
+	c->x.shape = c->snap_shape;
+	c->x.in_call = 0;
+	if (ovn_enter_dp(c, bpf_ntohl(c->md.metadata)))
+		goto done;
+	gk.dp = c->x.dp_key;
+	gk.port = c->x.mc_group;
+	g = bpf_map_lookup_elem(&ovn_mcgroups, &gk);
+	if (!g)
+		goto done;
+	port = g->port[idx];
+	c->x.mc_idx = idx + 1;
+	if (port == bpf_ntohl(c->md.inport) && !ovn_flag(c, OVN_MLF_LOOPBACK))
+		return 0;
+	c->md.outport = bpf_htonl(port);
+	/* A member that is not local is skipped here (its chassis gets the
+	 * packet through the tunnel path, later). */
+	if (ovn_start_egress(c))
+		c->x.phase = OVN_PH_MC_NEXT;
+	return 0;
+done:
+	c->x.in_mc = 0;
+	c->x.phase = OVN_PH_DONE;
+	c->x.verdict = TC_ACT_SHOT;
+	c->x.drop_reason = c->x.mc_sent ? DROP_NONE : DROP_MC_EMPTY;
+	return 1;
+}
+
+/* `output` in the egress pipeline (or its end): deliver to outport. */
+static __always_inline long ovn_deliver(struct ovn_loop *lc)
+{
+	struct ovn_ctx *c = lc->c;
+	struct ovn_port_key pk = {
+		.dp = c->x.dp_key,
+		.port = bpf_ntohl(c->md.outport),
+	};
+	struct ovn_port *p = bpf_map_lookup_elem(&ovn_ports, &pk);
+	__u32 ifindex, peer_port;
+	int ret;
+
+	if (!p)
+		return ovn_end(c, DROP_NO_PORT);
+	if (p->type == OVN_PORT_PATCH) {
+		/* Into the peer datapath's ingress: registers, flags and
+		 * conntrack state start clean, as after OVN's patch port. */
+		peer_port = p->peer_port;
+		if (ovn_enter_dp(c, p->peer_dp))
+			return ovn_end(c, DROP_NO_DATAPATH);
+		ovn_log_output(c, pk.port, 0, 0);
+		c->md.inport = bpf_htonl(peer_port);
+		c->md.outport = 0;
+		c->md.flags = 0;
+		ovn_clear_regs(c);
+		c->md.ct_state = 0;
+		c->md.ct_mark = 0;
+		__builtin_memset(c->md.ct_label, 0, sizeof(c->md.ct_label));
+		c->x.pipeline = OVN_PIPE_INGRESS;
+		c->x.table = 0;
+		c->x.phase = OVN_PH_STAGE;
+		return 0;
+	}
+	if (p->type != OVN_PORT_VIF)
+		return ovn_end(c, DROP_PORT_REMOTE);
+	ifindex = p->ifindex;
+	if (ovn_writeback(lc->skb, c))
+		return ovn_end(c, DROP_WRITEBACK);
+	if (c->x.in_mc) {
+		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
+		ovn_log_output(c, pk.port, ifindex, ret);
+		if (!ret)
+			c->x.mc_sent++;
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
+	if (c->x.shape != OVN_SHAPE_ASIS || (p->flags & OVN_PORT_F_NO_PEER))
+		ret = bpf_redirect(ifindex, 0);
+	else
+		ret = bpf_redirect_peer(ifindex, 0);
+	ovn_log_output(c, pk.port, ifindex, ret);
+	c->x.verdict = ret;
+	c->x.drop_reason = ret == TC_ACT_REDIRECT ? DROP_NONE : DROP_REDIRECT;
+	c->x.phase = OVN_PH_DONE;
+	return 1;
+}

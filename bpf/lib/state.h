@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Executor state transitions shared by the classifier, the action
+ * interpreter and delivery: ending a packet (or one multicast member),
+ * per-stage counters, entering a datapath, starting the egress pipeline.
+ */
+#pragma once
+
+#include "lib/common.h"
+#include "lib/maps.h"
+
+/* What a bpf_loop callback gets: the packet and its context. */
+struct ovn_loop {
+	struct __sk_buff *skb;
+	struct ovn_ctx *c;
+};
+
+static __always_inline __u32 ovn_ntohl(__be32 v)
+{
+	return bpf_ntohl(v);
+}
+
+static __always_inline bool ovn_flag(const struct ovn_ctx *c, int bit)
+{
+	return bpf_ntohl(c->md.flags) & (1u << bit);
+}
+
+static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct ovn_ctx *c)
+{
+	__u32 t = c->x.pipeline == OVN_PIPE_HELPER ? 2 : c->x.dp_type;
+	__u32 idx = OVN_STAGE_IDX(t, c->x.pipeline, c->x.table);
+
+	return bpf_map_lookup_elem(&ovn_stage_stats, &idx);
+}
+
+/* The packet (or, inside a multicast fan-out, this member's copy) is done
+ * with: drop it for REASON.  Returns the bpf_loop callback value. */
+static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
+{
+	if (c->x.in_mc) {
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
+	c->x.verdict = TC_ACT_SHOT;
+	c->x.drop_reason = reason;
+	c->x.phase = OVN_PH_DONE;
+	return 1;
+}
+
+/* Load datapath DP (tunnel key) as the current one. */
+static __always_inline int ovn_enter_dp(struct ovn_ctx *c, __u32 dp)
+{
+	struct ovn_dp *d = bpf_map_lookup_elem(&ovn_dps, &dp);
+
+	if (!d)
+		return -DROP_NO_DATAPATH;
+	c->x.dp_key = dp;
+	c->x.dp_type = d->type;
+	c->x.n_tables[0] = d->n_tables[0];
+	c->x.n_tables[1] = d->n_tables[1];
+	c->x.pass_mask[0] = d->pass_mask[0];
+	c->x.pass_mask[1] = d->pass_mask[1];
+	c->md.metadata = bpf_htonl(dp);
+	return 0;
+}
+
+static __always_inline void ovn_clear_regs(struct ovn_ctx *c)
+{
+	__builtin_memset(c->md.reg, 0, sizeof(c->md.reg));
+}
+
+/* Egress of md.outport: OVN clears reg0..reg9 between the pipelines and
+ * loads the outport's conntrack zone.  Only a local port has an egress
+ * here (a remote one runs it on its own chassis). */
+static __always_inline int ovn_start_egress(struct ovn_ctx *c)
+{
+	struct ovn_port_key pk = {
+		.dp = c->x.dp_key,
+		.port = bpf_ntohl(c->md.outport),
+	};
+	struct ovn_port *p = bpf_map_lookup_elem(&ovn_ports, &pk);
+
+	if (!p)
+		return -DROP_NO_PORT;
+	if (p->type == OVN_PORT_REMOTE)
+		return -DROP_PORT_REMOTE;
+	ovn_clear_regs(c);
+	c->md.ct_zone = bpf_htonl(p->ct_zone);
+	c->x.pipeline = OVN_PIPE_EGRESS;
+	c->x.table = 0;
+	c->x.phase = OVN_PH_STAGE;
+	return 0;
+}
+
+/* Count trailing zeros of a non-zero word (no ctz instruction in BPF). */
+static __always_inline __u32 ovn_ctz32(__u32 x)
+{
+	__u32 n = 0;
+
+	if (!(x & 0xffff)) { n += 16; x >>= 16; }
+	if (!(x & 0xff)) { n += 8; x >>= 8; }
+	if (!(x & 0xf)) { n += 4; x >>= 4; }
+	if (!(x & 0x3)) { n += 2; x >>= 2; }
+	if (!(x & 0x1)) n += 1;
+	return n;
+}

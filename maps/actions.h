@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Compiled OVN actions: a program is a short list of ops run by a bounded
+ * interpreter (bpf/lib/actions.h).  ovn_progs[id] holds one program; the
+ * compiler writes it once, before any flow refers to it.
+ *
+ * Offsets are context byte offsets (maps/context.h); every op touches only
+ * [0, OVN_CTX_FIELDS_END).
+ */
+#ifndef __OVNBPF_MAPS_ACTIONS_H
+#define __OVNBPF_MAPS_ACTIONS_H
+
+#include "maps/abi.h"
+
+enum ovn_opcode {
+	/* End of the program.  OVN drops a packet whose actions end without
+	 * next/output; inside a helper call it returns to the caller. */
+	OVN_OP_END = 0,
+	/* next(pipeline=P, table=T): go to stage T of pipeline P. */
+	OVN_OP_NEXT = 1,
+	/* ctx[dst .. dst+n) = (ctx & ~mask) | (value & mask); n <= 16. */
+	OVN_OP_SET = 2,
+	/* ctx[dst .. dst+n) = ctx[src .. src+n); byte-aligned move. */
+	OVN_OP_MOVE = 3,
+	/* swap ctx[dst .. dst+n) and ctx[src .. src+n). */
+	OVN_OP_XCHG = 4,
+	/* Bit-level move for subfields: take n bits at bit src_shift of the
+	 * big-endian container of src_len bytes at src, store them at bit
+	 * dst_shift of the container of dst_len bytes at dst (lens 1..8). */
+	OVN_OP_MOVE_BITS = 5,
+	/* output: ingress -> egress of outport (multicast groups fan out,
+	 * output to inport is skipped unless flags.loopback); egress ->
+	 * deliver to outport. */
+	OVN_OP_OUTPUT = 6,
+	/* drop; */
+	OVN_OP_DROP = 7,
+	/* ip.ttl--: drop when it would reach 0. */
+	OVN_OP_DEC_TTL = 8,
+	/* Run helper table `table` of the helper pipeline, then go on with
+	 * the next op (used for check_in/out_port_sec, get_arp, ...). */
+	OVN_OP_CALL = 9,
+	/* arp { ... }: turn the IPv4 packet into an ARP request (OVN's
+	 * defaults); the ops that follow are the nested actions. */
+	OVN_OP_ARP = 10,
+	/* nd_na { ... } / nd_na_router { ... } (arg = 1): turn an NS into an
+	 * NA (OVN's defaults); the ops that follow are the nested actions. */
+	OVN_OP_ND_NA = 11,
+	/* Send the packet to ovnbpfd over the ovn_punt ring buffer (arg =
+	 * the daemon's opcode, meter = meter id, 0 = default), and stop. */
+	OVN_OP_PUNT = 12,
+	/* Continue with op 0 of program `arg` (long action lists are split
+	 * into chained programs by the writer). */
+	OVN_OP_GOTO = 13,
+	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
+	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
+	OVN_OP_CT_FIRST = 64,
+	OVN_OP_CT_LAST = 95,
+	OVN_OP_MAX = 128,
+};
+
+struct ovn_op {
+	__u8 code;		/* enum ovn_opcode */
+	__u8 n;			/* bytes (SET/MOVE/XCHG), bits (MOVE_BITS) */
+	__u8 src_shift;
+	__u8 dst_shift;
+	__u16 dst;
+	__u16 src;
+	__u8 src_len;
+	__u8 dst_len;
+	__u8 pipeline;		/* NEXT */
+	__u8 table;		/* NEXT, CALL */
+	__u16 meter;		/* PUNT meter id */
+	__u16 pad;
+	__u32 arg;		/* PUNT opcode, ND_NA router flag, GOTO program */
+	__u8 value[16];
+	__u8 mask[16];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_op) == 52, "ovn_op is ABI");
+
+#define OVN_PROG_MAX_OPS	16
+
+struct ovn_prog {
+	__u32 n_ops;
+	__u32 pad;
+	struct ovn_op op[OVN_PROG_MAX_OPS];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_prog) == 8 + 52 * OVN_PROG_MAX_OPS, "ovn_prog is ABI");
+
+#ifndef OVN_MAX_PROGS
+#define OVN_MAX_PROGS		16384
+#endif
+
+#endif /* __OVNBPF_MAPS_ACTIONS_H */

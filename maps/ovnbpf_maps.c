@@ -1,0 +1,1383 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The pipeline map writer (maps/ovnbpf_maps.h).
+ *
+ * User space keeps just enough state to write incrementally: stages and
+ * their subtables (to reuse a mask), flows (where their cell is), programs
+ * (shared by identical action lists), and the lists of staged and retired
+ * entries.  The kernel maps stay the source of truth for classifier cells
+ * and set members: a cell is placed by reading the key's current value.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "maps/ovnbpf_maps.h"
+
+/* ---- map discovery --------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	size_t off;
+} map_names[] = {
+#define M(f, n) { n, offsetof(struct ovnbpf_maps, f) }
+	M(ctx, "ovn_ctx"), M(gen, "ovn_gen"), M(dps, "ovn_dps"), M(stages, "ovn_stages"),
+	M(subtables, "ovn_subtables"), M(cls, "ovn_cls"), M(flows, "ovn_flows"),
+	M(progs, "ovn_progs"), M(set_hash, "ovn_set_hash"), M(set_lpm, "ovn_set_lpm"),
+	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
+	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
+	M(meters, "ovn_meters"),
+#undef M
+};
+
+#define N_MAPS (sizeof(map_names) / sizeof(map_names[0]))
+
+static int *map_slot(struct ovnbpf_maps *m, size_t i)
+{
+	return (int *)((char *)m + map_names[i].off);
+}
+
+int ovnbpf_maps_from_object(struct bpf_object *obj, struct ovnbpf_maps *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < N_MAPS; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, map_names[i].name);
+		int fd = map ? bpf_map__fd(map) : -1;
+
+		if (fd < 0)
+			return -ENOENT;
+		*map_slot(m, i) = fd;
+	}
+	return 0;
+}
+
+int ovnbpf_maps_open_pinned(const char *pin_dir, struct ovnbpf_maps *m)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < N_MAPS; i++)
+		*map_slot(m, i) = -1;
+	m->owned = true;
+	if (!pin_dir)
+		pin_dir = OVNBPF_PIN_DIR;
+	for (i = 0; i < N_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, map_names[i].name);
+		*map_slot(m, i) = bpf_obj_get(path);
+		if (*map_slot(m, i) < 0) {
+			err = -errno;
+			ovnbpf_maps_close(m);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void ovnbpf_maps_close(struct ovnbpf_maps *m)
+{
+	size_t i;
+
+	if (!m->owned)
+		return;
+	for (i = 0; i < N_MAPS; i++) {
+		if (*map_slot(m, i) >= 0)
+			close(*map_slot(m, i));
+		*map_slot(m, i) = -1;
+	}
+	m->owned = false;
+}
+
+/* ---- small containers ------------------------------------------------ */
+
+/* u64 -> u32 open-addressing table (keys never 0 after mixing: key + 1). */
+struct u64map {
+	uint64_t *keys;		/* 0 = empty, UINT64_MAX = tombstone */
+	uint32_t *vals;
+	uint32_t cap, n, used;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int u64map_grow(struct u64map *h);
+
+static int u64map_put(struct u64map *h, uint64_t key, uint32_t val)
+{
+	uint64_t k = key + 1;
+	uint32_t i;
+	int err;
+
+	if ((h->used + 1) * 4 >= h->cap * 3) {
+		err = u64map_grow(h);
+		if (err)
+			return err;
+	}
+	for (i = mix64(k) & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
+		if (h->keys[i] == k) {
+			h->vals[i] = val;
+			return 0;
+		}
+		if (h->keys[i] == 0) {
+			h->keys[i] = k;
+			h->vals[i] = val;
+			h->n++;
+			h->used++;
+			return 0;
+		}
+	}
+}
+
+static int u64map_grow(struct u64map *h)
+{
+	struct u64map nh = { .cap = h->cap ? h->cap * 2 : 64 };
+	uint32_t i;
+
+	nh.keys = calloc(nh.cap, sizeof(*nh.keys));
+	nh.vals = calloc(nh.cap, sizeof(*nh.vals));
+	if (!nh.keys || !nh.vals) {
+		free(nh.keys);
+		free(nh.vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < h->cap; i++)
+		if (h->keys[i] && h->keys[i] != UINT64_MAX)
+			u64map_put(&nh, h->keys[i] - 1, h->vals[i]);
+	free(h->keys);
+	free(h->vals);
+	*h = nh;
+	return 0;
+}
+
+static bool u64map_get(const struct u64map *h, uint64_t key, uint32_t *val)
+{
+	uint64_t k = key + 1;
+	uint32_t i;
+
+	if (!h->cap)
+		return false;
+	for (i = mix64(k) & (h->cap - 1); h->keys[i]; i = (i + 1) & (h->cap - 1)) {
+		if (h->keys[i] == k) {
+			*val = h->vals[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void u64map_del(struct u64map *h, uint64_t key)
+{
+	uint64_t k = key + 1;
+	uint32_t i;
+
+	if (!h->cap)
+		return;
+	for (i = mix64(k) & (h->cap - 1); h->keys[i]; i = (i + 1) & (h->cap - 1)) {
+		if (h->keys[i] == k) {
+			h->keys[i] = UINT64_MAX;
+			h->n--;
+			return;
+		}
+	}
+}
+
+static void u64map_free(struct u64map *h)
+{
+	free(h->keys);
+	free(h->vals);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Id allocator over [1, max). */
+struct idalloc {
+	uint32_t next, max;
+	uint32_t *free;
+	uint32_t n_free, cap_free;
+};
+
+static int id_get(struct idalloc *a, uint32_t *id)
+{
+	if (a->n_free) {
+		*id = a->free[--a->n_free];
+		return 0;
+	}
+	if (a->next >= a->max)
+		return -ENOSPC;
+	*id = a->next++;
+	return 0;
+}
+
+static void id_put(struct idalloc *a, uint32_t id)
+{
+	if (a->n_free == a->cap_free) {
+		uint32_t nc = a->cap_free ? a->cap_free * 2 : 64;
+		uint32_t *nf = realloc(a->free, nc * sizeof(*nf));
+
+		if (!nf)
+			return;	/* leak the id rather than fail */
+		a->free = nf;
+		a->cap_free = nc;
+	}
+	a->free[a->n_free++] = id;
+}
+
+/* Grow *arr (of elem size SZ) so that index IDX is valid, zero-filled. */
+static int grow(void **arr, uint32_t *cap, uint32_t idx, size_t sz)
+{
+	uint32_t nc = *cap ? *cap : 64;
+	void *n;
+
+	if (idx < *cap)
+		return 0;
+	while (nc <= idx)
+		nc *= 2;
+	n = realloc(*arr, nc * sz);
+	if (!n)
+		return -ENOMEM;
+	memset((char *)n + *cap * sz, 0, (nc - *cap) * sz);
+	*arr = n;
+	*cap = nc;
+	return 0;
+}
+
+/* ---- writer state ---------------------------------------------------- */
+
+struct sub_rec {
+	bool in_use;
+	uint32_t stage;			/* index into stages[] */
+	struct ovn_subtable def;
+	int32_t max_prio;
+	uint32_t refs;			/* flow records using it, any state */
+};
+
+struct stage_rec {
+	bool in_use;
+	struct ovn_stage_key key;
+	uint32_t n_sub;
+	uint32_t sub[OVN_STAGE_MAX_SUB];
+	uint32_t n_flows;		/* after the next commit */
+	uint32_t n_pass;		/* of which are `next;` to the next table */
+	bool dirty;
+};
+
+struct prog_rec {
+	bool in_use;
+	uint64_t hash;
+	uint32_t refs;
+	uint32_t n_ops;
+	struct ovn_op *ops;
+	uint32_t n_chunks;
+	uint32_t chunk[8];		/* ovn_progs ids; chunk[0] is the entry */
+};
+
+enum flow_state { F_FREE, F_PENDING_ADD, F_LIVE, F_PENDING_DEL, F_RETIRED };
+
+struct flow_rec {
+	uint8_t state;
+	bool passlike;
+	int32_t prio;
+	uint32_t stage, sub, prog;
+	struct ovn_cls_key key;		/* slot = where the cell is */
+	uint32_t cell;
+	uint64_t retired_ns;
+};
+
+enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM };
+
+struct retire_rec {
+	uint8_t kind;
+	uint32_t flow;
+	uint32_t ver;			/* hidden from this version on */
+	uint64_t retired_ns;		/* 0 while still staged */
+	union {
+		struct ovn_set_key hk;
+		struct ovn_set_lpm_key lk;
+	};
+};
+
+struct dp_rec {
+	uint32_t key;
+	bool in_use;
+	struct ovn_dp d;
+};
+
+struct ovnbpf_writer {
+	struct ovnbpf_maps m;
+	uint32_t ver;			/* active version */
+	uint64_t grace_ns;
+
+	struct sub_rec *subs;
+	uint32_t cap_subs;
+	struct idalloc sub_ids;
+
+	struct stage_rec *stages;
+	uint32_t cap_stages, n_stages_used;
+	struct idalloc stage_ids;
+	struct u64map stage_idx;	/* packed stage key -> stages[] index */
+
+	struct prog_rec *progs;
+	uint32_t cap_progs, n_progs_used;
+	struct idalloc prog_recs;	/* index into progs[] */
+	struct idalloc prog_ids;	/* ovn_progs ids */
+	struct u64map prog_idx;		/* content hash -> progs[] index */
+
+	struct flow_rec *flows;
+	uint32_t cap_flows, n_flows_used;
+	struct idalloc flow_ids;
+
+	uint32_t *pending;		/* flow ids staged for this commit */
+	uint32_t n_pending, cap_pending;
+
+	struct retire_rec *retire;
+	uint32_t n_retire, cap_retire;
+
+	struct dp_rec *dps;
+	uint32_t cap_dps;
+	struct idalloc dp_recs;
+	struct u64map dp_idx;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t stage_pack(const struct ovn_stage_key *k)
+{
+	return (uint64_t)k->dp << 16 | (uint64_t)k->pipeline << 8 | k->table;
+}
+
+int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
+{
+	struct ovnbpf_writer *w;
+	uint32_t zero = 0;
+
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->m = *m;
+	w->m.owned = false;
+	w->grace_ns = 50 * 1000000ULL;
+	if (bpf_map_lookup_elem(m->gen, &zero, &w->ver))
+		w->ver = 0;
+	w->sub_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_SUBTABLES };
+	w->stage_ids = (struct idalloc){ .next = 0, .max = OVN_MAX_STAGES };
+	w->prog_recs = (struct idalloc){ .next = 0, .max = UINT32_MAX };
+	w->prog_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_PROGS };
+	w->flow_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
+	w->dp_recs = (struct idalloc){ .next = 0, .max = OVN_MAX_DPS };
+	*out = w;
+	return 0;
+}
+
+void ovnbpf_writer_free(struct ovnbpf_writer *w)
+{
+	uint32_t i;
+
+	if (!w)
+		return;
+	for (i = 0; i < w->cap_progs; i++)
+		free(w->progs[i].ops);
+	free(w->subs);
+	free(w->sub_ids.free);
+	free(w->stages);
+	free(w->stage_ids.free);
+	u64map_free(&w->stage_idx);
+	free(w->progs);
+	free(w->prog_recs.free);
+	free(w->prog_ids.free);
+	u64map_free(&w->prog_idx);
+	free(w->flows);
+	free(w->flow_ids.free);
+	free(w->pending);
+	free(w->retire);
+	free(w->dps);
+	free(w->dp_recs.free);
+	u64map_free(&w->dp_idx);
+	free(w);
+}
+
+void ovnbpf_writer_set_grace(struct ovnbpf_writer *w, uint64_t grace_ns)
+{
+	w->grace_ns = grace_ns;
+}
+
+uint32_t ovnbpf_version(const struct ovnbpf_writer *w)
+{
+	return w->ver;
+}
+
+static int map_update(int fd, const void *k, const void *v, uint64_t flags)
+{
+	return bpf_map_update_elem(fd, k, v, flags) ? -errno : 0;
+}
+
+/* ---- datapaths ------------------------------------------------------- */
+
+static struct dp_rec *dp_find(struct ovnbpf_writer *w, uint32_t dp)
+{
+	uint32_t i;
+
+	if (!u64map_get(&w->dp_idx, dp, &i))
+		return NULL;
+	return &w->dps[i];
+}
+
+int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type type)
+{
+	struct dp_rec *r = dp_find(w, dp);
+	uint32_t i;
+	int err;
+
+	if (type != OVN_DP_SWITCH && type != OVN_DP_ROUTER)
+		return -EINVAL;
+	if (!r) {
+		err = id_get(&w->dp_recs, &i);
+		if (err)
+			return err;
+		err = grow((void **)&w->dps, &w->cap_dps, i, sizeof(*w->dps));
+		if (!err)
+			err = u64map_put(&w->dp_idx, dp, i);
+		if (err) {
+			id_put(&w->dp_recs, i);
+			return err;
+		}
+		r = &w->dps[i];
+		memset(r, 0, sizeof(*r));
+		r->key = dp;
+		r->in_use = true;
+	}
+	r->d.type = type;
+	r->d.n_tables[0] = type == OVN_DP_SWITCH ? OVN_LS_IN_TABLES : OVN_LR_IN_TABLES;
+	r->d.n_tables[1] = type == OVN_DP_SWITCH ? OVN_LS_OUT_TABLES : OVN_LR_OUT_TABLES;
+	return map_update(w->m.dps, &dp, &r->d, BPF_ANY);
+}
+
+int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp)
+{
+	struct dp_rec *r = dp_find(w, dp);
+	uint32_t i;
+
+	if (!r)
+		return -ENOENT;
+	u64map_get(&w->dp_idx, dp, &i);
+	u64map_del(&w->dp_idx, dp);
+	r->in_use = false;
+	id_put(&w->dp_recs, i);
+	return bpf_map_delete_elem(w->m.dps, &dp) ? -errno : 0;
+}
+
+/* ---- ports, VIFs, multicast groups, meters ---------------------------- */
+
+int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p)
+{
+	struct ovn_port_key k = { .dp = dp, .port = port };
+
+	return map_update(w->m.ports, &k, p, BPF_ANY);
+}
+
+int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port)
+{
+	struct ovn_port_key k = { .dp = dp, .port = port };
+
+	return bpf_map_delete_elem(w->m.ports, &k) ? -errno : 0;
+}
+
+int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v)
+{
+	return map_update(w->m.vifs, &ifindex, v, BPF_ANY);
+}
+
+int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex)
+{
+	return bpf_map_delete_elem(w->m.vifs, &ifindex) ? -errno : 0;
+}
+
+int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const uint32_t *ports,
+		       uint32_t n)
+{
+	struct ovn_port_key k = { .dp = dp, .port = key };
+	struct ovn_mcgroup g = { .n = n };
+
+	if (key < OVN_MC_KEY_MIN)
+		return -EINVAL;
+	if (n > OVN_MC_MAX_PORTS)
+		return -E2BIG;
+	memcpy(g.port, ports, n * sizeof(*ports));
+	return map_update(w->m.mcgroups, &k, &g, BPF_ANY);
+}
+
+int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key)
+{
+	struct ovn_port_key k = { .dp = dp, .port = key };
+
+	return bpf_map_delete_elem(w->m.mcgroups, &k) ? -errno : 0;
+}
+
+int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, uint32_t burst)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err;
+	struct ovn_meter *v;
+
+	if (ncpu < 0)
+		return ncpu;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < ncpu; i++) {
+		v[i].rate_pps = rate_pps;
+		v[i].burst = burst;
+		v[i].tokens = (uint64_t)burst * 1000000000ULL;
+	}
+	err = map_update(w->m.meters, &id, v, BPF_ANY);
+	free(v);
+	return err;
+}
+
+/* ---- stages and subtables -------------------------------------------- */
+
+static int stage_get(struct ovnbpf_writer *w, const struct ovn_stage_key *k, bool create,
+		     uint32_t *idx)
+{
+	uint64_t pk = stage_pack(k);
+	int err;
+
+	if (u64map_get(&w->stage_idx, pk, idx))
+		return 0;
+	if (!create)
+		return -ENOENT;
+	err = id_get(&w->stage_ids, idx);
+	if (err)
+		return err;
+	err = grow((void **)&w->stages, &w->cap_stages, *idx, sizeof(*w->stages));
+	if (!err)
+		err = u64map_put(&w->stage_idx, pk, *idx);
+	if (err) {
+		id_put(&w->stage_ids, *idx);
+		return err;
+	}
+	memset(&w->stages[*idx], 0, sizeof(w->stages[*idx]));
+	w->stages[*idx].in_use = true;
+	w->stages[*idx].key = *k;
+	w->n_stages_used++;
+	return 0;
+}
+
+/* Write the stage's subtable list, in decreasing max priority. */
+static int stage_write(struct ovnbpf_writer *w, uint32_t si)
+{
+	struct stage_rec *s = &w->stages[si];
+	struct ovn_stage v = {};
+	uint32_t i, j;
+
+	if (!s->n_sub) {
+		if (bpf_map_delete_elem(w->m.stages, &s->key) && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	v.n_sub = s->n_sub;
+	for (i = 0; i < s->n_sub; i++) {
+		uint32_t id = s->sub[i];
+		int32_t p = w->subs[id].max_prio;
+
+		/* insertion sort, stable */
+		for (j = i; j > 0 && v.sub.sub_max_prio[j - 1] < p; j--) {
+			v.sub.sub_id[j] = v.sub.sub_id[j - 1];
+			v.sub.sub_max_prio[j] = v.sub.sub_max_prio[j - 1];
+		}
+		v.sub.sub_id[j] = id;
+		v.sub.sub_max_prio[j] = p;
+	}
+	return map_update(w->m.stages, &s->key, &v, BPF_ANY);
+}
+
+static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def,
+		   int32_t prio, uint32_t *id)
+{
+	struct stage_rec *s = &w->stages[si];
+	struct sub_rec *r;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < s->n_sub; i++) {
+		r = &w->subs[s->sub[i]];
+		if (!memcmp(&r->def, def, sizeof(*def))) {
+			*id = s->sub[i];
+			if (prio > r->max_prio) {
+				r->max_prio = prio;
+				return stage_write(w, si);
+			}
+			return 0;
+		}
+	}
+	if (s->n_sub >= OVN_STAGE_MAX_SUB)
+		return -ENOSPC;
+	err = id_get(&w->sub_ids, id);
+	if (err)
+		return err;
+	err = grow((void **)&w->subs, &w->cap_subs, *id, sizeof(*w->subs));
+	if (!err)
+		err = map_update(w->m.subtables, id, def, BPF_ANY);
+	if (err) {
+		id_put(&w->sub_ids, *id);
+		return err;
+	}
+	r = &w->subs[*id];
+	memset(r, 0, sizeof(*r));
+	r->in_use = true;
+	r->stage = si;
+	r->def = *def;
+	r->max_prio = prio;
+	s->sub[s->n_sub++] = *id;
+	return stage_write(w, si);
+}
+
+/* Drop one reference of subtable ID; the last one takes it off its stage. */
+static void sub_put(struct ovnbpf_writer *w, uint32_t id)
+{
+	struct sub_rec *r = &w->subs[id];
+	struct stage_rec *s = &w->stages[r->stage];
+	uint32_t i;
+
+	if (--r->refs)
+		return;
+	for (i = 0; i < s->n_sub; i++) {
+		if (s->sub[i] == id) {
+			s->sub[i] = s->sub[--s->n_sub];
+			break;
+		}
+	}
+	stage_write(w, r->stage);
+	r->in_use = false;
+	id_put(&w->sub_ids, id);
+}
+
+/* ---- programs -------------------------------------------------------- */
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+static void prog_free_chunks(struct ovnbpf_writer *w, struct prog_rec *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->n_chunks; i++)
+		id_put(&w->prog_ids, p->chunk[i]);
+	p->n_chunks = 0;
+}
+
+/* Find or write the program for OPS; returns its progs[] index. */
+static int prog_get(struct ovnbpf_writer *w, const struct ovn_op *ops, uint32_t n, uint32_t *idx)
+{
+	uint64_t h = fnv1a(ops, n * sizeof(*ops)) ^ n;
+	uint32_t per = OVN_PROG_MAX_OPS - 1, i, c, nc;
+	struct ovn_prog prog;
+	struct prog_rec *p;
+	int err;
+
+	if (u64map_get(&w->prog_idx, h, idx)) {
+		p = &w->progs[*idx];
+		if (p->in_use && p->n_ops == n && !memcmp(p->ops, ops, n * sizeof(*ops))) {
+			p->refs++;
+			return 0;
+		}
+	}
+	if (n > OVNBPF_MAX_FLOW_OPS)
+		return -E2BIG;
+	err = id_get(&w->prog_recs, idx);
+	if (err)
+		return err;
+	err = grow((void **)&w->progs, &w->cap_progs, *idx, sizeof(*w->progs));
+	if (err) {
+		id_put(&w->prog_recs, *idx);
+		return err;
+	}
+	p = &w->progs[*idx];
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+	p->ops = malloc(n ? n * sizeof(*ops) : 1);
+	if (!p->ops) {
+		id_put(&w->prog_recs, *idx);
+		return -ENOMEM;
+	}
+	memcpy(p->ops, ops, n * sizeof(*ops));
+	p->n_ops = n;
+	p->hash = h;
+	/* A list longer than one program is split into chunks of `per` ops
+	 * chained by GOTO. */
+	nc = n <= OVN_PROG_MAX_OPS ? 1 : (n + per - 1) / per;
+	for (c = 0; c < nc; c++) {
+		err = id_get(&w->prog_ids, &p->chunk[c]);
+		if (err)
+			goto fail;
+		p->n_chunks = c + 1;
+	}
+	/* Write the chunks back to front so that each GOTO target exists. */
+	for (c = nc; c-- > 0;) {
+		uint32_t first = nc == 1 ? 0 : c * per;
+		uint32_t cnt = nc == 1 ? n : (c == nc - 1 ? n - first : per);
+
+		memset(&prog, 0, sizeof(prog));
+		for (i = 0; i < cnt; i++)
+			prog.op[i] = ops[first + i];
+		if (c != nc - 1) {
+			prog.op[cnt].code = OVN_OP_GOTO;
+			prog.op[cnt].arg = p->chunk[c + 1];
+			cnt++;
+		}
+		prog.n_ops = cnt;
+		err = map_update(w->m.progs, &p->chunk[c], &prog, BPF_ANY);
+		if (err)
+			goto fail;
+	}
+	p->in_use = true;
+	p->refs = 1;
+	u64map_put(&w->prog_idx, h, *idx);
+	w->n_progs_used++;
+	return 0;
+fail:
+	prog_free_chunks(w, p);
+	free(p->ops);
+	p->ops = NULL;
+	id_put(&w->prog_recs, *idx);
+	return err;
+}
+
+static void prog_put(struct ovnbpf_writer *w, uint32_t idx)
+{
+	struct prog_rec *p = &w->progs[idx];
+	uint32_t cur;
+
+	if (--p->refs)
+		return;
+	if (u64map_get(&w->prog_idx, p->hash, &cur) && cur == idx)
+		u64map_del(&w->prog_idx, p->hash);
+	prog_free_chunks(w, p);
+	free(p->ops);
+	p->ops = NULL;
+	p->in_use = false;
+	id_put(&w->prog_recs, idx);
+	w->n_progs_used--;
+}
+
+/* ---- classifier cells ------------------------------------------------ */
+
+static void cls_val_init(struct ovn_cls_val *v)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < OVN_CLS_CELLS; i++)
+		v->cell[i].prio = -1;
+}
+
+/* Put CELL under K (any slot with room); K->slot and *ci tell where. */
+static int cls_place(struct ovnbpf_writer *w, struct ovn_cls_key *k,
+		     const struct ovn_cls_cell *cell, uint32_t *ci)
+{
+	struct ovn_cls_val v, prev;
+	uint32_t slot, i;
+	int err;
+
+	for (slot = 0; slot < 1024; slot++) {
+		k->slot = slot;
+		if (bpf_map_lookup_elem(w->m.cls, k, &v)) {
+			if (errno != ENOENT)
+				return -errno;
+			cls_val_init(&v);
+			v.cell[0] = *cell;
+			err = map_update(w->m.cls, k, &v, BPF_NOEXIST);
+			if (err)
+				return err;
+			*ci = 0;
+			if (slot) {
+				/* Link the new slot only once it exists. */
+				k->slot = slot - 1;
+				if (bpf_map_lookup_elem(w->m.cls, k, &prev))
+					return -errno;
+				prev.more = 1;
+				err = map_update(w->m.cls, k, &prev, BPF_EXIST);
+				k->slot = slot;
+				if (err)
+					return err;
+			}
+			return 0;
+		}
+		for (i = 0; i < OVN_CLS_CELLS; i++) {
+			if (v.cell[i].prio < 0) {
+				v.cell[i] = *cell;
+				*ci = i;
+				return map_update(w->m.cls, k, &v, BPF_EXIST);
+			}
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Set rm_ver of the flow's cell (hide it from version VER on). */
+static int cls_hide(struct ovnbpf_writer *w, struct flow_rec *f, uint32_t ver)
+{
+	struct ovn_cls_val v;
+
+	if (bpf_map_lookup_elem(w->m.cls, &f->key, &v))
+		return -errno;
+	v.cell[f->cell].rm_ver = ver;
+	return map_update(w->m.cls, &f->key, &v, BPF_EXIST);
+}
+
+/* Free the flow's cell; delete trailing empty slots. */
+static int cls_free(struct ovnbpf_writer *w, struct flow_rec *f)
+{
+	struct ovn_cls_key k = f->key;
+	struct ovn_cls_val v;
+	uint32_t i;
+	bool empty = true;
+
+	if (bpf_map_lookup_elem(w->m.cls, &k, &v))
+		return -errno;
+	v.cell[f->cell].prio = -1;
+	v.cell[f->cell].flow = 0;
+	for (i = 0; i < OVN_CLS_CELLS; i++)
+		empty &= v.cell[i].prio < 0;
+	if (!empty || v.more)
+		return map_update(w->m.cls, &k, &v, BPF_EXIST);
+	/* The last slot of the chain became empty: unlink backwards. */
+	while (empty) {
+		if (bpf_map_delete_elem(w->m.cls, &k))
+			return -errno;
+		if (!k.slot)
+			break;
+		k.slot--;
+		if (bpf_map_lookup_elem(w->m.cls, &k, &v))
+			return -errno;
+		v.more = 0;
+		for (i = 0; i < OVN_CLS_CELLS; i++)
+			empty &= v.cell[i].prio < 0;
+		if (!empty)
+			return map_update(w->m.cls, &k, &v, BPF_EXIST);
+	}
+	return 0;
+}
+
+/* ---- flows ----------------------------------------------------------- */
+
+static bool ops_passlike(const struct ovnbpf_flow_spec *f)
+{
+	return f->n_ops == 1 && f->ops[0].code == OVN_OP_NEXT &&
+	       f->ops[0].pipeline == f->pipeline && f->ops[0].table == f->table + 1 &&
+	       f->pipeline <= OVN_PIPE_EGRESS;
+}
+
+static int push_pending(struct ovnbpf_writer *w, uint32_t id)
+{
+	if (w->n_pending == w->cap_pending) {
+		uint32_t nc = w->cap_pending ? w->cap_pending * 2 : 64;
+		uint32_t *n = realloc(w->pending, nc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		w->pending = n;
+		w->cap_pending = nc;
+	}
+	w->pending[w->n_pending++] = id;
+	return 0;
+}
+
+static struct retire_rec *push_retire(struct ovnbpf_writer *w)
+{
+	if (w->n_retire == w->cap_retire) {
+		uint32_t nc = w->cap_retire ? w->cap_retire * 2 : 64;
+		struct retire_rec *n = realloc(w->retire, nc * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		w->retire = n;
+		w->cap_retire = nc;
+	}
+	memset(&w->retire[w->n_retire], 0, sizeof(w->retire[0]));
+	return &w->retire[w->n_retire++];
+}
+
+/* The (subtable, masked key) of a match. */
+static int build_match(const struct ovnbpf_flow_spec *f, struct ovn_subtable *def,
+		       struct ovn_cls_key *key)
+{
+	uint8_t mask[OVN_CTX_FIELDS_END] = {}, val[OVN_CTX_FIELDS_END] = {};
+	uint32_t i, j, n = 0;
+
+	for (i = 0; i < f->n_match; i++) {
+		const struct ovnbpf_match *m = &f->match[i];
+
+		if (m->len > 16 || m->off + m->len > OVN_CTX_FIELDS_END)
+			return -EINVAL;
+		for (j = 0; j < m->len; j++) {
+			/* in range: checked above */
+			uint32_t o = (m->off + j) % OVN_CTX_FIELDS_END;
+			uint8_t b = m->mask[j], common = mask[o] & b;
+
+			if ((val[o] & common) != (m->value[j] & common))
+				return -EINVAL;	/* contradictory: can never match */
+			mask[o] |= b;
+			val[o] |= m->value[j] & b;
+		}
+	}
+	memset(def, 0, sizeof(*def));
+	memset(key, 0, sizeof(*key));
+	for (i = 0; i < OVN_CTX_FIELDS_END / 4; i++) {
+		uint32_t mw, vw;
+
+		memcpy(&mw, &mask[i * 4], 4);
+		if (!mw)
+			continue;
+		if (n >= OVN_CLS_WORDS)
+			return -E2BIG;
+		memcpy(&vw, &val[i * 4], 4);
+		def->word[n] = i;
+		def->mask[n] = mw;
+		key->w[n] = vw & mw;
+		n++;
+	}
+	def->n_words = n;
+	return 0;
+}
+
+int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, uint32_t *id)
+{
+	struct ovn_stage_key sk = { .dp = f->dp, .pipeline = f->pipeline, .table = f->table };
+	struct ovn_cls_cell cell;
+	struct ovn_subtable def;
+	struct ovn_flow fv = {};
+	struct flow_rec *fr;
+	struct dp_rec *dr;
+	uint32_t si, sub, pi, i;
+	int err;
+
+	if (f->pipeline >= OVN_PIPE_MAX || f->table >= OVN_MAX_TABLES ||
+	    f->n_sets > OVN_FLOW_SETS || (f->n_ops && !f->ops) || (f->n_match && !f->match))
+		return -EINVAL;
+	for (i = 0; i < f->n_sets; i++) {
+		const struct ovn_set_test *t = &f->sets[i];
+
+		if (!(t->flags & OVN_SET_T_USED) || !t->len || t->len > 16 ||
+		    t->off + t->len > OVN_CTX_FIELDS_END)
+			return -EINVAL;
+	}
+	{
+		struct ovn_cls_key key;
+
+		err = build_match(f, &def, &key);
+		if (err)
+			return err;
+		err = stage_get(w, &sk, true, &si);
+		if (err)
+			return err;
+		err = sub_get(w, si, &def, f->priority, &sub);
+		if (err)
+			return err;
+		w->subs[sub].refs++;
+		err = prog_get(w, f->ops, f->n_ops, &pi);
+		if (err)
+			goto fail_sub;
+		err = id_get(&w->flow_ids, id);
+		if (err)
+			goto fail_prog;
+		err = grow((void **)&w->flows, &w->cap_flows, *id, sizeof(*w->flows));
+		if (err)
+			goto fail_id;
+		memset(&fv, 0, sizeof(fv));
+		fv.prog = w->progs[pi].chunk[0];
+		fv.stage_idx = OVN_STAGE_IDX(f->pipeline == OVN_PIPE_HELPER ? 2 :
+					     ((dr = dp_find(w, f->dp)) ? dr->d.type : 0),
+					     f->pipeline, f->table);
+		for (i = 0; i < f->n_sets; i++)
+			fv.set[i] = f->sets[i];
+		err = map_update(w->m.flows, id, &fv, BPF_ANY);
+		if (err)
+			goto fail_id;
+		key.sub_id = sub;
+		cell.prio = f->priority;
+		cell.flow = *id;
+		cell.add_ver = w->ver + 1;
+		cell.rm_ver = OVN_VER_INF;
+		err = cls_place(w, &key, &cell, &i);
+		if (err)
+			goto fail_id;
+		err = push_pending(w, *id);
+		if (err) {
+			fr = &(struct flow_rec){ .key = key, .cell = i };
+			cls_free(w, fr);
+			goto fail_id;
+		}
+		fr = &w->flows[*id];
+		memset(fr, 0, sizeof(*fr));
+		fr->state = F_PENDING_ADD;
+		fr->prio = f->priority;
+		fr->stage = si;
+		fr->sub = sub;
+		fr->prog = pi;
+		fr->key = key;
+		fr->cell = i;
+		fr->passlike = def.n_words == 0 && f->n_sets == 0 && ops_passlike(f);
+		w->stages[si].n_flows++;
+		w->stages[si].n_pass += fr->passlike;
+		w->stages[si].dirty = true;
+		w->n_flows_used++;
+		return 0;
+	}
+fail_id:
+	id_put(&w->flow_ids, *id);
+fail_prog:
+	prog_put(w, pi);
+fail_sub:
+	sub_put(w, sub);
+	return err;
+}
+
+/* Free a flow whose cell no packet can see any more. */
+static void flow_reclaim(struct ovnbpf_writer *w, uint32_t id)
+{
+	struct flow_rec *f = &w->flows[id];
+
+	cls_free(w, f);
+	prog_put(w, f->prog);
+	sub_put(w, f->sub);
+	f->state = F_FREE;
+	id_put(&w->flow_ids, id);
+	w->n_flows_used--;
+}
+
+int ovnbpf_flow_del(struct ovnbpf_writer *w, uint32_t id)
+{
+	struct flow_rec *f;
+	struct stage_rec *s;
+	uint32_t i;
+	int err;
+
+	if (id >= w->cap_flows)
+		return -ENOENT;
+	f = &w->flows[id];
+	if (f->state != F_PENDING_ADD && f->state != F_LIVE)
+		return -ENOENT;
+	s = &w->stages[f->stage];
+	s->n_flows--;
+	s->n_pass -= f->passlike;
+	s->dirty = true;
+	if (f->state == F_PENDING_ADD) {
+		/* Never visible: gone at once. */
+		for (i = 0; i < w->n_pending; i++) {
+			if (w->pending[i] == id) {
+				w->pending[i] = w->pending[--w->n_pending];
+				break;
+			}
+		}
+		flow_reclaim(w, id);
+		return 0;
+	}
+	err = cls_hide(w, f, w->ver + 1);
+	if (err)
+		return err;
+	f->state = F_PENDING_DEL;
+	return push_pending(w, id);
+}
+
+int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id)
+{
+	if (id >= w->cap_flows || w->flows[id].state == F_FREE)
+		return -ENOENT;
+	return w->progs[w->flows[id].prog].chunk[0];
+}
+
+/* ---- set members ----------------------------------------------------- */
+
+static int set_keys(uint32_t set_id, const void *val, uint8_t len, uint8_t plen,
+		    struct ovn_set_key *hk, struct ovn_set_lpm_key *lk, bool *lpm)
+{
+	uint32_t i;
+
+	if (!len || len > 16 || plen > len * 8)
+		return -EINVAL;
+	*lpm = plen < len * 8;
+	memset(hk, 0, sizeof(*hk));
+	memset(lk, 0, sizeof(*lk));
+	hk->set_id = set_id;
+	hk->len = len;
+	memcpy(hk->v, val, len);
+	lk->prefixlen = OVN_SET_LPM_HDR_BITS + plen;
+	lk->set_id = htonl(set_id);
+	lk->len = len;
+	for (i = 0; i < len; i++) {
+		int bits = (int)plen - (int)i * 8;
+		uint8_t m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+		lk->v[i] = ((const uint8_t *)val)[i] & m;
+	}
+	return 0;
+}
+
+int ovnbpf_set_add(struct ovnbpf_writer *w, uint32_t set_id, const void *val, uint8_t len,
+		   uint8_t plen)
+{
+	struct ovn_set_member m = { .add_ver = w->ver + 1, .rm_ver = OVN_VER_INF }, cur;
+	struct ovn_set_lpm_key lk;
+	struct ovn_set_key hk;
+	const void *k;
+	bool lpm;
+	int fd, err;
+
+	err = set_keys(set_id, val, len, plen, &hk, &lk, &lpm);
+	if (err)
+		return err;
+	fd = lpm ? w->m.set_lpm : w->m.set_hash;
+	k = lpm ? (const void *)&lk : (const void *)&hk;
+	if (!bpf_map_lookup_elem(fd, k, &cur)) {
+		if (cur.rm_ver == OVN_VER_INF)
+			return -EEXIST;
+		if (cur.rm_ver == w->ver + 1)
+			m.add_ver = cur.add_ver;	/* un-delete: stays visible */
+	}
+	return map_update(fd, k, &m, BPF_ANY);
+}
+
+int ovnbpf_set_del(struct ovnbpf_writer *w, uint32_t set_id, const void *val, uint8_t len,
+		   uint8_t plen)
+{
+	struct ovn_set_lpm_key lk;
+	struct ovn_set_member cur;
+	struct retire_rec *r;
+	struct ovn_set_key hk;
+	const void *k;
+	bool lpm;
+	int fd, err;
+
+	err = set_keys(set_id, val, len, plen, &hk, &lk, &lpm);
+	if (err)
+		return err;
+	fd = lpm ? w->m.set_lpm : w->m.set_hash;
+	k = lpm ? (const void *)&lk : (const void *)&hk;
+	if (bpf_map_lookup_elem(fd, k, &cur) || cur.rm_ver != OVN_VER_INF)
+		return -ENOENT;
+	if (cur.add_ver == w->ver + 1)
+		return bpf_map_delete_elem(fd, k) ? -errno : 0;
+	r = push_retire(w);
+	if (!r)
+		return -ENOMEM;
+	cur.rm_ver = w->ver + 1;
+	err = map_update(fd, k, &cur, BPF_EXIST);
+	if (err) {
+		w->n_retire--;
+		return err;
+	}
+	r->kind = lpm ? R_SET_LPM : R_SET_HASH;
+	r->ver = w->ver + 1;
+	if (lpm)
+		r->lk = lk;
+	else
+		r->hk = hk;
+	return 0;
+}
+
+/* ---- commit ---------------------------------------------------------- */
+
+static bool stage_is_pass(const struct stage_rec *s)
+{
+	return s->key.pipeline <= OVN_PIPE_EGRESS && s->n_flows == 1 && s->n_pass == 1;
+}
+
+int ovnbpf_reclaim(struct ovnbpf_writer *w)
+{
+	uint64_t now = now_ns();
+	uint32_t i = 0;
+
+	while (i < w->n_retire) {
+		struct retire_rec *r = &w->retire[i];
+		struct ovn_set_member cur;
+		int fd;
+
+		if (!r->retired_ns || now - r->retired_ns < w->grace_ns || r->ver > w->ver) {
+			i++;
+			continue;
+		}
+		if (r->kind == R_FLOW) {
+			flow_reclaim(w, r->flow);
+		} else {
+			const void *k = r->kind == R_SET_LPM ? (const void *)&r->lk :
+							       (const void *)&r->hk;
+
+			fd = r->kind == R_SET_LPM ? w->m.set_lpm : w->m.set_hash;
+			/* Unless re-added since. */
+			if (!bpf_map_lookup_elem(fd, k, &cur) && cur.rm_ver != OVN_VER_INF &&
+			    cur.rm_ver <= w->ver)
+				bpf_map_delete_elem(fd, k);
+		}
+		w->retire[i] = w->retire[--w->n_retire];
+	}
+	return 0;
+}
+
+int ovnbpf_commit(struct ovnbpf_writer *w)
+{
+	uint32_t i, zero = 0, next = w->ver + 1;
+	uint64_t now;
+	int err;
+
+	/* Passthrough bits: clear before the flip (the stage's flows are
+	 * then classified, which gives the same result as skipping), set
+	 * after it. */
+	for (i = 0; i < w->cap_stages; i++) {
+		struct stage_rec *s = &w->stages[i];
+		struct dp_rec *d;
+		uint32_t bit, p;
+
+		if (!s->in_use || !s->dirty || s->key.pipeline > OVN_PIPE_EGRESS ||
+		    s->key.table >= 32)
+			continue;
+		d = dp_find(w, s->key.dp);
+		if (!d)
+			continue;
+		p = s->key.pipeline;
+		bit = 1u << s->key.table;
+		if (!stage_is_pass(s) && (d->d.pass_mask[p] & bit)) {
+			d->d.pass_mask[p] &= ~bit;
+			err = map_update(w->m.dps, &d->key, &d->d, BPF_ANY);
+			if (err)
+				return err;
+		}
+	}
+	err = map_update(w->m.gen, &zero, &next, BPF_ANY);
+	if (err)
+		return err;
+	w->ver = next;
+	for (i = 0; i < w->cap_stages; i++) {
+		struct stage_rec *s = &w->stages[i];
+		struct dp_rec *d;
+		uint32_t bit, p;
+
+		if (!s->in_use || !s->dirty)
+			continue;
+		s->dirty = false;
+		if (s->key.pipeline > OVN_PIPE_EGRESS || s->key.table >= 32)
+			continue;
+		d = dp_find(w, s->key.dp);
+		if (!d)
+			continue;
+		p = s->key.pipeline;
+		bit = 1u << s->key.table;
+		if (stage_is_pass(s) && !(d->d.pass_mask[p] & bit)) {
+			d->d.pass_mask[p] |= bit;
+			map_update(w->m.dps, &d->key, &d->d, BPF_ANY);
+		}
+	}
+	now = now_ns();
+	for (i = 0; i < w->n_retire; i++)
+		if (!w->retire[i].retired_ns)
+			w->retire[i].retired_ns = now;
+	for (i = 0; i < w->n_pending; i++) {
+		struct flow_rec *f = &w->flows[w->pending[i]];
+		struct retire_rec *r;
+
+		if (f->state == F_PENDING_ADD) {
+			f->state = F_LIVE;
+		} else if (f->state == F_PENDING_DEL) {
+			r = push_retire(w);
+			if (!r)
+				continue;	/* leaked until restart */
+			f->state = F_RETIRED;
+			r->kind = R_FLOW;
+			r->flow = w->pending[i];
+			r->ver = next;
+			r->retired_ns = now;
+		}
+	}
+	w->n_pending = 0;
+	return ovnbpf_reclaim(w);
+}
+
+void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_stats *s)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < w->cap_subs; i++)
+		n += w->subs[i].in_use;
+	s->flows = w->n_flows_used;
+	s->subtables = n;
+	s->progs = w->n_progs_used;
+	s->stages = w->n_stages_used;
+	s->pending = w->n_pending;
+	s->retired = w->n_retire;
+}
+
+/* ---- stage names ----------------------------------------------------- */
+
+static const char *const ls_in[OVN_LS_IN_TABLES] = {
+	"ls_in_check_port_sec", "ls_in_apply_port_sec", "ls_in_lookup_fdb", "ls_in_put_fdb",
+	"ls_in_pre_acl", "ls_in_pre_lb", "ls_in_pre_stateful", "ls_in_acl_hint", "ls_in_acl",
+	"ls_in_qos_mark", "ls_in_qos_meter", "ls_in_lb_aff_check", "ls_in_lb",
+	"ls_in_lb_aff_learn", "ls_in_pre_hairpin", "ls_in_nat_hairpin", "ls_in_hairpin",
+	"ls_in_acl_after_lb", "ls_in_stateful", "ls_in_arp_rsp", "ls_in_dhcp_options",
+	"ls_in_dhcp_response", "ls_in_dns_lookup", "ls_in_dns_response", "ls_in_external_port",
+	"ls_in_l2_lkup", "ls_in_l2_unknown",
+};
+static const char *const ls_out[OVN_LS_OUT_TABLES] = {
+	"ls_out_pre_acl", "ls_out_pre_lb", "ls_out_pre_stateful", "ls_out_acl_hint",
+	"ls_out_acl", "ls_out_qos_mark", "ls_out_qos_meter", "ls_out_stateful",
+	"ls_out_check_port_sec", "ls_out_apply_port_sec",
+};
+static const char *const lr_in[OVN_LR_IN_TABLES] = {
+	"lr_in_admission", "lr_in_lookup_neighbor", "lr_in_learn_neighbor", "lr_in_ip_input",
+	"lr_in_unsnat", "lr_in_defrag", "lr_in_lb_aff_check", "lr_in_dnat", "lr_in_lb_aff_learn",
+	"lr_in_ecmp_stateful", "lr_in_nd_ra_options", "lr_in_nd_ra_response",
+	"lr_in_ip_routing_pre", "lr_in_ip_routing", "lr_in_ip_routing_ecmp", "lr_in_policy",
+	"lr_in_policy_ecmp", "lr_in_arp_resolve", "lr_in_chk_pkt_len", "lr_in_larger_pkts",
+	"lr_in_gw_redirect", "lr_in_arp_request",
+};
+static const char *const lr_out[OVN_LR_OUT_TABLES] = {
+	"lr_out_chk_dnat_local", "lr_out_undnat", "lr_out_post_undnat", "lr_out_snat",
+	"lr_out_post_snat", "lr_out_egr_loop", "lr_out_delivery",
+};
+static const char *const helper[] = {
+	"port_sec_in", "port_sec_in_nd", "port_sec_out", "mac_binding", "mac_lookup",
+	"get_fdb", "lookup_fdb",
+};
+
+const char *ovnbpf_stage_name(enum ovn_dp_type type, enum ovn_pipeline pipeline, unsigned int table)
+{
+	if (pipeline == OVN_PIPE_HELPER)
+		return table < sizeof(helper) / sizeof(helper[0]) ? helper[table] : "helper";
+	if (type == OVN_DP_SWITCH && pipeline == OVN_PIPE_INGRESS)
+		return table < OVN_LS_IN_TABLES ? ls_in[table] : "ls_in_?";
+	if (type == OVN_DP_SWITCH)
+		return table < OVN_LS_OUT_TABLES ? ls_out[table] : "ls_out_?";
+	if (pipeline == OVN_PIPE_INGRESS)
+		return table < OVN_LR_IN_TABLES ? lr_in[table] : "lr_in_?";
+	return table < OVN_LR_OUT_TABLES ? lr_out[table] : "lr_out_?";
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * User-space side of the pipeline maps: finding them (in a loaded object or
+ * pinned under the pin directory) and the writer the logical-flow compiler
+ * uses to install compiled flows, set members, datapaths, ports and
+ * multicast groups.
+ *
+ * Consistency (DESIGN §3.9): flow and set-member changes are staged under
+ * the next rule version and become visible together at ovnbpf_commit();
+ * until then packets see the old rules only.  Datapaths, ports, VIFs,
+ * multicast groups and meters are single map entries, each replaced
+ * atomically when written.  Adding or removing one flow touches only that
+ * flow's entries (its classifier cell, its flow record, its program if no
+ * other flow shares it, and its stage's subtable list when the flow brings
+ * a new mask or removes the last use of one).
+ *
+ * Not thread-safe: one writer per process, as in ovnbpfd's engine loop.
+ */
+#ifndef __OVNBPF_MAPS_OVNBPF_MAPS_H
+#define __OVNBPF_MAPS_OVNBPF_MAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "maps/abi.h"
+#include "maps/context.h"
+#include "maps/pipeline.h"
+#include "maps/actions.h"
+#include "maps/ports.h"
+#include "maps/punt.h"
+#include "maps/counters.h"
+
+struct bpf_object;
+
+/* File descriptors of every pipeline map. */
+struct ovnbpf_maps {
+	int ctx, gen, dps, stages, subtables, cls, flows, progs;
+	int set_hash, set_lpm, ports, vifs, mcgroups;
+	int drops, stage_stats, punt, meters;
+	bool owned;		/* fds opened by us (pinned), closed by close() */
+};
+
+/* Fill M from a loaded object (the fds stay owned by the object). */
+int ovnbpf_maps_from_object(struct bpf_object *obj, struct ovnbpf_maps *m);
+/* Open the maps pinned under PIN_DIR (NULL = OVNBPF_PIN_DIR). */
+int ovnbpf_maps_open_pinned(const char *pin_dir, struct ovnbpf_maps *m);
+void ovnbpf_maps_close(struct ovnbpf_maps *m);
+
+/* One clause of a compiled match: ctx[off + i] & mask[i] == value[i] for
+ * i < len (len <= 16, off + len <= OVN_CTX_FIELDS_END).  Several clauses
+ * may share bytes as long as they agree. */
+struct ovnbpf_match {
+	uint16_t off;
+	uint8_t len;
+	uint8_t value[16];
+	uint8_t mask[16];
+};
+
+/* A compiled logical flow of one datapath. */
+struct ovnbpf_flow_spec {
+	uint32_t dp;			/* datapath tunnel key */
+	uint8_t pipeline;		/* enum ovn_pipeline */
+	uint8_t table;
+	uint16_t priority;
+	const struct ovnbpf_match *match;
+	uint32_t n_match;
+	const struct ovn_set_test *sets;	/* flags must include USED */
+	uint32_t n_sets;		/* <= OVN_FLOW_SETS */
+	const struct ovn_op *ops;	/* any length up to OVNBPF_MAX_FLOW_OPS */
+	uint32_t n_ops;
+};
+
+#define OVNBPF_MAX_FLOW_OPS	((OVN_PROG_MAX_OPS - 1) * 8)
+
+struct ovnbpf_writer;
+
+int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out);
+void ovnbpf_writer_free(struct ovnbpf_writer *w);
+/* Retired entries are reclaimed at a commit (or ovnbpf_reclaim()) once
+ * GRACE_NS have passed since the commit that hid them (default 50 ms). */
+void ovnbpf_writer_set_grace(struct ovnbpf_writer *w, uint64_t grace_ns);
+
+/* Stage a flow; *id names it for ovnbpf_flow_del().  -EINVAL on a bad
+ * spec (contradictory match, bad offset), -E2BIG when the match needs more
+ * than OVN_CLS_WORDS context words, -ENOSPC when the stage would get more
+ * than OVN_STAGE_MAX_SUB distinct masks or a map is full. */
+int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, uint32_t *id);
+int ovnbpf_flow_del(struct ovnbpf_writer *w, uint32_t id);
+
+/* Set members (address sets, port groups, inline sets).  VAL has LEN bytes
+ * (as the field is stored in the context: big-endian); PLEN < LEN * 8 makes
+ * a CIDR member (LPM), which needs OVN_SET_T_LPM in the flows' tests. */
+int ovnbpf_set_add(struct ovnbpf_writer *w, uint32_t set_id, const void *val, uint8_t len,
+		   uint8_t plen);
+int ovnbpf_set_del(struct ovnbpf_writer *w, uint32_t set_id, const void *val, uint8_t len,
+		   uint8_t plen);
+
+/* Immediate, one entry each. */
+int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type type);
+int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp);
+int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p);
+int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
+int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v);
+int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex);
+int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const uint32_t *ports,
+		       uint32_t n);
+int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key);
+int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, uint32_t burst);
+
+/* Make every staged flow/set change visible at once; reclaim what earlier
+ * commits retired.  Returns 0 or -errno. */
+int ovnbpf_commit(struct ovnbpf_writer *w);
+int ovnbpf_reclaim(struct ovnbpf_writer *w);
+uint32_t ovnbpf_version(const struct ovnbpf_writer *w);
+
+/* Introspection for tests and ovnbpfctl. */
+struct ovnbpf_writer_stats {
+	uint32_t flows, subtables, progs, stages, pending, retired;
+};
+void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_stats *s);
+/* Program id (ovn_progs index) of flow ID, or -ENOENT. */
+int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id);
+
+/* Stage name ("ls_in_acl", ...) of (dp_type, pipeline, table). */
+const char *ovnbpf_stage_name(enum ovn_dp_type type, enum ovn_pipeline pipeline, unsigned int table);
+
+#endif /* __OVNBPF_MAPS_OVNBPF_MAPS_H */

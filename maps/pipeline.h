@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The compiled logical pipelines: datapaths, stages, the tuple-space
+ * classifier (subtables of masked keys), flows and sets.
+ *
+ * Lookup path of one stage (dp, pipeline, table):
+ *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap
+ *   ovn_stages[dp,p,t]    -> up to 16 subtable ids, by max priority (desc)
+ *   ovn_subtables[id]     -> which context words to mask, and the masks
+ *   ovn_cls[id, masked, slot] -> cells {priority, flow, versions}
+ *   ovn_flows[flow]       -> action program + set-membership tests
+ *   ovn_set_hash / ovn_set_lpm [set, value] -> member?
+ *
+ * Versions (DESIGN §3.9): the active rule version is ovn_gen[0].  A cell or
+ * set member is visible to a packet of version V iff add_ver <= V < rm_ver.
+ * A batch writes its additions with add_ver = V + 1 and its removals as
+ * rm_ver = V + 1, then flips ovn_gen[0] to V + 1: a packet sees the whole
+ * old rule set or the whole new one.  Cells and members invisible to the
+ * active version are reclaimed at the next batch.
+ */
+#ifndef __OVNBPF_MAPS_PIPELINE_H
+#define __OVNBPF_MAPS_PIPELINE_H
+
+#include "maps/abi.h"
+#include "maps/context.h"
+
+/* Pipelines.  The helper pipeline holds the tables ovn-controller builds
+ * itself (port security, MAC bindings, FDB, ...): a `call` runs one of its
+ * tables and returns; no match there returns without change. */
+enum ovn_pipeline {
+	OVN_PIPE_INGRESS = 0,
+	OVN_PIPE_EGRESS = 1,
+	OVN_PIPE_HELPER = 2,
+	OVN_PIPE_MAX,
+};
+
+/* Tables of the helper pipeline (OpenFlow table of ovn-controller). */
+enum ovn_helper_table {
+	OVN_HT_PORT_SEC_IN = 0,		/* 73: check_in_port_sec() */
+	OVN_HT_PORT_SEC_IN_ND = 1,	/* 74: its ARP/ND part */
+	OVN_HT_PORT_SEC_OUT = 2,	/* 75: check_out_port_sec() */
+	OVN_HT_MAC_BINDING = 3,		/* 66: get_arp/get_nd */
+	OVN_HT_MAC_LOOKUP = 4,		/* 67: lookup_arp/lookup_nd */
+	OVN_HT_GET_FDB = 5,		/* 71 */
+	OVN_HT_LOOKUP_FDB = 6,		/* 72 */
+	OVN_HT_MAX = 16,
+};
+
+enum ovn_dp_type {
+	OVN_DP_SWITCH = 0,
+	OVN_DP_ROUTER = 1,
+};
+
+/* Stage counts of OVN 23.03. */
+#define OVN_LS_IN_TABLES	27
+#define OVN_LS_OUT_TABLES	10
+#define OVN_LR_IN_TABLES	22
+#define OVN_LR_OUT_TABLES	7
+#define OVN_MAX_TABLES		32
+
+/* Index of a stage in per-stage counters: OVN's OVN_STAGE_BUILD layout,
+ * compressed: (dp_type << 6) | (pipeline << 5) | table.  The helper
+ * pipeline's tables count under dp_type 2. */
+#define OVN_STAGE_IDX(dp_type, pipeline, table) \
+	((((dp_type) & 3) << 6) | (((pipeline) & 1) << 5) | ((table) & 31))
+#define OVN_STAGE_IDX_MAX	256
+
+/* ovn_dps value: one per local datapath, key = tunnel key (host order). */
+struct ovn_dp {
+	__u8 type;			/* enum ovn_dp_type */
+	__u8 n_tables[2];		/* ingress, egress */
+	__u8 pad;
+	__u32 pass_mask[2];		/* bit t: table t's only flow is `next;` */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 12, "ovn_dp is ABI");
+
+/* ovn_stages key and value. */
+struct ovn_stage_key {
+	__u32 dp;			/* datapath tunnel key, host order */
+	__u8 pipeline;			/* enum ovn_pipeline */
+	__u8 table;
+	__u16 pad;
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_key) == 8, "ovn_stage_key is ABI");
+
+struct ovn_stage {
+	__u32 n_sub;
+	__u32 pad;
+	/* Subtables in decreasing order of max priority; the classifier
+	 * stops at the first one whose max priority is below the best match
+	 * found so far. */
+	struct ovn_stage_copy sub;
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage) == 8 + 8 * OVN_STAGE_MAX_SUB, "ovn_stage is ABI");
+
+/* A subtable masks up to OVN_CLS_WORDS 32-bit words of the context. */
+#define OVN_CLS_WORDS		14
+
+struct ovn_subtable {
+	__u8 word[OVN_CLS_WORDS];	/* context word index (byte offset / 4) */
+	__u16 n_words;
+	__be32 mask[OVN_CLS_WORDS];	/* mask applied to that word */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_subtable) == 72, "ovn_subtable is ABI");
+
+/* ovn_cls key: the subtable, the masked words, and a slot number: a key
+ * holding more flows than fit in one value continues in slot + 1. */
+struct ovn_cls_key {
+	__u32 sub_id;
+	__u32 slot;
+	__be32 w[OVN_CLS_WORDS];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_key) == 64, "ovn_cls_key is ABI");
+
+#define OVN_CLS_CELLS		6
+
+/* One flow in a classifier value.  prio < 0 marks a free cell. */
+struct ovn_cls_cell {
+	__s32 prio;
+	__u32 flow;			/* index into ovn_flows */
+	__u32 add_ver;
+	__u32 rm_ver;
+};
+
+struct ovn_cls_val {
+	__u32 more;			/* slot + 1 exists */
+	__u32 pad;
+	struct ovn_cls_cell cell[OVN_CLS_CELLS];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 104, "ovn_cls_val is ABI");
+
+/* Set membership test of a flow: the bytes [off, off + len) of the
+ * context (len <= 16) are looked up in set `set_id`. */
+enum ovn_set_test_flag {
+	OVN_SET_T_USED = 1 << 0,
+	OVN_SET_T_NEGATE = 1 << 1,	/* field != $set */
+	OVN_SET_T_LPM = 1 << 2,		/* also try CIDR members (IP sets) */
+};
+
+struct ovn_set_test {
+	__u32 set_id;
+	__u16 off;
+	__u8 len;
+	__u8 flags;			/* enum ovn_set_test_flag */
+};
+
+#define OVN_FLOW_SETS		4
+
+/* ovn_flows value, index = flow id.  Written once before the flow's cell
+ * becomes visible; never rewritten while visible. */
+struct ovn_flow {
+	__u32 prog;			/* index into ovn_progs */
+	__u32 stage_idx;		/* OVN_STAGE_IDX, for counters/traces */
+	struct ovn_set_test set[OVN_FLOW_SETS];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow) == 40, "ovn_flow is ABI");
+
+/* Set member keys.  Exact members live in the hash, CIDR members of IP
+ * sets in the LPM trie; both carry the value's length so that an IPv4 and
+ * an IPv6 member of the same set never collide. */
+struct ovn_set_key {
+	__u32 set_id;
+	__u8 len;
+	__u8 pad[3];
+	__u8 v[16];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_set_key) == 24, "ovn_set_key is ABI");
+
+struct ovn_set_lpm_key {
+	__u32 prefixlen;		/* 40 + prefix length of v */
+	__be32 set_id;
+	__u8 len;
+	__u8 v[16];
+	__u8 pad[3];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_set_lpm_key) == 28, "ovn_set_lpm_key is ABI");
+#define OVN_SET_LPM_HDR_BITS	40
+
+struct ovn_set_member {
+	__u32 add_ver;
+	__u32 rm_ver;
+};
+
+#define OVN_VER_INF		0xffffffffu
+
+#ifndef OVN_MAX_DPS
+#define OVN_MAX_DPS		4096
+#endif
+#ifndef OVN_MAX_STAGES
+#define OVN_MAX_STAGES		(OVN_MAX_DPS * 16)
+#endif
+#ifndef OVN_MAX_SUBTABLES
+#define OVN_MAX_SUBTABLES	16384
+#endif
+#ifndef OVN_MAX_CLS
+#define OVN_MAX_CLS		262144
+#endif
+#ifndef OVN_MAX_FLOWS
+#define OVN_MAX_FLOWS		131072
+#endif
+#ifndef OVN_MAX_SET_MEMBERS
+#define OVN_MAX_SET_MEMBERS	262144
+#endif
+
+#endif /* __OVNBPF_MAPS_PIPELINE_H */
