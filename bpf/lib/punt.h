@@ -52,7 +52,11 @@ static __always_inline __u32 ovn_punt_pkt(struct ovn_loop *lc, const struct ovn_
 	ev->pkt_len = cap;
 	if (cap > OVN_PUNT_SNAPLEN)
 		cap = OVN_PUNT_SNAPLEN;
-	if (cap < 1 || bpf_skb_load_bytes(lc->skb, 0, ev->pkt, cap))
+	/* The 6.1 verifier does not learn cap >= 1 from the test below, and
+	 * the helper refuses a size that may be 0: give it a size it can
+	 * prove to be in [1, OVN_PUNT_SNAPLEN] (the same value). */
+	if (cap < 1 || bpf_skb_load_bytes(lc->skb, 0, ev->pkt,
+					  ((cap - 1) & (OVN_PUNT_SNAPLEN - 1)) + 1))
 		cap = 0;
 	ev->cap_len = cap;
 	__builtin_memcpy(&ev->md, &c->md, sizeof(ev->md));
