@@ -54,7 +54,7 @@ static bool parse_opt(struct act_ctx *c, const struct action_opt_table *t,
 	want_string = !strcmp(def->type, "str") ||
 		      !strcmp(def->type, "domains");
 	for (size_t i = 0; i < o->value.n; i++) {
-		if (!o->value.v[i].string != !want_string)
+		if (!o->value.v[i].string == !want_string)
 			continue;
 		lexer_error_at(lx, pos, "%s option %s requires %s value.",
 			       kind, def->name, want_string ? "string"

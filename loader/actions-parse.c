@@ -9,6 +9,7 @@
  * discarded, so a bad flow never yields half an IR.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,7 @@ bool act_parse_field(struct act_ctx *c, struct action_field *f)
 	}
 	lexer_next(lx);
 	width = act_sym_width(sym);
+	f->pos = start;
 	f->sym = sym;
 	f->ofs = 0;
 	f->n_bits = width;
@@ -163,20 +165,23 @@ bool act_check_field(struct act_ctx *c, const struct action_field *f,
 
 	if (n_bits >= 0 && n_bits != f->n_bits) {
 		if (n_bits && f->n_bits)
-			lexer_error(c->lx, "Cannot use %u-bit field %s[%u..%u] "
-				    "where %d-bit field is required.",
-				    f->n_bits, name, f->ofs,
-				    f->ofs + f->n_bits - 1, n_bits);
+			lexer_error_at(c->lx, f->pos, "Cannot use %u-bit field "
+				       "%s[%u..%u] where %d-bit field is "
+				       "required.", f->n_bits, name, f->ofs,
+				       f->ofs + f->n_bits - 1, n_bits);
 		else if (n_bits)
-			lexer_error(c->lx, "Cannot use string field %s where "
-				    "numeric field is required.", name);
+			lexer_error_at(c->lx, f->pos, "Cannot use string field "
+				       "%s where numeric field is required.",
+				       name);
 		else
-			lexer_error(c->lx, "Cannot use numeric field %s where "
-				    "string field is required.", name);
+			lexer_error_at(c->lx, f->pos, "Cannot use numeric field "
+				       "%s where string field is required.",
+				       name);
 		return false;
 	}
 	if (rw && !act_sym_writable(f->sym, c->scope)) {
-		lexer_error(c->lx, "Field %s is not modifiable.", name);
+		lexer_error_at(c->lx, f->pos, "Field %s is not modifiable.",
+			       name);
 		return false;
 	}
 	return true;

@@ -165,8 +165,8 @@ static void parse_ct_commit_v1(struct act_ctx *c, struct action_list *l,
 		}
 		if (mark) {
 			if (t->value.hi || t->value.lo > UINT32_MAX ||
-			    t->mask.hi || (t->type == LEX_T_MASKED_INTEGER &&
-					   t->mask.lo > UINT32_MAX)) {
+			    (t->type == LEX_T_MASKED_INTEGER &&
+			     (t->mask.hi || t->mask.lo > UINT32_MAX))) {
 				lexer_error(lx, "ct_mark is a 32-bit field.");
 				return;
 			}

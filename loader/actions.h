@@ -140,6 +140,7 @@ struct action_field {
 	const struct symbol *sym;
 	uint16_t ofs;
 	uint16_t n_bits;
+	uint32_t pos;		/* byte offset in the text (not compared) */
 };
 
 /* An integer (up to 128 bits, optionally masked) or a string constant.
