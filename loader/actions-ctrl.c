@@ -579,7 +579,7 @@ static bool parse_bool(struct act_ctx *c, bool *v)
 	return false;
 }
 
-/* fwd_group(liveness=true, childports="p1", "p2", ...) */
+/* fwd_group(liveness=true, childports="p1", "p2", ...); both optional. */
 void act_parse_fwd_group(struct act_ctx *c, struct action_list *l,
 			 size_t pos)
 {
@@ -590,15 +590,12 @@ void act_parse_fwd_group(struct act_ctx *c, struct action_list *l,
 	if (lexer_match(lx, LEX_T_LPAREN)) {
 		if (lexer_match_id(lx, "liveness")) {
 			if (!act_force_match(c, LEX_T_EQUALS) ||
-			    !parse_bool(c, &g.liveness) ||
-			    !act_force_match(c, LEX_T_COMMA))
+			    !parse_bool(c, &g.liveness))
 				return;
+			lexer_match(lx, LEX_T_COMMA);
 		}
-		if (!lexer_match_id(lx, "childports")) {
-			lexer_syntax_error(lx, "expecting childports.");
-			return;
-		}
-		if (!act_force_match(c, LEX_T_EQUALS))
+		if (lexer_match_id(lx, "childports") &&
+		    !act_force_match(c, LEX_T_EQUALS))
 			return;
 		while (!lexer_match(lx, LEX_T_RPAREN)) {
 			if (lx->token.type != LEX_T_STRING) {

@@ -251,7 +251,8 @@ static void format_fwd_group(const struct action_fwd_group *g,
 {
 	strbuf_puts(sb, "fwd_group(");
 	if (g->liveness)
-		strbuf_puts(sb, "liveness=\"true\", ");
+		strbuf_printf(sb, "liveness=\"true\"%s",
+			      g->n_child_ports ? ", " : "");
 	if (g->n_child_ports) {
 		strbuf_puts(sb, "childports=");
 		for (size_t i = 0; i < g->n_child_ports; i++) {

@@ -338,6 +338,8 @@ static void test_ctrl(void)
 	check_ok("fwd_group(childports=\"p1\", \"p2\");", NULL);
 	check_ok("fwd_group(liveness=true, childports=\"p1\", \"p2\");",
 		 "fwd_group(liveness=\"true\", childports=\"p1\", \"p2\");");
+	check_ok("fwd_group;", "fwd_group();");
+	check_ok("fwd_group(liveness=\"true\");", NULL);
 	check_ok("sample(probability=100,collector_set=1,obs_domain=2,"
 		 "obs_point=3);", NULL);
 	check_ok("sample(probability=65535,collector_set=1,obs_domain=2,"
