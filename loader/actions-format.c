@@ -447,7 +447,13 @@ static void format_action(const struct action *a, struct strbuf *sb)
 	case ACT_HANDLE_BFD_MSG:
 		strbuf_puts(sb, "handle_bfd_msg();");
 		break;
+	case ACT_CT_NEXT:
 	case ACT_CT_COMMIT_NAT:
+	case ACT_CT_COMMIT_TO_ZONE:
+		strbuf_printf(sb, "%s%s;", name,
+			      a->ct_zone == ACT_CT_ZONE_DNAT ? "(dnat)" :
+			      a->ct_zone == ACT_CT_ZONE_SNAT ? "(snat)" : "");
+		break;
 	default:
 		/* output; ct_next; ct_clear; ... */
 		strbuf_printf(sb, "%s;", name);

@@ -85,6 +85,8 @@ static const struct action_info infos[ACT__MAX] = {
 	[ACT_HANDLE_BFD_MSG]	= { "handle_bfd_msg",	P, false },
 	[ACT_FWD_GROUP]		= { "fwd_group",	N, false },
 	[ACT_SAMPLE]		= { "sample",		N, false },
+	[ACT_CT_COMMIT_TO_ZONE]	= { "ct_commit_to_zone", N, false },
+	[ACT_MAC_CACHE_USE]	= { "mac_cache_use",	N, false },
 };
 
 #undef N
@@ -322,11 +324,14 @@ static bool action_eq(const struct action *a, const struct action *b)
 		       u128_eq(a->ct_commit_v1.label, b->ct_commit_v1.label) &&
 		       u128_eq(a->ct_commit_v1.label_mask,
 			       b->ct_commit_v1.label_mask);
+	case ACT_CT_NEXT:
+	case ACT_CT_COMMIT_NAT:
+	case ACT_CT_COMMIT_TO_ZONE:
+		return a->ct_zone == b->ct_zone;
 	case ACT_CT_DNAT:
 	case ACT_CT_SNAT:
 	case ACT_CT_DNAT_IN_CZONE:
 	case ACT_CT_SNAT_IN_CZONE:
-	case ACT_CT_COMMIT_NAT:
 		return a->ct_nat.family == b->ct_nat.family &&
 		       u128_eq(a->ct_nat.addr, b->ct_nat.addr) &&
 		       a->ct_nat.has_ports == b->ct_nat.has_ports &&

@@ -81,6 +81,7 @@ SIMPLE(parse_ct_clear, ACT_CT_CLEAR, NULL)
 SIMPLE(parse_igmp, ACT_IGMP, NULL)
 SIMPLE(parse_ct_snat_to_vip, ACT_CT_SNAT_TO_VIP, NULL)
 SIMPLE(parse_dhcp6_reply, ACT_HANDLE_DHCPV6_REPLY, NULL)
+SIMPLE(parse_mac_cache_use, ACT_MAC_CACHE_USE, NULL)
 
 /* Verbs that continue at the next table need one to exist. */
 static bool check_not_last(struct act_ctx *c, size_t pos, const char *name)
@@ -93,22 +94,53 @@ static bool check_not_last(struct act_ctx *c, size_t pos, const char *name)
 	return true;
 }
 
+/* ct_next; ct_commit_nat; and, from later OVN, ct_next(dnat|snat);
+ * ct_commit_nat(dnat|snat); ct_commit_to_zone(dnat|snat); */
+static void parse_ct_zone_verb(struct act_ctx *c, struct action_list *l,
+			       size_t pos, enum action_type type,
+			       bool require_zone)
+{
+	struct lexer *lx = c->lx;
+	const char *name = action_info(type)->name;
+	uint8_t zone = ACT_CT_ZONE_DEFAULT;
+
+	if (!check_not_last(c, pos, name))
+		return;
+	act_add_prereq(c, "ip");
+	if (require_zone && !act_force_match(c, LEX_T_LPAREN))
+		return;
+	if (require_zone || lexer_match(lx, LEX_T_LPAREN)) {
+		if (lexer_match_id(lx, "dnat")) {
+			zone = ACT_CT_ZONE_DNAT;
+		} else if (lexer_match_id(lx, "snat")) {
+			zone = ACT_CT_ZONE_SNAT;
+		} else {
+			lexer_error(lx, "\"%s\" action accepts only \"dnat\" "
+				    "or \"snat\" parameter.", name);
+			return;
+		}
+		if (!act_force_match(c, LEX_T_RPAREN))
+			return;
+	}
+	act_append(l, type, pos)->ct_zone = zone;
+}
+
 static void parse_ct_next(struct act_ctx *c, struct action_list *l,
 			  size_t pos)
 {
-	if (!check_not_last(c, pos, "ct_next"))
-		return;
-	act_add_prereq(c, "ip");
-	act_append(l, ACT_CT_NEXT, pos);
+	parse_ct_zone_verb(c, l, pos, ACT_CT_NEXT, false);
 }
 
 static void parse_ct_commit_nat(struct act_ctx *c, struct action_list *l,
 				size_t pos)
 {
-	if (!check_not_last(c, pos, "ct_commit_nat"))
-		return;
-	act_add_prereq(c, "ip");
-	act_append(l, ACT_CT_COMMIT_NAT, pos);
+	parse_ct_zone_verb(c, l, pos, ACT_CT_COMMIT_NAT, false);
+}
+
+static void parse_ct_commit_to_zone(struct act_ctx *c, struct action_list *l,
+				    size_t pos)
+{
+	parse_ct_zone_verb(c, l, pos, ACT_CT_COMMIT_TO_ZONE, true);
 }
 
 static void parse_push_pop(struct act_ctx *c, struct action_list *l,
@@ -594,6 +626,8 @@ static const struct {
 	{ "commit_ecmp_nh",	act_parse_commit_ecmp_nh },
 	{ "commit_lb_aff",	act_parse_commit_lb_aff },
 	{ "sample",		act_parse_sample },
+	{ "ct_commit_to_zone",	parse_ct_commit_to_zone },
+	{ "mac_cache_use",	parse_mac_cache_use },
 };
 
 act_verb_fn *act_find_verb(const char *name)

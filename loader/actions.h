@@ -104,6 +104,9 @@ enum action_type {
 	ACT_HANDLE_BFD_MSG,
 	ACT_FWD_GROUP,
 	ACT_SAMPLE,
+	/* later OVN, accepted so that a newer northd's flows parse */
+	ACT_CT_COMMIT_TO_ZONE,	/* ct_commit_to_zone(dnat|snat); */
+	ACT_MAC_CACHE_USE,	/* mac_cache_use; */
 	ACT__MAX
 };
 
@@ -206,6 +209,15 @@ struct action_load {
 struct action_move {		/* MOVE (lhs = rhs) and EXCHANGE */
 	struct action_field lhs;
 	struct action_field rhs;
+};
+
+/* Conntrack zone of ct_next / ct_commit_nat / ct_commit_to_zone: the
+ * flow's default, or explicitly the router's DNAT or SNAT zone
+ * ("ct_next(snat);" of OVN >= 23.09). */
+enum action_ct_zone {
+	ACT_CT_ZONE_DEFAULT,
+	ACT_CT_ZONE_DNAT,
+	ACT_CT_ZONE_SNAT,
 };
 
 struct action_ct_commit_v1 {
@@ -365,6 +377,8 @@ struct action {
 		struct action_move move;	/* MOVE, EXCHANGE */
 		struct action_field field;	/* PUSH, POP, HANDLE_SVC_CHECK */
 		struct action_list nested;	/* CT_COMMIT, CLONE, ARP, ... */
+		uint8_t ct_zone;	/* CT_NEXT, CT_COMMIT_NAT,
+					 * CT_COMMIT_TO_ZONE: action_ct_zone */
 		struct action_ct_commit_v1 ct_commit_v1;
 		struct action_ct_nat ct_nat;
 		struct action_ct_lb ct_lb;

@@ -231,6 +231,10 @@ static void test_ct(void)
 	check_ok("reg8[16..31] = select(values=(1=20, 2=30); "
 		 "hash_fields=\"ip_src\");", NULL);
 	check_ok("ct_commit_nat; next;", NULL);
+	/* later OVN */
+	check_ok("ct_next(dnat); ct_next(snat);", NULL);
+	check_ok("ct_commit_nat(snat); ct_commit_to_zone(dnat);", NULL);
+	check_ok("mac_cache_use;", NULL);
 }
 
 static void test_nested(void)
@@ -457,6 +461,8 @@ static void test_errors(void)
 	check_err("commit_ecmp_nh(ipv6 = maybe, proto = tcp);",
 		  "expecting true or false", 22);
 	check_err("sample(probability=0);", "greater than zero", 0);
+	check_err("ct_next(foo);", "accepts only \"dnat\" or \"snat\"", 8);
+	check_err("ct_commit_to_zone;", "expecting `('", 17);
 	check_err("reg0 = ^tmpl;", "Unexpanded template", 7);
 	check_err("^tmpl;", "Unexpanded template", 0);
 	check_err("reg0 = 1 $;", "", 9);
