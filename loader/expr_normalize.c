@@ -482,7 +482,8 @@ static bool conj_finish(struct conj *c)
 			return false;
 	if (!conj_crush(c))
 		return false;
-	qsort(c->cl, c->n, sizeof(*c->cl), clause_order);
+	if (c->n > 1)
+		qsort(c->cl, c->n, sizeof(*c->cl), clause_order);
 	return true;
 }
 
@@ -666,6 +667,40 @@ static void strings_add(struct expr_clause *s, const struct expr_clause *v)
 						      strlen(v->strings[i]));
 }
 
+/* If 'a' and 'b' (sorted) differ only in one positive value clause on the
+ * same field, make 'a' the branch with the union of the two and return
+ * true: (x && f == 1) || (x && f == 2) is x && f == {1, 2}. */
+static bool conj_fold(struct conj *a, const struct conj *b)
+{
+	size_t diff = SIZE_MAX;
+
+	if (a->n != b->n)
+		return false;
+	for (size_t k = 0; k < a->n; k++) {
+		if (clause_equal(&a->cl[k], &b->cl[k]))
+			continue;
+		if (diff != SIZE_MAX)
+			return false;
+		diff = k;
+	}
+	if (diff == SIZE_MAX)
+		return false;
+	{
+		struct expr_clause *x = &a->cl[diff];
+		const struct expr_clause *y = &b->cl[diff];
+		bool xv = x->type == EXPR_CL_VALUE || x->type == EXPR_CL_VALUE_SET;
+		bool yv = y->type == EXPR_CL_VALUE || y->type == EXPR_CL_VALUE_SET;
+
+		if (x->field != y->field || x->negated || y->negated ||
+		    !xv || !yv)
+			return false;
+		value_set_add(x, y);
+		clause_canon(x);
+		set_to_value(x);
+	}
+	return true;
+}
+
 /* Fold single-clause branches on the same field into one clause, and
  * drop duplicate branches. */
 static void or_fold(struct dnf *d)
@@ -691,13 +726,17 @@ static void or_fold(struct dnf *d)
 			set_to_value(a);
 		}
 	}
-	/* duplicates (quadratic, so only for small disjunctions) */
+	/* duplicates and branches that differ in one value clause
+	 * (quadratic, so only for small disjunctions) */
 	if (d->n > 256)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
-		qsort(d->c[i].cl, d->c[i].n, sizeof(*d->c[i].cl), clause_order);
+		if (d->c[i].n > 1)
+			qsort(d->c[i].cl, d->c[i].n, sizeof(*d->c[i].cl),
+			      clause_order);
 		for (size_t j = 0; j < i; j++) {
-			if (conj_equal(&d->c[i], &d->c[j])) {
+			if (conj_equal(&d->c[i], &d->c[j]) ||
+			    conj_fold(&d->c[j], &d->c[i])) {
 				dnf_remove(d, i--);
 				break;
 			}
