@@ -10,6 +10,7 @@
 #include "tests/test_progs.h"
 #include "tests/unit/sb_corpus.h"
 #include "loader/actions.h"
+#include "loader/expr.h"
 #include "loader/symtab.h"
 
 /* LOG_PIPELINE_LEN of ovn-controller 23.03: tables per pipeline. */
@@ -54,6 +55,7 @@ struct corpus_stats {
 	size_t not_round_trip;
 	size_t punt;
 	size_t unsupported;
+	size_t bad_prereqs;	/* prerequisites the match parser rejects */
 	double parse_ns;	/* distinct texts, parse only */
 };
 
@@ -141,6 +143,16 @@ static int run_corpus(const struct symtab *st, const char *file,
 		}
 		s->parse_ns += now_ns() - t0;
 		action_list_walk(&r1.acts, count_exec, s);
+		if (r1.prereqs[0]) {
+			char *perr = NULL;
+			struct expr *e = expr_parse(r1.prereqs, st, NULL, &perr);
+
+			if (!e && s->bad_prereqs++ < 5)
+				fprintf(stdout, "%s: prereqs \"%s\": %s\n",
+					file, r1.prereqs, perr);
+			expr_free(e);
+			free(perr);
+		}
 		t1 = actions_format(&r1.acts);
 		if (actions_parse(t1, &pp, &r2, &err) ||
 		    !action_list_equal(&r1.acts, &r2.acts)) {
@@ -188,6 +200,7 @@ void test_actions_corpus(void)
 		ASSERT_GT(s.flows, 0, "flows");
 		ASSERT_EQ(s.failed, 0, "parse failures");
 		ASSERT_EQ(s.not_round_trip, 0, "round trip failures");
+		ASSERT_EQ(s.bad_prereqs, 0, "prerequisites parse as a match");
 		fprintf(stdout, "%s: %zu flows, %zu distinct actions, parsed in "
 			"%.1f ms (%.2f us each), %zu punted and %zu unsupported "
 			"actions\n", files[i], s.flows, s.distinct,
