@@ -12,13 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
+#include "loader/ctl_socket.h"
 #include "loader/datapath.h"
+#include "loader/iface.h"
+#include "loader/local_vifs.h"
 #include "loader/log.h"
 #include "loader/version.h"
 #include "maps/abi.h"
+#include "ovnbpf_vif.skel.h"
 
 struct options {
 	const char *ovnsb_db;
@@ -126,13 +133,84 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* Everything the poll loop serves. */
+struct daemon {
+	struct datapath *dp;
+	struct local_vifs vifs;
+	struct iface_monitor *ifaces;
+	struct ctl_server *ctl;
+	int sfd;
+};
+
+/* Local side: bindings, their control socket, interface presence. */
+static int daemon_open_local(struct daemon *d, const struct options *o)
+{
+	char ctl_path[PATH_MAX];
+	int err;
+
+	err = local_vifs_init(&d->vifs, o->state_dir,
+			      bpf_program__fd(d->dp->vif->progs.ovnbpf_from_vif));
+	if (err)
+		return err;
+	/* The control socket first: it also keeps a second daemon on the
+	 * same state directory from touching the interfaces. */
+	if (snprintf(ctl_path, sizeof(ctl_path), "%s/%s", o->state_dir, CTL_SOCKET_NAME) >=
+	    (int)sizeof(ctl_path))
+		return -ENAMETOOLONG;
+	err = ctl_server_open(ctl_path, &d->ctl);
+	if (err)
+		return err;
+	err = iface_monitor_open(local_vifs_iface_event, &d->vifs, &d->ifaces);
+	if (err)
+		return err;
+	local_vifs_set_ifaces(&d->vifs, d->ifaces);
+	return local_vifs_register_ctl(&d->vifs, d->ctl);
+}
+
+/* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
+static int daemon_poll_once(struct daemon *d)
+{
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, N_FDS };
+	struct pollfd pfd[N_FDS] = {
+		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
+		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
+		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+	int err;
+
+	if (poll(pfd, N_FDS, 1000) < 0) {
+		if (errno == EINTR)
+			return 1;
+		pr_err("main", "poll: %s", strerror(errno));
+		return -errno;
+	}
+	if (pfd[FD_IFACE].revents) {
+		err = iface_monitor_run(d->ifaces);
+		if (err)
+			return err;
+	}
+	if (pfd[FD_CTL].revents)
+		ctl_server_run(d->ctl);
+	if (pfd[FD_SIGNAL].revents && read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_reopen();
+			return 1;
+		}
+		pr_info("main", "exiting on signal %u; the datapath stays in place",
+			si.ssi_signo);
+		return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	struct daemon d = { .sfd = -1 };
 	struct options o = { 0 };
-	struct datapath *dp = NULL;
-	struct pollfd pfd;
+	bool pid_written = false;
 	sigset_t mask;
-	int err, sfd = -1;
+	int err;
 
 	err = parse_args(argc, argv, &o);
 	if (err)
@@ -150,48 +228,41 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
+	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d.sfd < 0) {
 		pr_err("main", "signalfd: %s", strerror(errno));
 		err = -errno;
 		goto cleanup;
 	}
 
-	err = datapath_open(o.pin_dir, &dp);
+	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;
-	/* The pidfile says "ready": written once the datapath is in place. */
+	err = daemon_open_local(&d, &o);
+	if (err)
+		goto cleanup;
+	/* The pidfile says "ready": written once the datapath is in place
+	 * and the control socket answers. */
 	if (o.pidfile && (err = write_pidfile(o.pidfile))) {
 		pr_err("main", "pidfile %s: %s", o.pidfile, strerror(-err));
 		goto cleanup;
 	}
+	pid_written = !!o.pidfile;
 	pr_info("main", "ovnbpfd %s started (southbound %s)", OVNBPF_VERSION, o.ovnsb_db);
 
-	for (;;) {
-		struct signalfd_siginfo si;
-
-		pfd.fd = sfd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) {
-			err = -errno;
-			pr_err("main", "poll: %s", strerror(errno));
-			break;
-		}
-		if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP) {
-				log_reopen();
-				continue;
-			}
-			pr_info("main", "exiting on signal %u; the datapath stays in place",
-				si.ssi_signo);
-			break;
-		}
-	}
+	while ((err = daemon_poll_once(&d)) > 0)
+		;
 cleanup:
-	datapath_close(dp);
-	if (sfd >= 0)
-		close(sfd);
-	if (o.pidfile)
+	/* Bound interfaces keep their filters: a restart is hitless. */
+	ctl_server_close(d.ctl);
+	iface_monitor_close(d.ifaces);
+	local_vifs_destroy(&d.vifs);
+	datapath_close(d.dp);
+	if (d.sfd >= 0)
+		close(d.sfd);
+	/* Only ours: a daemon refused because another one runs must not
+	 * remove that one's pidfile. */
+	if (pid_written)
 		unlink(o.pidfile);
 	return err ? 1 : 0;
 }
