@@ -310,6 +310,7 @@ int bindings_load(struct bindings *bs, const char *path)
 	if (json_integer_value(ver) != STATE_VERSION)
 		pr_warn("bindings", "%s: version %lld, expected %d; reading it anyway",
 			path, (long long)json_integer_value(ver), STATE_VERSION);
+	/* Entries are numbered from 1 in messages, as an editor would. */
 	json_array_foreach(arr, i, e) {
 		const char *iface = json_string_value(json_object_get(e, "iface"));
 		const char *lport = json_string_value(json_object_get(e, "lport"));
@@ -318,20 +319,20 @@ int bindings_load(struct bindings *bs, const char *path)
 
 		if (!iface || !lport) {
 			pr_err("bindings", "%s: binding #%zu: needs string \"iface\" and "
-			       "\"lport\"; skipped", path, i);
+			       "\"lport\"; skipped", path, i + 1);
 			skipped++;
 			continue;
 		}
 		if (binding_check_iface(iface, why, sizeof(why)) ||
 		    binding_check_lport(lport, why, sizeof(why))) {
-			pr_err("bindings", "%s: binding #%zu: %s; skipped", path, i, why);
+			pr_err("bindings", "%s: binding #%zu: %s; skipped", path, i + 1, why);
 			skipped++;
 			continue;
 		}
 		err = bindings_add(bs, iface, lport, NULL);
 		if (err == -EEXIST) {
 			pr_err("bindings", "%s: binding #%zu (%s -> %s): interface or "
-			       "logical port bound twice; skipped", path, i, iface, lport);
+			       "logical port bound twice; skipped", path, i + 1, iface, lport);
 			skipped++;
 			continue;
 		}
