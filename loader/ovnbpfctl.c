@@ -37,6 +37,7 @@ static void usage(FILE *f)
 "                        yet; an interface already bound is re-bound\n"
 "  unbind IFACE          undo bind: detach and release the logical port\n"
 "  show [IFACE]          list the bindings and their state\n"
+"  status                southbound connection, chassis registration, nb_cfg\n"
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
@@ -121,6 +122,17 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 		print_show(result);
 	} else if (!strcmp(command, "list-commands")) {
 		print_list_commands(result);
+	} else if (!strcmp(command, "status")) {
+		const char *k;
+		json_t *v;
+
+		/* key: value lines, in the daemon's order */
+		json_object_foreach(result, k, v) {
+			char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+			printf("%s: %s\n", k, t ? t : json_string_value(v));
+			free(t);
+		}
 	}
 	json_decref(result);
 	return 0;
@@ -185,7 +197,7 @@ int main(int argc, char **argv)
 		int min_args, max_args;
 	} ctl_cmds[] = {
 		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
-		{ "list-commands", 0, 0 },
+		{ "list-commands", 0, 0 }, { "status", 0, 0 },
 	};
 	const char *cmd;
 	unsigned int i;

@@ -23,6 +23,7 @@
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "ovnbpf_vif.skel.h"
@@ -37,6 +38,7 @@ struct options {
 	const char *pin_dir;
 	const char *state_dir;
 	bool detach;
+	char hostname[256];
 };
 
 static void usage(FILE *f)
@@ -50,7 +52,7 @@ static void usage(FILE *f)
 "                                 (default: $OVN_SB_DB, else unix:/var/run/ovn/ovnsb_db.sock)\n"
 "  --chassis-name=NAME            this chassis's name (default: the hostname)\n"
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
-"  --encap-ip=IP                  this chassis's tunnel endpoint address\n"
+"  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
@@ -130,6 +132,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "ovnbpfd: unexpected argument %s\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (!o->encap_ip) {
+		fprintf(stderr, "ovnbpfd: --encap-ip is required (the address other "
+			"chassis tunnel to)\n");
+		return -EINVAL;
+	}
+	if (gethostname(o->hostname, sizeof(o->hostname) - 1)) {
+		fprintf(stderr, "ovnbpfd: gethostname: %s\n", strerror(errno));
+		return -errno;
+	}
+	if (!o->chassis_name)
+		o->chassis_name = o->hostname;
 	return 0;
 }
 
@@ -139,6 +152,7 @@ struct daemon {
 	struct local_vifs vifs;
 	struct iface_monitor *ifaces;
 	struct ctl_server *ctl;
+	struct sb_sync *sb;
 	int sfd;
 };
 
@@ -167,19 +181,43 @@ static int daemon_open_local(struct daemon *d, const struct options *o)
 	return local_vifs_register_ctl(&d->vifs, d->ctl);
 }
 
+/* The SB side: chassis registration, port claims, nb_cfg. */
+static int daemon_open_sb(struct daemon *d, const struct options *o)
+{
+	struct sb_sync_options so = {
+		.remote = o->ovnsb_db,
+		.chassis = {
+			.name = o->chassis_name,
+			.hostname = o->hostname,
+			.encap_type = o->encap_type,
+			.encap_ip = o->encap_ip,
+		},
+	};
+	int err;
+
+	err = sb_sync_create(&so, &d->vifs, &d->sb);
+	if (err)
+		return err;
+	return sb_sync_register_ctl(d->sb, d->ctl);
+}
+
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
-	enum { FD_SIGNAL, FD_CTL, FD_IFACE, N_FDS };
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, N_FDS };
 	struct pollfd pfd[N_FDS] = {
 		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
 		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
 		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
+		/* -1 while waiting to reconnect: poll() skips it */
+		[FD_SB] = { .fd = sb_sync_fd(d->sb), .events = sb_sync_events(d->sb) },
 	};
+	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
-	int err;
 
-	if (poll(pfd, N_FDS, 1000) < 0) {
+	if (timeout < 0 || timeout > 1000)
+		timeout = 1000;
+	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
 			return 1;
 		pr_err("main", "poll: %s", strerror(errno));
@@ -192,6 +230,9 @@ static int daemon_poll_once(struct daemon *d)
 	}
 	if (pfd[FD_CTL].revents)
 		ctl_server_run(d->ctl);
+	/* Always: the SB client has timers, and local changes above may
+	 * need claims. */
+	sb_sync_run(d->sb);
 	if (pfd[FD_SIGNAL].revents && read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			log_reopen();
@@ -239,6 +280,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	err = daemon_open_local(&d, &o);
+	if (!err)
+		err = daemon_open_sb(&d, &o);
 	if (err)
 		goto cleanup;
 	/* The pidfile says "ready": written once the datapath is in place
@@ -248,12 +291,16 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	pid_written = !!o.pidfile;
-	pr_info("main", "ovnbpfd %s started (southbound %s)", OVNBPF_VERSION, o.ovnsb_db);
+	pr_info("main", "ovnbpfd %s started (chassis %s, southbound %s)", OVNBPF_VERSION,
+		o.chassis_name, o.ovnsb_db);
 
 	while ((err = daemon_poll_once(&d)) > 0)
 		;
 cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
+	/* Claims and the chassis stay in the SB too: a restarted daemon
+	 * picks them up again. */
+	sb_sync_destroy(d.sb);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);
