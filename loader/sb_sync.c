@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "loader/ctl_socket.h"
+#include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
 #include "loader/port_claim.h"
@@ -26,6 +27,7 @@ struct sb_sync {
 	struct ovsdb_table *sb_global;
 	struct chassis_tables ct;
 	struct ovsdb_table *port_binding;
+	struct local_datapaths ld;
 
 	uint64_t seen_seqno;
 	bool dirty;			/* reconcile at the next chance */
@@ -99,6 +101,45 @@ static void txn_done(void *arg, int status, const json_t *result)
 	s->retry_at = mono_ms() + SB_RETRY_MS;
 }
 
+/* Ask the SB for the rows of local datapaths only.  Tables nobody
+ * monitors are skipped (-ENOENT); an unchanged condition is not resent. */
+static void update_conditions(struct sb_sync *s, const struct ovsdb_uuid *me)
+{
+	static const char *const by_datapath[] = {
+		"MAC_Binding", "Multicast_Group", "IP_Multicast",
+	};
+	json_t *w;
+	size_t i;
+
+	if (local_datapaths_compute(&s->ld, &s->vifs->bindings, s->port_binding, me)) {
+		pr_err("sb", "out of memory computing local datapaths");
+		return;
+	}
+	w = local_datapaths_pb_condition(&s->ld, &s->vifs->bindings, me);
+	ovsdb_client_set_condition(s->client, "Port_Binding", w);
+	json_decref(w);
+	/* Flows of datapath groups are all sent and filtered by their
+	 * consumer: a group's membership is not expressible here. */
+	w = local_datapaths_condition(&s->ld, "logical_datapath", "==",
+				      json_pack("[s, s, [s, []]]", "logical_dp_group", "!=",
+						"set"));
+	ovsdb_client_set_condition(s->client, "Logical_Flow", w);
+	json_decref(w);
+	for (i = 0; i < sizeof(by_datapath) / sizeof(by_datapath[0]); i++) {
+		w = local_datapaths_condition(&s->ld, "datapath", "==", NULL);
+		ovsdb_client_set_condition(s->client, by_datapath[i], w);
+		json_decref(w);
+	}
+	w = local_datapaths_condition(&s->ld, "datapaths", "includes", NULL);
+	ovsdb_client_set_condition(s->client, "DNS", w);
+	json_decref(w);
+}
+
+const struct local_datapaths *sb_sync_local_datapaths(const struct sb_sync *s)
+{
+	return &s->ld;
+}
+
 static void reconcile(struct sb_sync *s)
 {
 	const struct ovsdb_uuid *me = NULL;
@@ -126,6 +167,7 @@ static void reconcile(struct sb_sync *s)
 	}
 	port_claim_reconcile(&s->vifs->bindings, s->port_binding, &s->cfg, me, me_ref, ops);
 	json_decref(me_ref);
+	update_conditions(s, me);
 	/* Nobody else consumes the replica's change tracking yet; once the
 	 * incremental engine does, it owns this. */
 	ovsdb_replica_clear_tracked(ovsdb_client_replica(s->client));
@@ -272,6 +314,7 @@ void sb_sync_destroy(struct sb_sync *s)
 	free(s->encap_type);
 	free(s->encap_ip);
 	free(s->last_ops);
+	local_datapaths_destroy(&s->ld);
 	free(s);
 }
 
@@ -295,14 +338,18 @@ static void cmd_status(struct ctl_reply *r, int argc, const char *argv[], void *
 	const struct ovsdb_row *cp = sb_table_find_by_string(s->ct.chassis_private, "name",
 							     s->name);
 
-	ctl_reply_ok(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I}",
+	ctl_reply_ok(r, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I}",
 				  "southbound", remote ? remote : "",
 				  "connection", state_name(ovsdb_client_state(s->client)),
 				  "chassis", s->name, "encap_type", s->encap_type,
 				  "encap_ip", s->encap_ip, "registered", s->registered,
 				  "encap_conflict", s->conflict,
 				  "sb_nb_cfg", (json_int_t)s->sb_cfg,
-				  "acked_nb_cfg", (json_int_t)(cp ? sb_row_int(cp, "nb_cfg", -1) : -1)));
+				  "acked_nb_cfg", (json_int_t)(cp ? sb_row_int(cp, "nb_cfg", -1) : -1),
+				  "local_datapaths", (json_int_t)s->ld.n,
+				  /* what conditional monitoring let through */
+				  "port_bindings_replicated",
+				  (json_int_t)ovsdb_table_count(s->port_binding)));
 }
 
 int sb_sync_register_ctl(struct sb_sync *s, struct ctl_server *ctl)

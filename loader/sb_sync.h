@@ -56,6 +56,11 @@ void sb_sync_set_datapath_acks(struct sb_sync *s, bool on);
 /* The datapath reflects the SB configuration up to nb_cfg CFG. */
 void sb_sync_datapath_reflects(struct sb_sync *s, int64_t cfg);
 
+/* The local datapaths as of the last reconciliation (sorted UUIDs of
+ * Datapath_Binding rows). */
+struct local_datapaths;
+const struct local_datapaths *sb_sync_local_datapaths(const struct sb_sync *s);
+
 /* `status`: SB connection, chassis, nb_cfg. */
 int sb_sync_register_ctl(struct sb_sync *s, struct ctl_server *ctl);
 

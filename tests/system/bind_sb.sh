@@ -67,6 +67,27 @@ check "Port_Binding.up is true" test "$(ovn-sbctl get Port_Binding $LP up)" = tr
 check "show says claimed" bash -c "'${CTL[0]}' --state-dir='$T_DIR/state' show | grep -q 'attached,claimed'"
 check "--wait=hv after a change" bash -c "ovn-nbctl --timeout=10 --wait=hv lsp-add sw-bsb lp-bsb-c"
 
+# Conditional monitoring: local datapaths are sw-bsb (bound port), and,
+# through patch ports, lr-bsb and sw-bsb3; sw-bsb2 is not connected.
+status_val() { "${CTL[@]}" status | sed -n "s/^$1: //p"; }
+ovn-nbctl ls-add sw-bsb2 -- lsp-add sw-bsb2 lp-bsb2-x -- lsp-add sw-bsb2 lp-bsb2-y
+check "one local datapath" wait_until 10 bash -c "[[ \$('${CTL[0]}' --state-dir='$T_DIR/state' status | sed -n 's/^local_datapaths: //p') == 1 ]]"
+check "ports of a foreign switch are not replicated" \
+    test "$(status_val port_bindings_replicated)" -lt "$(n_rows Port_Binding)"
+ovn-nbctl lr-add lr-bsb \
+    -- lrp-add lr-bsb lrp-bsb 00:00:00:0b:5b:a1 10.252.0.254/24 \
+    -- lsp-add sw-bsb sw-bsb-lr -- lsp-set-type sw-bsb-lr router \
+    -- lsp-set-options sw-bsb-lr router-port=lrp-bsb -- lsp-set-addresses sw-bsb-lr router \
+    -- ls-add sw-bsb3 \
+    -- lrp-add lr-bsb lrp-bsb3 00:00:00:0b:5b:a3 10.253.0.254/24 \
+    -- lsp-add sw-bsb3 sw-bsb3-lr -- lsp-set-type sw-bsb3-lr router \
+    -- lsp-set-options sw-bsb3-lr router-port=lrp-bsb3 -- lsp-set-addresses sw-bsb3-lr router \
+    -- lsp-add sw-bsb3 lp-bsb3-x
+check "patch ports reach the router and the switch behind it" \
+    wait_until 10 bash -c "[[ \$('${CTL[0]}' --state-dir='$T_DIR/state' status | sed -n 's/^local_datapaths: //p') == 3 ]]"
+check "a port behind the router is replicated, the foreign ones are not" \
+    wait_until 10 bash -c "[[ \$('${CTL[0]}' --state-dir='$T_DIR/state' status | sed -n 's/^port_bindings_replicated: //p') == \$(( \$(ovn-sbctl --bare --columns=_uuid list Port_Binding | grep -c .) - 2 )) ]]"
+
 ip link del $IF
 check "interface gone: port released, down" wait_until 10 port_is $LP down
 check "Port_Binding.chassis cleared" test -z "$(sb_chassis_of $LP)"
