@@ -64,6 +64,19 @@ static void usage(FILE *f)
 		OVNBPF_PIN_DIR);
 }
 
+/* --detach changes to "/": make a relative PATH absolute first.  The
+ * result is kept for the life of the process. */
+static const char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return path;
+	return abs;
+}
+
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -143,6 +156,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (!o->chassis_name)
 		o->chassis_name = o->hostname;
+	o->state_dir = absolute(o->state_dir);
+	o->pin_dir = absolute(o->pin_dir);
+	o->pidfile = absolute(o->pidfile);
+	o->log_file = absolute(o->log_file);
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct sb_sync {
 	int64_t sb_cfg;			/* SB_Global.nb_cfg last seen */
 	bool registered;		/* our Chassis row is in the replica */
 	bool conflict;			/* registration refused (logged) */
+	bool started;			/* initial conditions sent */
 };
 
 static long long mono_ms(void)
@@ -206,6 +207,13 @@ void sb_sync_run(struct sb_sync *s)
 {
 	uint64_t seq;
 
+	/* Before the first connection, every monitor is registered: give
+	 * each its condition now, so that the first download is already
+	 * limited to what the bindings make local (and not the whole SB). */
+	if (!s->started) {
+		update_conditions(s, NULL);
+		s->started = true;
+	}
 	ovsdb_client_run(s->client);
 	seq = ovsdb_client_change_seqno(s->client);
 	if (seq != s->seen_seqno) {
