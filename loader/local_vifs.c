@@ -135,7 +135,10 @@ void local_vifs_iface_event(void *aux, const char *name, int ifindex, bool prese
 	}
 	if (b->ifindex != ifindex)
 		return;
-	/* Its filter went with the device: nothing to detach. */
+	/* A deleted device took its filter along, but a renamed one still
+	 * carries it and is no longer bound: detach, ignoring "no device". */
+	if (b->attached && !tc_detach_ingress(ifindex))
+		pr_info("vif", "%s (ifindex %d) was renamed; detached from it", name, ifindex);
 	pr_info("vif", "%s (ifindex %d) of logical port %s went away", name, ifindex, b->lport);
 	b->ifindex = 0;
 	b->attached = false;

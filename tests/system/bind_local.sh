@@ -75,6 +75,14 @@ check "show has the new ifindex ($ifindex1 -> $ifindex2)" \
     bash -c "'${CTL[0]}' --state-dir='$T_DIR/state' show | grep -Eq '^$IF +$LP +$ifindex2 '"
 check "one filter on the new interface" test "$(n_filters)" = 1
 
+ip link set $IF name tbl-a-r
+check "renamed away: show says no interface" wait_until 5 show_has no-interface
+check "renamed away: our filter removed from it" \
+    bash -c "! tc filter show dev tbl-a-r ingress | grep -q ovnbpf_from_vif"
+ip link set tbl-a-r name $IF
+check "renamed back: attached again" wait_until 5 show_has attached
+check "one filter after the renames" test "$(n_filters)" = 1
+
 daemon_stop
 check "filter stays while ovnbpfd is down (hitless)" test -n "$(attached_id)"
 check "ovnbpfd restarts" daemon_start
