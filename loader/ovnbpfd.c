@@ -4,6 +4,7 @@
  * pinned, so a restart never flushes it), and keeps it in sync with the OVN
  * Southbound database.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -148,6 +149,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (!o->encap_ip) {
 		fprintf(stderr, "ovnbpfd: --encap-ip is required (the address other "
 			"chassis tunnel to)\n");
+		return -EINVAL;
+	}
+	{
+		unsigned char addr[16];
+
+		if (inet_pton(AF_INET, o->encap_ip, addr) != 1 &&
+		    inet_pton(AF_INET6, o->encap_ip, addr) != 1) {
+			fprintf(stderr, "ovnbpfd: --encap-ip=%s is not an IPv4 or IPv6 address\n",
+				o->encap_ip);
+			return -EINVAL;
+		}
+	}
+	if (o->chassis_name && !*o->chassis_name) {
+		fprintf(stderr, "ovnbpfd: --chassis-name must not be empty\n");
 		return -EINVAL;
 	}
 	if (gethostname(o->hostname, sizeof(o->hostname) - 1)) {

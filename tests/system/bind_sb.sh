@@ -125,4 +125,6 @@ check "--wait=hv after re-registration" wait_hv
 
 check "ovnbpfd refuses to start without --encap-ip" \
     bash -c "'$B/ovnbpfd' --state-dir='$T_DIR/x' 2>&1 | grep -q -- '--encap-ip is required'"
+check "ovnbpfd refuses a bad --encap-ip" \
+    bash -c "'$B/ovnbpfd' --encap-ip=1.2.3 --state-dir='$T_DIR/x' 2>&1 | grep -q 'not an IPv4 or IPv6'"
 exit $T_FAILED
