@@ -12,23 +12,130 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <jansson.h>
+
+#include "loader/ctl_socket.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
 
+#define DEFAULT_STATE_DIR "/var/lib/ovnbpf"
+
 static const char *pin_dir = OVNBPF_PIN_DIR;
+static const char *state_dir = DEFAULT_STATE_DIR;
+static const char *ctl_path;
+static int timeout_ms = 10000;
+static bool json_output;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: ovnbpfctl [--bpffs-dir=DIR] COMMAND [ARGS]\n"
-"Commands:\n"
+"Usage: ovnbpfctl [OPTIONS] COMMAND [ARGS]\n"
+"Commands (through ovnbpfd's control socket):\n"
+"  bind IFACE LPORT      make IFACE the VIF of logical port LPORT (what OVS\n"
+"                        calls external_ids:iface-id); IFACE need not exist\n"
+"                        yet; an interface already bound is re-bound\n"
+"  unbind IFACE          undo bind: detach and release the logical port\n"
+"  show [IFACE]          list the bindings and their state\n"
+"  status                southbound connection, chassis registration, nb_cfg\n"
+"  list-commands         what the running ovnbpfd answers\n"
+"Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
 "  version               print the version\n"
 "Options:\n"
+"  --state-dir=DIR       ovnbpfd's state directory (default %s);\n"
+"                        the control socket is DIR/%s\n"
+"  --ctl=PATH            the control socket itself (overrides --state-dir)\n"
+"  --timeout=SECS        wait at most SECS for ovnbpfd (default 10)\n"
+"  -j, --json            print replies as JSON\n"
 "  --bpffs-dir=DIR       where ovnbpfd pinned its maps (default %s)\n"
 "  -h, --help            print this help\n",
-		OVNBPF_PIN_DIR);
+		DEFAULT_STATE_DIR, CTL_SOCKET_NAME, OVNBPF_PIN_DIR);
+}
+
+static void print_show(json_t *result)
+{
+	json_t *arr = json_object_get(result, "bindings"), *b;
+	size_t i;
+
+	printf("%-15s %-36s %7s  %s\n", "IFACE", "LPORT", "IFINDEX", "STATE");
+	json_array_foreach(arr, i, b) {
+		const char *err = json_string_value(json_object_get(b, "error"));
+		int ifindex = json_integer_value(json_object_get(b, "ifindex"));
+		char idx[16], state[64];
+
+		if (ifindex)
+			snprintf(idx, sizeof(idx), "%d", ifindex);
+		else
+			snprintf(idx, sizeof(idx), "-");
+		if (!ifindex)
+			snprintf(state, sizeof(state), "no-interface");
+		else if (json_is_true(json_object_get(b, "attached")))
+			snprintf(state, sizeof(state), "attached");
+		else
+			snprintf(state, sizeof(state), "not-attached");
+		if (json_is_true(json_object_get(b, "claimed")))
+			strncat(state, ",claimed", sizeof(state) - strlen(state) - 1);
+		printf("%-15s %-36s %7s  %s%s%s\n",
+		       json_string_value(json_object_get(b, "iface")),
+		       json_string_value(json_object_get(b, "lport")), idx, state,
+		       err ? ": " : "", err ? err : "");
+	}
+}
+
+static void print_list_commands(json_t *result)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(result, i, c) {
+		const char *u = json_string_value(json_object_get(c, "usage"));
+
+		printf("%s%s%s\n", json_string_value(json_object_get(c, "command")),
+		       u && *u ? " " : "", u ? u : "");
+	}
+}
+
+/* Send COMMAND with ARGV to ovnbpfd and print the answer. */
+static int cmd_ctl(const char *command, int argc, char *const argv[])
+{
+	char path[4096], *error = NULL;
+	json_t *result = NULL;
+	int err;
+
+	if (ctl_path)
+		snprintf(path, sizeof(path), "%s", ctl_path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", state_dir, CTL_SOCKET_NAME);
+	err = ctl_call(path, command, argc, argv, timeout_ms, &result, &error);
+	if (err) {
+		fprintf(stderr, "ovnbpfctl: %s\n", error ? error : strerror(-err));
+		free(error);
+		return err;
+	}
+	if (json_output) {
+		if (!json_is_null(result)) {
+			json_dumpf(result, stdout, JSON_INDENT(2));
+			putchar('\n');
+		}
+	} else if (!strcmp(command, "show")) {
+		print_show(result);
+	} else if (!strcmp(command, "list-commands")) {
+		print_list_commands(result);
+	} else if (!strcmp(command, "status")) {
+		const char *k;
+		json_t *v;
+
+		/* key: value lines, in the daemon's order */
+		json_object_foreach(result, k, v) {
+			char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+			printf("%s: %s\n", k, t ? t : json_string_value(v));
+			free(t);
+		}
+	}
+	json_decref(result);
+	return 0;
 }
 
 /* Sum each drop reason's per-CPU counters from the pinned ovn_drops map. */
@@ -78,15 +185,38 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "bpffs-dir", required_argument, NULL, 'B' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "ctl", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	static const struct {
+		const char *name;
+		int min_args, max_args;
+	} ctl_cmds[] = {
+		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
+		{ "list-commands", 0, 0 }, { "status", 0, 0 },
+	};
 	const char *cmd;
+	unsigned int i;
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hj", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B': pin_dir = optarg; break;
+		case 'S': state_dir = optarg; break;
+		case 'C': ctl_path = optarg; break;
+		case 'T':
+			timeout_ms = strtol(optarg, &end, 10) * 1000;
+			if (*end || timeout_ms <= 0) {
+				fprintf(stderr, "ovnbpfctl: bad --timeout %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j': json_output = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -96,6 +226,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		int n = argc - optind - 1;
+
+		if (strcmp(cmd, ctl_cmds[i].name))
+			continue;
+		if (n < ctl_cmds[i].min_args || n > ctl_cmds[i].max_args) {
+			fprintf(stderr, "ovnbpfctl: wrong number of arguments for %s\n", cmd);
+			usage(stderr);
+			return 2;
+		}
+		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
+	}
 	if (!strcmp(cmd, "drops"))
 		return cmd_drops() ? 1 : 0;
 	if (!strcmp(cmd, "version")) {

@@ -4,6 +4,7 @@
  * pinned, so a restart never flushes it), and keeps it in sync with the OVN
  * Southbound database.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,13 +13,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
+#include "loader/ctl_socket.h"
 #include "loader/datapath.h"
+#include "loader/iface.h"
+#include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
+#include "ovnbpf_vif.skel.h"
 
 struct options {
 	const char *ovnsb_db;
@@ -30,6 +39,7 @@ struct options {
 	const char *pin_dir;
 	const char *state_dir;
 	bool detach;
+	char hostname[256];
 };
 
 static void usage(FILE *f)
@@ -43,7 +53,7 @@ static void usage(FILE *f)
 "                                 (default: $OVN_SB_DB, else unix:/var/run/ovn/ovnsb_db.sock)\n"
 "  --chassis-name=NAME            this chassis's name (default: the hostname)\n"
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
-"  --encap-ip=IP                  this chassis's tunnel endpoint address\n"
+"  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
@@ -53,6 +63,19 @@ static void usage(FILE *f)
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
 		OVNBPF_PIN_DIR);
+}
+
+/* --detach changes to "/": make a relative PATH absolute first.  The
+ * result is kept for the life of the process. */
+static const char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return path;
+	return abs;
 }
 
 static int write_pidfile(const char *path)
@@ -123,16 +146,144 @@ static int parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "ovnbpfd: unexpected argument %s\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (!o->encap_ip) {
+		fprintf(stderr, "ovnbpfd: --encap-ip is required (the address other "
+			"chassis tunnel to)\n");
+		return -EINVAL;
+	}
+	{
+		unsigned char addr[16];
+
+		if (inet_pton(AF_INET, o->encap_ip, addr) != 1 &&
+		    inet_pton(AF_INET6, o->encap_ip, addr) != 1) {
+			fprintf(stderr, "ovnbpfd: --encap-ip=%s is not an IPv4 or IPv6 address\n",
+				o->encap_ip);
+			return -EINVAL;
+		}
+	}
+	if (o->chassis_name && !*o->chassis_name) {
+		fprintf(stderr, "ovnbpfd: --chassis-name must not be empty\n");
+		return -EINVAL;
+	}
+	if (gethostname(o->hostname, sizeof(o->hostname) - 1)) {
+		fprintf(stderr, "ovnbpfd: gethostname: %s\n", strerror(errno));
+		return -errno;
+	}
+	if (!o->chassis_name)
+		o->chassis_name = o->hostname;
+	o->state_dir = absolute(o->state_dir);
+	o->pin_dir = absolute(o->pin_dir);
+	o->pidfile = absolute(o->pidfile);
+	o->log_file = absolute(o->log_file);
 	return 0;
+}
+
+/* Everything the poll loop serves. */
+struct daemon {
+	struct datapath *dp;
+	struct local_vifs vifs;
+	struct iface_monitor *ifaces;
+	struct ctl_server *ctl;
+	struct sb_sync *sb;
+	int sfd;
+};
+
+/* Local side: bindings, their control socket, interface presence. */
+static int daemon_open_local(struct daemon *d, const struct options *o)
+{
+	char ctl_path[PATH_MAX];
+	int err;
+
+	err = local_vifs_init(&d->vifs, o->state_dir,
+			      bpf_program__fd(d->dp->vif->progs.ovnbpf_from_vif));
+	if (err)
+		return err;
+	/* The control socket first: it also keeps a second daemon on the
+	 * same state directory from touching the interfaces. */
+	if (snprintf(ctl_path, sizeof(ctl_path), "%s/%s", o->state_dir, CTL_SOCKET_NAME) >=
+	    (int)sizeof(ctl_path))
+		return -ENAMETOOLONG;
+	err = ctl_server_open(ctl_path, &d->ctl);
+	if (err)
+		return err;
+	err = iface_monitor_open(local_vifs_iface_event, &d->vifs, &d->ifaces);
+	if (err)
+		return err;
+	local_vifs_set_ifaces(&d->vifs, d->ifaces);
+	return local_vifs_register_ctl(&d->vifs, d->ctl);
+}
+
+/* The SB side: chassis registration, port claims, nb_cfg. */
+static int daemon_open_sb(struct daemon *d, const struct options *o)
+{
+	struct sb_sync_options so = {
+		.remote = o->ovnsb_db,
+		.chassis = {
+			.name = o->chassis_name,
+			.hostname = o->hostname,
+			.encap_type = o->encap_type,
+			.encap_ip = o->encap_ip,
+		},
+	};
+	int err;
+
+	err = sb_sync_create(&so, &d->vifs, &d->sb);
+	if (err)
+		return err;
+	return sb_sync_register_ctl(d->sb, d->ctl);
+}
+
+/* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
+static int daemon_poll_once(struct daemon *d)
+{
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, N_FDS };
+	struct pollfd pfd[N_FDS] = {
+		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
+		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
+		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
+		/* -1 while waiting to reconnect: poll() skips it */
+		[FD_SB] = { .fd = sb_sync_fd(d->sb), .events = sb_sync_events(d->sb) },
+	};
+	int err, timeout = sb_sync_timeout(d->sb);
+	struct signalfd_siginfo si;
+
+	if (timeout < 0 || timeout > 1000)
+		timeout = 1000;
+	if (poll(pfd, N_FDS, timeout) < 0) {
+		if (errno == EINTR)
+			return 1;
+		pr_err("main", "poll: %s", strerror(errno));
+		return -errno;
+	}
+	if (pfd[FD_IFACE].revents) {
+		err = iface_monitor_run(d->ifaces);
+		if (err)
+			return err;
+	}
+	if (pfd[FD_CTL].revents)
+		ctl_server_run(d->ctl);
+	/* Always: the SB client has timers, and local changes above may
+	 * need claims. */
+	sb_sync_run(d->sb);
+	if (pfd[FD_SIGNAL].revents && read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_reopen();
+			return 1;
+		}
+		pr_info("main", "exiting on signal %u; the datapath stays in place",
+			si.ssi_signo);
+		return 0;
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
+	struct daemon d = { .sfd = -1 };
 	struct options o = { 0 };
-	struct datapath *dp = NULL;
-	struct pollfd pfd;
+	bool pid_written = false;
 	sigset_t mask;
-	int err, sfd = -1;
+	int err;
 
 	err = parse_args(argc, argv, &o);
 	if (err)
@@ -150,48 +301,47 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
+	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d.sfd < 0) {
 		pr_err("main", "signalfd: %s", strerror(errno));
 		err = -errno;
 		goto cleanup;
 	}
 
-	err = datapath_open(o.pin_dir, &dp);
+	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;
-	/* The pidfile says "ready": written once the datapath is in place. */
+	err = daemon_open_local(&d, &o);
+	if (!err)
+		err = daemon_open_sb(&d, &o);
+	if (err)
+		goto cleanup;
+	/* The pidfile says "ready": written once the datapath is in place
+	 * and the control socket answers. */
 	if (o.pidfile && (err = write_pidfile(o.pidfile))) {
 		pr_err("main", "pidfile %s: %s", o.pidfile, strerror(-err));
 		goto cleanup;
 	}
-	pr_info("main", "ovnbpfd %s started (southbound %s)", OVNBPF_VERSION, o.ovnsb_db);
+	pid_written = !!o.pidfile;
+	pr_info("main", "ovnbpfd %s started (chassis %s, southbound %s)", OVNBPF_VERSION,
+		o.chassis_name, o.ovnsb_db);
 
-	for (;;) {
-		struct signalfd_siginfo si;
-
-		pfd.fd = sfd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) {
-			err = -errno;
-			pr_err("main", "poll: %s", strerror(errno));
-			break;
-		}
-		if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP) {
-				log_reopen();
-				continue;
-			}
-			pr_info("main", "exiting on signal %u; the datapath stays in place",
-				si.ssi_signo);
-			break;
-		}
-	}
+	while ((err = daemon_poll_once(&d)) > 0)
+		;
 cleanup:
-	datapath_close(dp);
-	if (sfd >= 0)
-		close(sfd);
-	if (o.pidfile)
+	/* Bound interfaces keep their filters: a restart is hitless. */
+	/* Claims and the chassis stay in the SB too: a restarted daemon
+	 * picks them up again. */
+	sb_sync_destroy(d.sb);
+	ctl_server_close(d.ctl);
+	iface_monitor_close(d.ifaces);
+	local_vifs_destroy(&d.vifs);
+	datapath_close(d.dp);
+	if (d.sfd >= 0)
+		close(d.sfd);
+	/* Only ours: a daemon refused because another one runs must not
+	 * remove that one's pidfile. */
+	if (pid_written)
 		unlink(o.pidfile);
 	return err ? 1 : 0;
 }
