@@ -213,8 +213,10 @@ struct expr_clause {
 	size_t n_values;
 	char **strings;		/* STRINGS, n_strings >= 1 */
 	size_t n_strings;
-	char *name;		/* ADDR_SET, PORT_GROUP: set name (as written,
-				 * without $/@); CHASSIS_RESIDENT: port */
+	char *name;		/* ADDR_SET, PORT_GROUP: set name as written,
+				 * without $/@ (OVN resolves @name to the SB
+				 * Port_Group "<datapath tunnel key>_name",
+				 * then "name"); CHASSIS_RESIDENT: port */
 };
 
 struct expr_conj {
@@ -249,8 +251,9 @@ void expr_dnf_format(const struct expr_dnf *dnf, struct strbuf *sb);
 char *expr_dnf_to_string(const struct expr_dnf *dnf);
 
 /* Parse the prerequisites and predicates of every symbol of 'st' once
- * (expr_parse() does it on first use otherwise).  0 or -EINVAL with
- * *errp naming the bad symbol. */
+ * (expr_parse() does it on first use otherwise, which is not safe from
+ * several threads at once: call this at startup then).  0 or -EINVAL with
+ * *errp naming the bad symbol.  The table takes no symbols after this. */
 int expr_symtab_prepare(const struct symtab *st, char **errp);
 
 #endif /* __OVNBPF_LOADER_EXPR_H */
