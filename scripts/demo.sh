@@ -56,6 +56,19 @@ start() {
         --encap-ip=127.0.0.1 --bpffs-dir="$PIN" --state-dir="$D/state" \
         --log-file="$D/ovnbpfd.log" --pidfile="$D/ovnbpfd.pid" --detach
     for _ in $(seq 50); do [[ -s $D/ovnbpfd.pid ]] && break; sleep 0.1; done
+    CTL=("$B/ovnbpfctl" --state-dir="$D/state" --bpffs-dir="$PIN")
+    for p in demo-pod1 demo-pod2; do
+        "${CTL[@]}" bind "veth-${p#demo-}" "$p"
+    done
+    # --wait=hv returns once ovnbpfd has acknowledged the NB configuration.
+    ovn-nbctl --timeout=20 --wait=hv sync
+    echo
+    echo "== ovn-sbctl show (ovnbpfd is the chassis)"
+    ovn-sbctl show
+    echo "== logical ports up (claimed by ovnbpfd)"
+    for p in demo-pod1 demo-pod2; do echo "  $p: $(ovn-nbctl lsp-get-up "$p")"; done
+    echo "== ovnbpfctl show"
+    "${CTL[@]}" show
     cat <<MSG
 
 ovnbpf demo is running.
@@ -66,7 +79,14 @@ ovnbpf demo is running.
 
 Look around:
   ovn-nbctl --db=$OVN_NB_DB show
+  $B/ovnbpfctl --state-dir=$D/state status
   $B/ovnbpfctl --bpffs-dir=$PIN drops
+  ip netns exec demo-pod1 ping 10.0.0.12
+
+Today ovnbpfd registers the chassis, claims the pods' ports and attaches
+the pipeline program to their veths; compiling the logical flows into it is
+the next step, so pod-to-pod traffic does not pass yet (it is counted as
+dropped by 'ovnbpfctl drops').
 Stop it all:   make demo-stop
 MSG
 }
