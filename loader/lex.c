@@ -801,8 +801,12 @@ void lex_format_masked(struct u128 value, struct u128 mask,
 {
 	unsigned int plen;
 
+	if (format == LEX_F_DECIMAL && !value.hi && !mask.hi) {
+		strbuf_printf(sb, "%" PRIu64 "/%" PRIu64, value.lo, mask.lo);
+		return;
+	}
 	if (format == LEX_F_DECIMAL || format == LEX_F_HEXADECIMAL) {
-		/* "5/7" does not read back as decimal/hex: write both in hex */
+		/* the mask of "0/0xff" is hex: both hex read back alike */
 		format_hex(value, sb);
 		strbuf_putc(sb, '/');
 		format_hex(mask, sb);
