@@ -105,6 +105,9 @@ struct compiler;
 int compiler_new(struct ovnbpf_writer *w, const struct compile_opts *opts,
 		 struct compiler **out);
 void compiler_free(struct compiler *c);
+/* SB DHCP_Options / DHCPv6_Options (must outlive the compiler). */
+void compile_set_opt_tables(struct compiler *c, const struct action_opt_table *dhcp,
+			    const struct action_opt_table *dhcpv6);
 
 int compile_datapath_add(struct compiler *c, uint32_t dp, enum ovn_dp_type type);
 /* Add or replace a port (its port-security helper flows too). */

@@ -80,6 +80,13 @@ void compiler_free(struct compiler *c)
 	free(c);
 }
 
+void compile_set_opt_tables(struct compiler *c, const struct action_opt_table *dhcp,
+			    const struct action_opt_table *dhcpv6)
+{
+	c->opts.dhcp_opts = dhcp;
+	c->opts.dhcpv6_opts = dhcpv6;
+}
+
 void compile_get_stats(const struct compiler *c, struct compile_stats *s)
 {
 	*s = c->st;

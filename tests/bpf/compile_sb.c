@@ -19,11 +19,27 @@ static size_t set_items(json_t *v, json_t **items)
 	return v ? 1 : 0;
 }
 
-static json_t *set_item(json_t *items, size_t n, size_t i)
+/* DHCP option tables of the last SB loaded (strings point into it). */
+static struct action_opt_def opt_defs[2][512];
+static struct action_opt_table opt_tables[2];
+
+static void load_opts(json_t *db, int v6)
 {
-	return n == 1 && !json_is_array(json_array_get(items, 0)) &&
-	       !(json_is_array(items) && json_array_size(items) == 1) ? items :
-	       json_array_get(items, i);
+	json_t *row;
+	const char *uuid;
+	size_t n = 0;
+
+	json_object_foreach(sb_corpus_table(db, v6 ? "DHCPv6_Options" : "DHCP_Options"), uuid, row) {
+		if (n == 512)
+			break;
+		opt_defs[v6][n].name = json_string_value(json_object_get(row, "name"));
+		opt_defs[v6][n].code = json_integer_value(json_object_get(row, "code"));
+		opt_defs[v6][n].type = json_string_value(json_object_get(row, "type"));
+		if (opt_defs[v6][n].name && opt_defs[v6][n].type)
+			n++;
+	}
+	opt_tables[v6].defs = opt_defs[v6];
+	opt_tables[v6].n = n;
 }
 
 static const char *uuid_of(json_t *v)
@@ -101,6 +117,9 @@ size_t compile_sb_load(json_t *db, struct compiler *c,
 	const char *uuid;
 	size_t n = 0;
 
+	load_opts(db, 0);
+	load_opts(db, 1);
+	compile_set_opt_tables(c, &opt_tables[0], &opt_tables[1]);
 	json_object_foreach(dps, uuid, row) {
 		json_t *ext = json_object_get(row, "external_ids");
 
@@ -201,6 +220,5 @@ size_t compile_sb_load(json_t *db, struct compiler *c,
 		}
 		free(dl);
 	}
-	(void)set_item;
 	return n;
 }
