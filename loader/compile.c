@@ -713,7 +713,9 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 
 	if (smap_get(&c->recs, f->uuid))
 		return -EEXIST;
-	pp.n_tables = cc_n_tables(c, f->dp, f->pipeline);
+	/* The parser checks next(table=) against one count; next(pipeline=
+	 * ingress, table=N) from egress needs the (larger) ingress count. */
+	pp.n_tables = cc_n_tables(c, f->dp, OVN_PIPE_INGRESS);
 	if (actions_parse(f->actions, &pp, &res, &aerr)) {
 		char d[200];
 
