@@ -21,12 +21,14 @@
 
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
+#include "loader/engine.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
+#include "maps/ovnbpf_maps.h"
 #include "ovnbpf_vif.skel.h"
 
 struct options {
@@ -185,6 +187,9 @@ struct daemon {
 	struct iface_monitor *ifaces;
 	struct ctl_server *ctl;
 	struct sb_sync *sb;
+	struct ovnbpf_maps maps;
+	struct ovnbpf_writer *writer;
+	struct engine *engine;
 	int sfd;
 };
 
@@ -230,6 +235,16 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	err = sb_sync_create(&so, &d->vifs, &d->sb);
 	if (err)
 		return err;
+	/* The engine compiles the SB into the maps of the loaded datapath. */
+	err = ovnbpf_maps_from_object(d->dp->vif->obj, &d->maps);
+	if (!err)
+		err = ovnbpf_writer_new(&d->maps, &d->writer);
+	if (!err)
+		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
+	if (err) {
+		pr_err("main", "datapath writer / engine: %s", strerror(-err));
+		return err;
+	}
 	return sb_sync_register_ctl(d->sb, d->ctl);
 }
 
@@ -332,6 +347,8 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	engine_destroy(d.engine);
+	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);

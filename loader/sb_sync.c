@@ -37,6 +37,8 @@ struct sb_sync {
 	bool last_ok;
 
 	bool datapath_acks;
+	sb_sync_consumer_fn *consumer;	/* owns the replica's change tracking */
+	void *consumer_aux;
 	int64_t reflected_cfg;		/* datapath reflects up to this nb_cfg */
 	int64_t sb_cfg;			/* SB_Global.nb_cfg last seen */
 	bool registered;		/* our Chassis row is in the replica */
@@ -70,6 +72,12 @@ static void on_binding_change(void *aux, struct binding *b, bool removed)
 void sb_sync_set_datapath_acks(struct sb_sync *s, bool on)
 {
 	s->datapath_acks = on;
+}
+
+void sb_sync_set_consumer(struct sb_sync *s, sb_sync_consumer_fn *fn, void *aux)
+{
+	s->consumer = fn;
+	s->consumer_aux = aux;
 }
 
 void sb_sync_datapath_reflects(struct sb_sync *s, int64_t cfg)
@@ -169,9 +177,12 @@ static void reconcile(struct sb_sync *s)
 	port_claim_reconcile(&s->vifs->bindings, s->port_binding, &s->cfg, me, me_ref, ops);
 	json_decref(me_ref);
 	update_conditions(s, me);
-	/* Nobody else consumes the replica's change tracking yet; once the
-	 * incremental engine does, it owns this. */
-	ovsdb_replica_clear_tracked(ovsdb_client_replica(s->client));
+	/* The consumer (the incremental engine) reads the tracked changes
+	 * with the local datapaths just computed, and clears them. */
+	if (s->consumer)
+		s->consumer(s->consumer_aux);
+	else
+		ovsdb_replica_clear_tracked(ovsdb_client_replica(s->client));
 	if (!json_array_size(ops)) {
 		json_decref(ops);
 		return;

@@ -56,6 +56,12 @@ void sb_sync_set_datapath_acks(struct sb_sync *s, bool on);
 /* The datapath reflects the SB configuration up to nb_cfg CFG. */
 void sb_sync_datapath_reflects(struct sb_sync *s, int64_t cfg);
 
+/* Called after each reconciliation pass (local datapaths up to date);
+ * it must consume and clear the replica's change tracking.  Without one,
+ * the tracking is cleared unread. */
+typedef void sb_sync_consumer_fn(void *aux);
+void sb_sync_set_consumer(struct sb_sync *s, sb_sync_consumer_fn *fn, void *aux);
+
 /* The local datapaths as of the last reconciliation (sorted UUIDs of
  * Datapath_Binding rows). */
 struct local_datapaths;

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The incremental engine (engine.h): SB replica changes -> compiler.
+ *
+ * Bookkeeping: what is installed is remembered by SB row UUID — each port
+ * (name, datapath, ifindex) and each (logical flow, datapath) pair — so a
+ * deleted row, or a row that stops applying here, is removed exactly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/compile.h"
+#include "loader/engine.h"
+#include "loader/local_datapaths.h"
+#include "loader/local_vifs.h"
+#include "loader/log.h"
+#include "loader/sb_row.h"
+#include "loader/sb_sync.h"
+#include "ovsdb-client/client.h"
+
+#define MOD "engine"
+#define N_BUCKETS 4096u
+
+/* One installed port (key: Port_Binding UUID). */
+struct eport {
+	struct eport *next;
+	struct ovsdb_uuid uuid;
+	char *name;
+	uint32_t dp;
+	uint32_t ifindex;
+};
+
+/* One logical flow compiled on one datapath (key: Logical_Flow UUID). */
+struct eflow {
+	struct eflow *next;
+	struct ovsdb_uuid uuid;
+	uint32_t dp;
+	bool per_dp;			/* compiled under "UUID/dp" (dp group) */
+	bool ok;			/* the compiler accepted it */
+};
+
+struct engine {
+	struct sb_sync *sb;
+	struct local_vifs *vifs;
+	local_vifs_change_fn *next_change_fn;
+	void *next_change_aux;
+	struct compiler *c;
+
+	struct ovsdb_replica *r;
+	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
+	struct ovsdb_table *addr_set, *port_group, *fdb;
+
+	struct eport *ports[N_BUCKETS];
+	struct eflow *flows[N_BUCKETS];
+	uint32_t *ldp_keys;		/* tunnel keys of the local datapaths, sorted */
+	size_t n_ldp;
+
+	bool loaded;			/* a full load happened */
+	bool bindings_changed;
+	struct engine_stats st;
+};
+
+static unsigned int bucket(const struct ovsdb_uuid *u)
+{
+	return (u->parts[0] ^ u->parts[3]) % N_BUCKETS;
+}
+
+static void report(void *aux, enum compile_report_kind kind, const char *uuid,
+		   const char *reason, const char *detail)
+{
+	struct engine *e = aux;
+
+	if (kind == COMPILE_R_UNSUPPORTED) {
+		pr_dbg(MOD, "flow %s: unsupported %s%s%s", uuid ? uuid : "-", reason,
+		       detail ? ": " : "", detail ? detail : "");
+		return;
+	}
+	if (kind == COMPILE_R_ERROR)
+		e->st.flow_errors++;
+	pr_warn(MOD, "flow %s: %s%s%s (skipped)", uuid ? uuid : "-", reason,
+		detail ? ": " : "", detail ? detail : "");
+}
+
+/* ---- local datapaths ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool ldp_has(const struct engine *e, uint32_t key)
+{
+	return key && bsearch(&key, e->ldp_keys, e->n_ldp, sizeof(key), cmp_u32);
+}
+
+/* Tunnel key of a local Datapath_Binding, 0 if not local or unknown. */
+static uint32_t local_dp_key(const struct engine *e, const struct ovsdb_uuid *u)
+{
+	const struct local_datapaths *ld = sb_sync_local_datapaths(e->sb);
+	const struct ovsdb_row *row;
+
+	if (!u || !local_datapaths_contains(ld, u) || !e->dpb->ts)
+		return 0;
+	row = ovsdb_table_find(e->dpb, u);
+	return row ? (uint32_t)sb_row_int(row, "tunnel_key", 0) : 0;
+}
+
+static enum ovn_dp_type dp_type(const struct ovsdb_row *row)
+{
+	return sb_row_smap_get(row, "external_ids", "logical-router") ? OVN_DP_ROUTER
+								      : OVN_DP_SWITCH;
+}
+
+/* Recompute the local datapath keys; add new ones to the compiler.
+ * Returns true when the set changed. */
+static bool update_local_dps(struct engine *e)
+{
+	const struct local_datapaths *ld = sb_sync_local_datapaths(e->sb);
+	uint32_t *keys = calloc(ld->n + 1, sizeof(*keys));
+	size_t n = 0, i;
+	bool changed;
+
+	if (!keys)
+		return false;
+	for (i = 0; i < ld->n; i++) {
+		const struct ovsdb_row *row = e->dpb->ts ? ovsdb_table_find(e->dpb, &ld->v[i])
+							 : NULL;
+		uint32_t k = row ? (uint32_t)sb_row_int(row, "tunnel_key", 0) : 0;
+
+		if (!k)
+			continue;	/* its Datapath_Binding is not here yet */
+		keys[n++] = k;
+		if (!ldp_has(e, k))
+			compile_datapath_add(e->c, k, dp_type(row));
+	}
+	qsort(keys, n, sizeof(*keys), cmp_u32);
+	changed = n != e->n_ldp || memcmp(keys, e->ldp_keys, n * sizeof(*keys));
+	free(e->ldp_keys);
+	e->ldp_keys = keys;
+	e->n_ldp = n;
+	return changed;
+}
+
+/* ---- ports ---- */
+
+static struct eport *port_find(struct engine *e, const struct ovsdb_uuid *u)
+{
+	struct eport *p;
+
+	for (p = e->ports[bucket(u)]; p; p = p->next)
+		if (ovsdb_uuid_equals(&p->uuid, u))
+			return p;
+	return NULL;
+}
+
+static void port_remove(struct engine *e, const struct ovsdb_uuid *u)
+{
+	struct eport **pp, *p;
+
+	for (pp = &e->ports[bucket(u)]; (p = *pp); pp = &p->next) {
+		if (!ovsdb_uuid_equals(&p->uuid, u))
+			continue;
+		compile_port_del(e->c, p->name);
+		*pp = p->next;
+		free(p->name);
+		free(p);
+		e->st.ports_installed--;
+		return;
+	}
+}
+
+/* The local interface of a VIF, 0 when not bound here or absent. */
+static uint32_t vif_ifindex(const struct engine *e, const char *type, const char *name)
+{
+	struct binding *b;
+
+	if (*type && strcmp(type, "localport") && strcmp(type, "virtual"))
+		return 0;
+	b = bindings_find_lport(&e->vifs->bindings, name);
+	return b && b->ifindex > 0 ? (uint32_t)b->ifindex : 0;
+}
+
+/* Install, refresh or remove the port of ROW.  FORCE: its content changed. */
+static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
+{
+	const char *name = sb_row_string(row, "logical_port");
+	const char *type = sb_row_string(row, "type") ?: "";
+	const struct ovsdb_datum *ps;
+	uint32_t dp = local_dp_key(e, sb_row_uuid(row, "datapath"));
+	struct eport *p = port_find(e, &row->uuid);
+	struct compile_port cp;
+	const char **sec = NULL;
+	size_t i;
+
+	if (ovsdb_row_is_deleted(row) || !name || !dp) {
+		if (!p)
+			return false;
+		port_remove(e, &row->uuid);
+		return true;
+	}
+	memset(&cp, 0, sizeof(cp));
+	cp.name = name;
+	cp.dp = dp;
+	cp.key = (uint32_t)sb_row_int(row, "tunnel_key", 0);
+	cp.type = type;
+	cp.peer = sb_row_smap_get(row, "options", "peer") ?:
+		  sb_row_smap_get(row, "options", "router-port");
+	cp.ifindex = vif_ifindex(e, type, name);
+	cp.ct_zone = cp.ifindex ? cp.key : 0;
+	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && !strcmp(p->name, name))
+		return false;
+	if (p && strcmp(p->name, name))
+		port_remove(e, &row->uuid), p = NULL;
+	ps = sb_row_datum(row, "port_security", OVSDB_TYPE_STRING);
+	if (ps && ps->n) {
+		sec = calloc(ps->n, sizeof(*sec));
+		if (!sec)
+			return false;
+		for (i = 0; i < ps->n; i++)
+			sec[i] = ps->keys[i].string;
+		cp.port_security = sec;
+		cp.n_port_security = ps->n;
+	}
+	if (compile_port_add(e->c, &cp))
+		pr_warn(MOD, "port %s: not installed", name);
+	free(sec);
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || !(p->name = strdup(name))) {
+			free(p);
+			return true;
+		}
+		p->uuid = row->uuid;
+		p->next = e->ports[bucket(&row->uuid)];
+		e->ports[bucket(&row->uuid)] = p;
+		e->st.ports_installed++;
+	}
+	p->dp = dp;
+	p->ifindex = cp.ifindex;
+	pr_dbg(MOD, "port %s dp %u key %u ifindex %u", name, dp, cp.key, cp.ifindex);
+	return true;
+}
+
+/* ---- multicast groups, sets, FDB ---- */
+
+static void mcgroup_sync(struct engine *e, const struct ovsdb_row *row)
+{
+	const struct ovsdb_datum *d = sb_row_datum(row, "ports", OVSDB_TYPE_UUID);
+	uint32_t dp = local_dp_key(e, sb_row_uuid(row, "datapath"));
+	const char *name = sb_row_string(row, "name") ?: "";
+	const char **names;
+	size_t n = 0, i;
+
+	if (!dp)
+		return;
+	names = calloc((d ? d->n : 0) + 1, sizeof(*names));
+	if (!names)
+		return;
+	for (i = 0; !ovsdb_row_is_deleted(row) && d && i < d->n; i++) {
+		const struct ovsdb_row *pr = ovsdb_table_find(e->pb, &d->keys[i].uuid);
+		const char *pn = pr ? sb_row_string(pr, "logical_port") : NULL;
+
+		if (pn)
+			names[n++] = pn;
+	}
+	compile_mcgroup_set(e->c, dp, (uint32_t)sb_row_int(row, "tunnel_key", 0), name, names, n);
+	free(names);
+}
+
+/* Address_Set (addresses) or Port_Group (ports). */
+static void set_sync(struct engine *e, const struct ovsdb_row *row, bool pg)
+{
+	const struct ovsdb_datum *d = sb_row_datum(row, pg ? "ports" : "addresses",
+						   OVSDB_TYPE_STRING);
+	const char *name = sb_row_string(row, "name");
+	const char **v;
+	size_t n = 0, i;
+
+	if (!name)
+		return;
+	v = calloc((d ? d->n : 0) + 1, sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; !ovsdb_row_is_deleted(row) && d && i < d->n; i++)
+		v[n++] = d->keys[i].string;
+	if (pg)
+		compile_port_group_set(e->c, name, v, n);
+	else
+		compile_addr_set_set(e->c, name, v, n);
+	free(v);
+}
+
+static void fdb_sync(struct engine *e, const struct ovsdb_row *row)
+{
+	const char *mac = sb_row_string(row, "mac");
+	uint32_t dp = (uint32_t)sb_row_int(row, "dp_key", 0);
+	unsigned int b[6];
+	uint8_t m[6];
+	int i;
+
+	if (ovsdb_row_is_deleted(row) || !mac || !ldp_has(e, dp) ||
+	    sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return;
+	for (i = 0; i < 6; i++)
+		m[i] = b[i];
+	compile_fdb_add(e->c, dp, m, (uint32_t)sb_row_int(row, "port_key", 0));
+}
+
+/* ---- logical flows ---- */
+
+static void flow_key(char *buf, const struct eflow *f)
+{
+	char u[OVSDB_UUID_LEN + 1];
+
+	ovsdb_uuid_to_string(&f->uuid, u);
+	if (f->per_dp)
+		snprintf(buf, OVSDB_UUID_LEN + 16, "%s/%u", u, f->dp);
+	else
+		snprintf(buf, OVSDB_UUID_LEN + 16, "%s", u);
+}
+
+static void flow_uninstall(struct engine *e, struct eflow *f)
+{
+	char key[OVSDB_UUID_LEN + 16];
+
+	flow_key(key, f);
+	if (f->ok)
+		compile_flow_del(e->c, key);
+	e->st.flows_installed--;
+}
+
+/* Datapath keys (local ones) ROW applies to; returns how many. */
+static size_t flow_dps(struct engine *e, const struct ovsdb_row *row, uint32_t **out,
+		       bool *group)
+{
+	const struct ovsdb_uuid *dpu = sb_row_uuid(row, "logical_datapath");
+	const struct ovsdb_uuid *gu;
+	const struct ovsdb_row *g;
+	const struct ovsdb_datum *d;
+	size_t n = 0, i;
+
+	*out = NULL;
+	*group = false;
+	if (dpu) {
+		uint32_t k = local_dp_key(e, dpu);
+
+		if (!k || !(*out = malloc(sizeof(**out))))
+			return 0;
+		(*out)[0] = k;
+		return 1;
+	}
+	gu = sb_row_uuid(row, "logical_dp_group");
+	g = gu && e->dp_group->ts ? ovsdb_table_find(e->dp_group, gu) : NULL;
+	d = g ? sb_row_datum(g, "datapaths", OVSDB_TYPE_UUID) : NULL;
+	*group = true;
+	if (!d || !d->n || !(*out = calloc(d->n, sizeof(**out))))
+		return 0;
+	for (i = 0; i < d->n; i++) {
+		uint32_t k = local_dp_key(e, &d->keys[i].uuid);
+
+		if (k)
+			(*out)[n++] = k;
+	}
+	return n;
+}
+
+/* Make the installed copies of ROW what it asks for now.  FORCE: its
+ * content changed, recompile every copy. */
+static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
+{
+	unsigned int h = bucket(&row->uuid);
+	struct eflow **pp, *f;
+	uint32_t *dps = NULL;
+	bool group = false, *have;
+	size_t n = 0, i;
+
+	if (!ovsdb_row_is_deleted(row))
+		n = flow_dps(e, row, &dps, &group);
+	have = calloc(n + 1, sizeof(*have));
+	if (!have) {
+		free(dps);
+		return;
+	}
+	for (pp = &e->flows[h]; (f = *pp);) {
+		bool keep = false;
+
+		if (ovsdb_uuid_equals(&f->uuid, &row->uuid) && !force && f->per_dp == group)
+			for (i = 0; i < n; i++)
+				if (dps[i] == f->dp && !have[i]) {
+					have[i] = keep = true;
+					break;
+				}
+		if (!ovsdb_uuid_equals(&f->uuid, &row->uuid) || keep) {
+			pp = &f->next;
+			continue;
+		}
+		flow_uninstall(e, f);
+		*pp = f->next;
+		free(f);
+	}
+	for (i = 0; i < n; i++) {
+		const char *pl = sb_row_string(row, "pipeline") ?: "";
+		char key[OVSDB_UUID_LEN + 16];
+		struct compile_lflow cf = {
+			.dp = dps[i],
+			.pipeline = !strcmp(pl, "egress") ? OVN_PIPE_EGRESS : OVN_PIPE_INGRESS,
+			.table = (uint8_t)sb_row_int(row, "table_id", 0),
+			.priority = (uint16_t)sb_row_int(row, "priority", 0),
+			.match = sb_row_string(row, "match") ?: "",
+			.actions = sb_row_string(row, "actions") ?: "",
+			.controller_meter = 0,
+		};
+
+		if (have[i])
+			continue;
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			break;
+		f->uuid = row->uuid;
+		f->dp = dps[i];
+		f->per_dp = group;
+		flow_key(key, f);
+		cf.uuid = key;
+		f->ok = !compile_flow_add(e->c, &cf);
+		f->next = e->flows[h];
+		e->flows[h] = f;
+		e->st.flows_installed++;
+	}
+	free(have);
+	free(dps);
+}
+
+/* ---- passes ---- */
+
+static bool any_reset(const struct engine *e)
+{
+	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
+					  e->addr_set, e->port_group, e->fdb };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i] && ovsdb_table_was_reset(t[i]))
+			return true;
+	return false;
+}
+
+static bool has_tracked(const struct ovsdb_table *t)
+{
+	return t->ts && ovsdb_table_tracked_first(t);
+}
+
+#define FOR_ROWS(ROW, T, FULL) \
+	for ((ROW) = !(T)->ts ? NULL : (FULL) ? ovsdb_table_first(T) \
+					      : ovsdb_table_tracked_first(T); \
+	     (ROW); (ROW) = (FULL) ? ovsdb_table_next(ROW) : ovsdb_row_tracked_next(ROW))
+
+static void engine_pass(void *aux)
+{
+	struct engine *e = aux;
+	const struct ovsdb_row *row;
+	bool full = !e->loaded || any_reset(e);
+	bool ldp_changed, ports_changed = false, sweep_flows;
+	int err;
+
+	e->st.passes++;
+	if (full) {
+		e->st.full_loads++;
+		pr_info(MOD, "full load of the southbound");
+	}
+	ldp_changed = update_local_dps(e);
+	e->st.local_datapaths = e->n_ldp;
+
+	/* Ports: every row after a change of what is local, else tracked. */
+	if (full || ldp_changed || e->bindings_changed) {
+		size_t i;
+
+		/* Ports gone from the replica altogether (condition change). */
+		for (i = 0; i < N_BUCKETS; i++) {
+			struct eport *p, *nx;
+
+			for (p = e->ports[i]; p; p = nx) {
+				const struct ovsdb_row *pr = e->pb->ts ? ovsdb_table_find(e->pb, &p->uuid)
+								       : NULL;
+
+				nx = p->next;
+				if (!pr) {
+					port_remove(e, &p->uuid);
+					ports_changed = true;
+				}
+			}
+		}
+	}
+	FOR_ROWS(row, e->pb, full || ldp_changed || e->bindings_changed)
+		ports_changed |= port_sync(e, row, full || row->track);
+	e->bindings_changed = false;
+
+	/* Multicast groups name their ports: all again when ports moved. */
+	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed)
+		mcgroup_sync(e, row);
+	FOR_ROWS(row, e->addr_set, full)
+		set_sync(e, row, false);
+	FOR_ROWS(row, e->port_group, full)
+		set_sync(e, row, true);
+	FOR_ROWS(row, e->fdb, full || ldp_changed)
+		fdb_sync(e, row);
+
+	/* Flows: a new local datapath or a changed group re-evaluates which
+	 * datapaths every flow applies to; copies that stay are untouched. */
+	sweep_flows = full || ldp_changed || has_tracked(e->dp_group);
+	if (sweep_flows) {
+		size_t i;
+
+		for (i = 0; i < N_BUCKETS; i++) {
+			struct eflow **pp, *f;
+
+			for (pp = &e->flows[i]; (f = *pp);) {
+				if (e->lflow->ts && ovsdb_table_find(e->lflow, &f->uuid)) {
+					pp = &f->next;
+					continue;
+				}
+				flow_uninstall(e, f);
+				*pp = f->next;
+				free(f);
+			}
+		}
+		FOR_ROWS(row, e->lflow, true)
+			flow_sync(e, row, full && e->loaded);
+	}
+	/* Tracked rows: a deleted or modified flow is removed (and compiled
+	 * again if it still applies); a new one is added unless the sweep
+	 * just did. */
+	FOR_ROWS(row, e->lflow, false)
+		flow_sync(e, row, !ovsdb_row_is_inserted(row));
+
+	err = compile_commit(e->c);
+	if (err) {
+		pr_err(MOD, "commit failed: %s; the datapath keeps its last state",
+		       strerror(-err));
+	} else {
+		row = e->sb_global->ts ? ovsdb_table_first(e->sb_global) : NULL;
+		sb_sync_datapath_reflects(e->sb, row ? sb_row_int(row, "nb_cfg", 0) : 0);
+	}
+	e->loaded = true;
+	ovsdb_replica_clear_tracked(e->r);
+	if (full)
+		pr_info(MOD, "loaded: %zu local datapaths, %zu ports, %zu flows "
+			"(%zu skipped so far)", e->n_ldp, e->st.ports_installed,
+			e->st.flows_installed, e->st.flow_errors);
+}
+
+static void on_binding_change(void *aux, struct binding *b, bool removed)
+{
+	struct engine *e = aux;
+
+	e->bindings_changed = true;
+	if (e->next_change_fn)
+		e->next_change_fn(e->next_change_aux, b, removed);
+}
+
+int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writer *w,
+		  struct engine **out)
+{
+	struct compile_opts co = { .report = report };
+	struct ovsdb_client *cl = sb_sync_client(s);
+	struct engine *e;
+	int err;
+
+	*out = NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	co.aux = e;
+	err = compiler_new(w, &co, &e->c);
+	if (err) {
+		free(e);
+		return err;
+	}
+	e->sb = s;
+	e->vifs = vifs;
+	e->r = ovsdb_client_replica(cl);
+	e->sb_global = ovsdb_client_monitor(cl, "SB_Global", NULL);
+	e->dpb = ovsdb_client_monitor(cl, "Datapath_Binding", NULL);
+	e->pb = ovsdb_client_monitor(cl, "Port_Binding", NULL);
+	e->lflow = ovsdb_client_monitor(cl, "Logical_Flow", NULL);
+	e->dp_group = ovsdb_client_monitor(cl, "Logical_DP_Group", NULL);
+	e->mcgroup = ovsdb_client_monitor(cl, "Multicast_Group", NULL);
+	e->addr_set = ovsdb_client_monitor(cl, "Address_Set", NULL);
+	e->port_group = ovsdb_client_monitor(cl, "Port_Group", NULL);
+	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
+	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
+	    !e->addr_set || !e->port_group || !e->fdb) {
+		engine_destroy(e);
+		return -ENOMEM;
+	}
+	e->next_change_fn = vifs->change_fn;
+	e->next_change_aux = vifs->change_aux;
+	vifs->change_fn = on_binding_change;
+	vifs->change_aux = e;
+	sb_sync_set_consumer(s, engine_pass, e);
+	sb_sync_set_datapath_acks(s, true);
+	*out = e;
+	return 0;
+}
+
+void engine_destroy(struct engine *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	if (e->vifs && e->vifs->change_aux == e) {
+		e->vifs->change_fn = e->next_change_fn;
+		e->vifs->change_aux = e->next_change_aux;
+	}
+	if (e->sb) {
+		sb_sync_set_consumer(e->sb, NULL, NULL);
+		sb_sync_set_datapath_acks(e->sb, false);
+	}
+	for (i = 0; i < N_BUCKETS; i++) {
+		while (e->ports[i]) {
+			struct eport *p = e->ports[i];
+
+			e->ports[i] = p->next;
+			free(p->name);
+			free(p);
+		}
+		while (e->flows[i]) {
+			struct eflow *f = e->flows[i];
+
+			e->flows[i] = f->next;
+			free(f);
+		}
+	}
+	compiler_free(e->c);
+	free(e->ldp_keys);
+	free(e);
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *st)
+{
+	*st = e->st;
+}
