@@ -18,6 +18,7 @@
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
+#include "maps/ovnbpf_maps.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/ovnbpf"
 
@@ -138,6 +139,52 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 	return 0;
 }
 
+/* Which OVN stage dropped (stage-no-match / stage-drop-action above, by
+ * stage name as ovn-trace prints it): only stages that dropped something.
+ * A datapath built without the stage map prints nothing. */
+static int print_stage_drops(int ncpu)
+{
+	struct ovn_stage_stats *v = calloc(ncpu, sizeof(*v));
+	char path[4096];
+	bool header = false;
+	__u32 idx;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ovn_stage_stats", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0 || !v) {
+		free(v);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (idx = 0; idx < OVN_STAGE_IDX_MAX; idx++) {
+		__u64 nm = 0, da = 0;
+		unsigned int type = idx >> 6, pipe = (idx >> 5) & 1, table = idx & 31;
+		const char *name;
+		int i;
+
+		if (bpf_map_lookup_elem(fd, &idx, v))
+			continue;
+		for (i = 0; i < ncpu; i++) {
+			nm += v[i].no_match;
+			da += v[i].drop_action;
+		}
+		if (!nm && !da)
+			continue;
+		if (!header) {
+			printf("\n%-28s %12s %14s\n", "stage", "no-match", "drop-action");
+			header = true;
+		}
+		name = ovnbpf_stage_name(type, pipe, table);
+		printf("%-28s %12llu %14llu\n", name ? name : "?", (unsigned long long)nm,
+		       (unsigned long long)da);
+	}
+	free(v);
+	close(fd);
+	return 0;
+}
+
 /* Sum each drop reason's per-CPU counters from the pinned ovn_drops map. */
 static int cmd_drops(void)
 {
@@ -178,6 +225,8 @@ static int cmd_drops(void)
 		       r == DROP_NONE ? "(accepted)" : ovnbpf_drop_reason_name(r),
 		       (unsigned long long)p, (unsigned long long)b);
 	}
+	if (!err)
+		err = print_stage_drops(ncpu);
 cleanup:
 	free(vals);
 	close(fd);

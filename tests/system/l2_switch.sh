@@ -63,9 +63,9 @@ udp_ok() {
     out=$(cat "$T_DIR/udp.$to" 2>/dev/null)
     [[ $out == "dgram-$from" ]]
 }
-# Total of the port-security drop reasons (in or out).
+# Packets dropped by the port-security stages (ovnbpfctl drops, by stage).
 ps_drops() {
-    "${CTL[@]}" drops 2>/dev/null | awk 'tolower($0) ~ /port.?sec/ { s += $NF } END { print s + 0 }'
+    "${CTL[@]}" drops 2>/dev/null | awk '$1 ~ /^ls_(in|out)_apply_port_sec$/ { s += $2 + $3 } END { print s + 0 }'
 }
 
 ovn_start || { not_ok "local OVN starts"; exit 1; }
