@@ -467,6 +467,7 @@ def align(summary_root, minimal_root, detailed):
     trace's MODIFY lines to the node that produced them."""
     al = Aligner(detailed)
     drops = []
+    last = [None]
 
     def walk(snodes, mlist, mpos, stage):
         # stage: [current stage name, drops list]
@@ -475,6 +476,7 @@ def align(summary_root, minimal_root, detailed):
             al.drain_tables(stage)
             kind = al.next_det(sn, stage)
             sn.stage = stage[0]
+            last[0] = stage[0]
             name = _strip_semi(sn.name)
             if kind == "title":
                 if PIPELINE_RE.match(name):
@@ -540,7 +542,7 @@ def align(summary_root, minimal_root, detailed):
     rest = [d for d in detailed[al.pos:]]
     if rest:
         raise ParseError("detailed trace lines not in summary: %r" % rest[:3])
-    return drops
+    return drops, last[0]
 
 
 # ---------------------------------------------------------------------------
@@ -600,12 +602,18 @@ def fmt_backend(b):
 
 
 class Replay:
-    def __init__(self, lb_dst):
+    def __init__(self, lb_dst, corrections=True):
         self.lb_dst = parse_lb_dst(lb_dst)
+        self.corrections = corrections
+        self.applied = []
         self.outputs = []
         self.choices = {}
         self.nondeterministic = False
         self.errors = []
+
+    def corrected(self, what):
+        if what not in self.applied:
+            self.applied.append(what)
 
     def apply_mod(self, flow, text):
         if text == "ip.ttl--":
@@ -668,15 +676,32 @@ class Replay:
                     _swap(f, "nw_src", "nw_dst")
             s["nw_ttl"] = 255
             v6 = s.get("dl_type") == ETH_IP6
+            udp_in = flow.slots.get("nw_proto") == 17
             if name == "icmp4":
                 s.update(nw_proto=1, tp_src=3, tp_dst=1)
                 f.touch("icmp4.type", "icmp4.code")
+                if self.corrections and loopback and udp_in:
+                    s["tp_dst"] = 3
+                    self.corrected("reject of UDP: ICMP port unreachable "
+                                   "(code 3) as ovn-controller sends it; "
+                                   "ovn-trace says code 1")
             elif name == "icmp6":
                 s.update(nw_proto=58, tp_src=1, tp_dst=1)
                 f.touch("icmp6.type", "icmp6.code")
+                if self.corrections and loopback and udp_in:
+                    s["tp_dst"] = 4
+                    self.corrected("reject of UDP: ICMPv6 port unreachable "
+                                   "(code 4) as ovn-controller sends it; "
+                                   "ovn-trace says code 1")
             elif name == "tcp_reset":
                 s.update(nw_proto=6, tcp_flags=0x004)
                 f.touch("tcp.src", "tcp.dst", "tcp.flags")
+                if self.corrections:
+                    _swap(f, "tp_src", "tp_dst")
+                    s.update(nw_ttl=63, tcp_flags=0x014)
+                    self.corrected("tcp_reset: ports swapped, TTL 63, flags "
+                                   "RST|ACK as ovn-controller sends it; "
+                                   "ovn-trace keeps the ports, TTL 255, RST")
             else:
                 # ovn-trace marks an IPv6 SCTP abort as TCP; follow it.
                 s.update(nw_proto=6 if v6 else 132, tcp_flags=0x004)
@@ -783,17 +808,17 @@ class Replay:
                                          "headers": flow.headers()})
 
 
-def convert(text, microflow, lb_dst=None):
+def convert(text, microflow, lb_dst=None, corrections=True):
     """ovn-trace --detailed --summary --minimal output -> verdict dict."""
     sec = split_sections(text)
     slots = parse_flow_line(sec["flow"])
     summary = parse_braces(sec["summary"], "summary")
     minimal = parse_braces(sec["minimal"], "minimal")
     detailed = parse_detailed(sec["detailed"])
-    drops = align(summary, minimal, detailed)
+    drops, last_stage = align(summary, minimal, detailed)
 
     flow = Flow(slots, microflow_fields(microflow))
-    rp = Replay(lb_dst)
+    rp = Replay(lb_dst, corrections)
     top = summary.kids
     if not top or not PIPELINE_RE.match(_strip_semi(top[0].name)):
         raise ParseError("trace does not start with an ingress pipeline")
@@ -808,9 +833,13 @@ def convert(text, microflow, lb_dst=None):
             if len({d[0] for d in drops}) > 1:
                 res["drop"]["stages"] = sorted({d[0] for d in drops if d[0]})
         else:
-            res["drop"] = {"stage": None, "reason": "no output"}
+            # the trace just ends (e.g. ct_commit without next): the packet
+            # goes nowhere after the last stage that ran.
+            res["drop"] = {"stage": last_stage, "reason": "no further action"}
     if rp.errors:
         res["errors"] = rp.errors
+    if rp.applied:
+        res["corrections"] = rp.applied
     if rp.nondeterministic:
         res["nondeterministic"] = True
         res["choices"] = rp.choices
@@ -822,11 +851,14 @@ def main():
     ap.add_argument("--microflow", required=True,
                     help="the microflow given to ovn-trace")
     ap.add_argument("--lb-dst", help="the --lb-dst given to ovn-trace")
+    ap.add_argument("--no-corrections", action="store_true",
+                    help="report ovn-trace's view even where it is known to "
+                    "differ from what ovn-controller does")
     ap.add_argument("file", nargs="?", help="trace text (default stdin)")
     a = ap.parse_args()
     text = open(a.file).read() if a.file else sys.stdin.read()
     try:
-        res = convert(text, a.microflow, a.lb_dst)
+        res = convert(text, a.microflow, a.lb_dst, not a.no_corrections)
     except ParseError as e:
         print("ovntrace_json: %s" % e, file=sys.stderr)
         return 1
