@@ -558,6 +558,19 @@ def _solicited_node_mac(ip6):
                                           low & 0xff)
 
 
+def _solicited_node_ip(ip6):
+    low = int(ipaddress.IPv6Address(ip6)) & 0xffffff
+    return ipaddress.IPv6Address(
+        int(ipaddress.IPv6Address("ff02::1:ff00:0")) | low).compressed
+
+
+def _lla(mac):
+    """fe80::/64 + modified EUI-64 of mac."""
+    b = [int(x, 16) for x in (mac or "00:00:00:00:00:00").split(":")]
+    eui = [b[0] ^ 0x02, b[1], b[2], 0xff, 0xfe, b[3], b[4], b[5]]
+    return ipaddress.IPv6Address(bytes([0xfe, 0x80] + [0] * 6 + eui)).compressed
+
+
 def parse_backends(action):
     """'ct_lb_mark(backends=10.0.0.3:80,10.0.0.4:80; hash_fields=...);'"""
     m = re.search(r"backends=([^;)]*)", action)
@@ -666,6 +679,22 @@ class Replay:
                      tp_src=135, arp_sha="00:00:00:00:00:00",
                      arp_tha=o.get("dl_dst"))
             f.touch("eth.dst", "icmp6.type", "nd.target", "nd.sll")
+            if self.corrections:
+                # ovn-controller composes a real NS: ICMPv6 135/0 from the
+                # link-local address of eth.src to the solicited-node
+                # group, hop limit 255, target = the old ip6.dst, SLL =
+                # eth.src.  ovn-trace only sets the type and eth.dst (its
+                # packet stays e.g. UDP, so nd.* writes do not stick).
+                dst = o.get("ipv6_dst") or "::"
+                s.update(nw_proto=58, tp_src=135, tp_dst=0, nw_ttl=255,
+                         ipv6_src=_lla(o.get("dl_src")),
+                         ipv6_dst=_solicited_node_ip(dst), nd_target=dst,
+                         arp_sha=o.get("dl_src"),
+                         arp_tha="00:00:00:00:00:00")
+                f.touch("ip6.src", "ip6.dst", "icmp6.code", "ip.ttl")
+                self.corrected("nd_ns: a real NS (ICMPv6 135, link-local "
+                               "source, solicited-node destination, hop "
+                               "limit 255) as ovn-controller sends it")
             return f
         if name in ("icmp4", "icmp6", "tcp_reset", "sctp_abort"):
             if loopback:
