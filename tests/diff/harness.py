@@ -21,6 +21,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -613,13 +614,16 @@ def main():
                     help="topology files (default tests/diff/topo/*.topo)")
     args = ap.parse_args()
 
+    # a timeout's SIGTERM must still stop the OVN daemons (finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("ovn-trace") is None:
         print("ok - diff: all # SKIP ovn-trace not installed (make deps)")
         return 0
     files = args.topos or sorted(glob.glob(os.path.join(HERE, "topo",
                                                         "*.topo")))
     have_ours = ovnbpfctl_available()
-    workdir = tempfile.mkdtemp(prefix="ovnbpf-diff.")
+    workdir = tempfile.mkdtemp(prefix="ovnbpf-diff.",
+                               dir=os.environ.get("OVNBPF_DIFF_WORKDIR"))
     results = []
     failed = False
     try:
