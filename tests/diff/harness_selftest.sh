@@ -26,6 +26,28 @@ run() {   # run MODE OUTFILE ARGS...: the harness with the fake ovnbpfctl
 }
 count() { grep -cE "$1" "$2"; }
 
+# 0. the converter on stored ovn-trace outputs (fixtures/*.trace, with the
+#    verdict checked by hand in fixtures/*.json): flood, ARP and ND
+#    responders, router hops, NS and ICMP generation, LB, ECMP, NAT, drops.
+if python3 - "$HERE" <<'PY'
+import glob, json, sys
+sys.path.insert(0, sys.argv[1])
+import ovntrace_json
+bad = 0
+files = sorted(glob.glob(sys.argv[1] + "/fixtures/*.json"))
+for f in files:
+    want = json.load(open(f))
+    got = ovntrace_json.convert(open(f[:-5] + ".trace").read(),
+                                want["microflow"], want["lb_dst"])
+    if got != want["expect"]:
+        bad += 1
+        print("#   %s:\n#     got  %s\n#     want %s"
+              % (f, json.dumps(got), json.dumps(want["expect"])))
+print("# %d fixtures, %d differ" % (len(files), bad))
+sys.exit(1 if bad or len(files) < 10 else 0)
+PY
+then ok "converter reproduces the stored fixtures"; else not_ok "converter fixtures"; fi
+
 # 1. an exact copy of ovn-trace's verdict agrees everywhere, whichever
 #    backend / ECMP member it picked.
 for mode in echo lastchoice; do
