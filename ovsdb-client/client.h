@@ -82,6 +82,11 @@ struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 					 const char *table,
 					 const char *const *columns);
 
+/* Also monitor, with every column, each table of the server's schema not
+ * registered with ovsdb_client_monitor() (tables appear in the replica
+ * once the schema is known).  For tools that mirror a whole database. */
+void ovsdb_client_monitor_all(struct ovsdb_client *c);
+
 /* Conditional monitoring: replicate only TABLE's rows matching WHERE, a
  * JSON array of RFC 7047 conditions ([column, function, value] or true/
  * false) that are OR-ed (monitor_cond semantics).  NULL = all rows.  The
