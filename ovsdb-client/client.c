@@ -87,6 +87,8 @@ struct ovsdb_client {
 
 	struct ovsdb_client_stats stats;
 	struct jv_doc doc;		/* the message being handled */
+	long long monitor_sent;		/* when the monitor request left */
+	long long msg_parse_ms;		/* parse time of the current message */
 	char err[ERRLEN];
 };
 
@@ -513,6 +515,7 @@ static void send_monitor(struct ovsdb_client *c)
 	}
 	r->cond_seqno = c->cond_requested;
 	c->state = OVSDB_CLIENT_MONITOR;
+	c->monitor_sent = now_ms();
 }
 
 static void send_cond_change(struct ovsdb_client *c)
@@ -816,6 +819,7 @@ static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
 				 jv_t error)
 {
 	jv_t updates = result;
+	long long t0 = now_ms();
 	char err[ERRLEN];
 	bool snapshot = true;
 	long n;
@@ -871,6 +875,9 @@ static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
 	c->stats.syncs++;
 	if (!snapshot)
 		c->stats.resumes++;
+	c->stats.sync_apply_ms = now_ms() - t0;
+	c->stats.sync_parse_ms = c->msg_parse_ms;
+	c->stats.sync_wait_ms = t0 - c->msg_parse_ms - c->monitor_sent;
 	pr_info(MOD, "%s: %s %s (%ld rows changed)", ovsdb_client_remote(c),
 		snapshot ? "synced" : "resumed", c->database, n);
 	c->state = OVSDB_CLIENT_SYNCED;
@@ -1166,7 +1173,7 @@ static void run_probe(struct ovsdb_client *c, long long now)
 
 void ovsdb_client_run(struct ovsdb_client *c)
 {
-	long long now = now_ms();
+	long long now = now_ms(), t0;
 	int i, ret;
 
 	c->started = true;
@@ -1219,7 +1226,9 @@ void ovsdb_client_run(struct ovsdb_client *c)
 					  strerror(-ret));
 			return;
 		}
+		t0 = now_ms();
 		root = jv_parse(&c->doc, msg, len, c->err, sizeof(c->err));
+		c->msg_parse_ms = now_ms() - t0;
 		if (!root) {
 			conn_drop(c, true, false, "malformed JSON message: %s",
 				  c->err);

@@ -68,6 +68,9 @@ struct ovsdb_client_stats {
 	unsigned long resumes;		/* ... of which resumed from last id */
 	unsigned long errors;		/* connections dropped on error */
 	unsigned long updates;		/* update notifications applied */
+	/* Last monitor reply, in ms: from request to the complete reply
+	 * received (server time + transfer), then our parse and apply. */
+	long long sync_wait_ms, sync_parse_ms, sync_apply_ms;
 };
 
 struct ovsdb_client;

@@ -361,8 +361,14 @@ int main(int argc, char **argv)
 
 			for (i = 0; i < r->n_tables; i++)
 				rows += ovsdb_table_count(r->tables[i]);
-			printf("sync_s %.3f rss_max_mb %.1f rss_now_mb %.1f "
-			       "rows %zu\n", now_s() - t0,
+			const struct ovsdb_client_stats *st =
+				ovsdb_client_stats(cl);
+
+			printf("sync_s %.3f reply_wait_ms %lld "
+			       "parse_ms %lld apply_ms %lld rss_max_mb %.1f "
+			       "rss_now_mb %.1f rows %zu\n", now_s() - t0,
+			       st->sync_wait_ms,
+			       st->sync_parse_ms, st->sync_apply_ms,
 			       rss_kb("VmHWM") / 1024.0,
 			       rss_kb("VmRSS") / 1024.0, rows);
 		} else {
