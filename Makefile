@@ -145,7 +145,7 @@ $(OUTPUT)/test_progs: $(TEST_OBJS) $(LOADER_OBJS) $(OVSDB_OBJS)
 
 # libFuzzer targets: clang with the fuzzer and address sanitizers, linked
 # against the library sources directly so that they are instrumented too.
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I. -I$(OUTPUT)
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I. -I$(OUTPUT) -I$(OUTPUT)/bpf
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(OVSDB_SRCS) $(LOADER_SRCS) $(USER_HDRS) $(SKELS) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(OVSDB_SRCS) $(LOADER_SRCS) $(LDLIBS) -o $@
