@@ -53,7 +53,7 @@ char *ovsdb_framer_space(struct ovsdb_framer *f, size_t min, size_t *room)
 		f->len = keep;
 		f->head = 0;
 	}
-	if (f->cap - f->len < min) {
+	if (!f->buf || f->cap - f->len < min) {
 		/* Grow geometrically so that a large message costs
 		 * O(size) copies and reads can be large. */
 		size_t ncap = f->cap ? f->cap : 65536;
@@ -79,8 +79,11 @@ void ovsdb_framer_commit(struct ovsdb_framer *f, size_t n)
 int ovsdb_framer_feed(struct ovsdb_framer *f, const void *data, size_t n)
 {
 	size_t room;
-	char *p = ovsdb_framer_space(f, n, &room);
+	char *p;
 
+	if (!n)
+		return 0;
+	p = ovsdb_framer_space(f, n, &room);
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, data, n);
