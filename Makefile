@@ -54,6 +54,9 @@ TEST_SRCS  := tests/test_progs.c $(wildcard tests/unit/*.c) $(wildcard tests/bpf
 TEST_OBJS  := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+# tests/tools/NAME.c: test-only programs (one main each) -> build/tools/NAME
+TOOL_SRCS  := $(wildcard tests/tools/*.c)
+TOOL_BINS  := $(patsubst tests/tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
 
 APPS       := $(OUTPUT)/ovnbpfd $(OUTPUT)/ovnbpfctl
 
@@ -61,7 +64,7 @@ APPS       := $(OUTPUT)/ovnbpfd $(OUTPUT)/ovnbpfctl
 .SECONDARY:
 .PHONY: all deps check demo demo-stop clean bench fuzz
 
-all: $(BPF_OBJS) $(SKELS) $(APPS) $(OUTPUT)/test_progs
+all: $(BPF_OBJS) $(SKELS) $(APPS) $(OUTPUT)/test_progs $(TOOL_BINS)
 
 deps:
 	$(Q)./scripts/deps.sh
@@ -119,6 +122,11 @@ $(OUTPUT)/ovnbpfd: $(OUTPUT)/loader/ovnbpfd.o $(LOADER_OBJS) $(OVSDB_OBJS)
 $(OUTPUT)/ovnbpfctl: $(OUTPUT)/loader/ovnbpfctl.o $(LOADER_OBJS) $(OVSDB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tools/%: tests/tools/%.c $(LOADER_OBJS) $(OVSDB_OBJS) $(USER_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< $(LOADER_OBJS) $(OVSDB_OBJS) $(LDLIBS) -o $@
 
 # The test list is generated, as in the kernel's test_progs: every
 # `void test_NAME(void)` in tests/unit and tests/bpf is a named test.

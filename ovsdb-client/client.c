@@ -14,6 +14,7 @@
 
 #include "loader/log.h"
 #include "ovsdb-client/client.h"
+#include "ovsdb-client/jv.h"
 #include "ovsdb-client/stream.h"
 
 #define MOD "ovsdb"
@@ -67,6 +68,7 @@ struct ovsdb_client {
 	unsigned long long last_rx_bytes;
 	bool probe_sent;
 	bool started;
+	bool monitor_all;
 
 	struct mon_table *tables;
 	unsigned int n_tables;
@@ -84,6 +86,9 @@ struct ovsdb_client {
 	bool cond_in_flight;
 
 	struct ovsdb_client_stats stats;
+	struct jv_doc doc;		/* the message being handled */
+	long long monitor_sent;		/* when the monitor request left */
+	long long msg_parse_ms;		/* parse time of the current message */
 	char err[ERRLEN];
 };
 
@@ -201,6 +206,7 @@ void ovsdb_client_destroy(struct ovsdb_client *c)
 		free(c->remotes[i]);
 	free(c->remotes);
 	ovsdb_replica_destroy(c->replica);
+	jv_doc_free(&c->doc);
 	free(c->database);
 	free(c);
 }
@@ -253,6 +259,11 @@ struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 	}
 	c->n_tables++;
 	return m->tbl;
+}
+
+void ovsdb_client_monitor_all(struct ovsdb_client *c)
+{
+	c->monitor_all = true;
 }
 
 struct ovsdb_table *ovsdb_client_table(struct ovsdb_client *c,
@@ -504,6 +515,7 @@ static void send_monitor(struct ovsdb_client *c)
 	}
 	r->cond_seqno = c->cond_requested;
 	c->state = OVSDB_CLIENT_MONITOR;
+	c->monitor_sent = now_ms();
 }
 
 static void send_cond_change(struct ovsdb_client *c)
@@ -666,6 +678,15 @@ static int install_schema(struct ovsdb_client *c, const json_t *j)
 		return -EPROTO;
 	}
 	ovsdb_replica_set_schema(c->replica, schema);
+	if (c->monitor_all) {
+		for (i = 0; i < schema->n_tables; i++) {
+			if (find_mon(c, schema->tables[i].name))
+				continue;
+			c->started = false;
+			ovsdb_client_monitor(c, schema->tables[i].name, NULL);
+			c->started = true;
+		}
+	}
 	for (i = 0; i < c->n_tables; i++)
 		reset |= ovsdb_table_was_reset(c->tables[i].tbl);
 	if (reset) {
@@ -779,24 +800,40 @@ static int handle_server_update(struct ovsdb_client *c, const json_t *upd)
 	return ok ? 0 : -EPROTO;
 }
 
-static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
-				 const json_t *result, const json_t *error)
+static bool jv_nonnull(const struct jv_doc *d, jv_t v)
 {
-	const json_t *updates = result;
+	return v && !jv_is(d, v, JV_NULL);
+}
+
+static char *jv_text(const struct jv_doc *d, jv_t v)
+{
+	json_t *j = jv_to_json(d, v);
+	char *t = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	return t;
+}
+
+static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
+				 const struct jv_doc *d, jv_t result,
+				 jv_t error)
+{
+	jv_t updates = result;
+	long long t0 = now_ms();
 	char err[ERRLEN];
 	bool snapshot = true;
 	long n;
 
-	if (error && !json_is_null(error)) {
-		char *e = json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (jv_nonnull(d, error)) {
+		char *e = jv_text(d, error);
 
 		if (c->method == M_PLAIN) {
-			conn_drop(c, true, false, "monitor failed: %s",
+			conn_drop(c, true, false, "monitor failed: %.200s",
 				  e ? e : "?");
 			free(e);
 			return;
 		}
-		pr_info(MOD, "%s: %s not supported (%s); falling back",
+		pr_info(MOD, "%s: %s not supported (%.200s); falling back",
 			ovsdb_client_remote(c), c->method == M_COND_SINCE ?
 			"monitor_cond_since" : "monitor_cond", e ? e : "?");
 		free(e);
@@ -805,29 +842,30 @@ static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
 		return;
 	}
 	if (c->method == M_COND_SINCE) {
-		const json_t *found = json_array_get(result, 0);
-		const json_t *id = json_array_get(result, 1);
+		jv_t found = jv_at(d, result, 0), id = jv_at(d, result, 1);
 		struct ovsdb_uuid u;
 
-		if (!json_is_array(result) || json_array_size(result) != 3 ||
-		    !json_is_boolean(found) || !json_is_string(id) ||
-		    !ovsdb_uuid_from_string(&u, json_string_value(id))) {
+		if (!jv_is(d, result, JV_ARRAY) || jv_len(d, result) != 3 ||
+		    !(jv_is(d, found, JV_TRUE) || jv_is(d, found, JV_FALSE)) ||
+		    !jv_is(d, id, JV_STRING) ||
+		    !ovsdb_uuid_from_string(&u, jv_str(d, id))) {
 			conn_drop(c, true, false, "malformed monitor_cond_since "
 				  "reply (expected [found, last-txn-id, "
 				  "updates])");
 			return;
 		}
-		snapshot = !json_is_true(found);
-		updates = json_array_get(result, 2);
-		n = ovsdb_replica_apply(c->replica, updates, OVSDB_UPDATE2,
-					snapshot, err, sizeof(err));
+		snapshot = !jv_is(d, found, JV_TRUE);
+		updates = jv_at(d, result, 2);
+		n = ovsdb_replica_apply(c->replica, d, updates, OVSDB_UPDATE2,
+					snapshot ? OVSDB_APPLY_SNAPSHOT : 0,
+					err, sizeof(err));
 		if (n >= 0)
-			strcpy(c->last_id, json_string_value(id));
+			strcpy(c->last_id, jv_str(d, id));
 	} else {
-		n = ovsdb_replica_apply(c->replica, updates,
+		n = ovsdb_replica_apply(c->replica, d, updates,
 					c->method == M_COND ? OVSDB_UPDATE2
 							    : OVSDB_UPDATE1,
-					true, err, sizeof(err));
+					OVSDB_APPLY_SNAPSHOT, err, sizeof(err));
 		strcpy(c->last_id, ZERO_UUID);
 	}
 	if (n < 0) {
@@ -837,6 +875,9 @@ static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
 	c->stats.syncs++;
 	if (!snapshot)
 		c->stats.resumes++;
+	c->stats.sync_apply_ms = now_ms() - t0;
+	c->stats.sync_parse_ms = c->msg_parse_ms;
+	c->stats.sync_wait_ms = t0 - c->msg_parse_ms - c->monitor_sent;
 	pr_info(MOD, "%s: %s %s (%ld rows changed)", ovsdb_client_remote(c),
 		snapshot ? "synced" : "resumed", c->database, n);
 	c->state = OVSDB_CLIENT_SYNCED;
@@ -846,41 +887,47 @@ static void handle_monitor_reply(struct ovsdb_client *c, struct request *r,
 }
 
 static void handle_transact_reply(struct ovsdb_client *c, struct request *r,
-				  const json_t *result, const json_t *error)
+				  const struct jv_doc *d, jv_t result,
+				  jv_t error)
 {
+	json_t *res;
 	int status = 0;
 	size_t i;
 
-	if (error && !json_is_null(error)) {
-		if (r->cb)
-			r->cb(r->arg, -EPROTO, error);
+	if (!r->cb)
+		return;
+	if (jv_nonnull(d, error)) {
+		res = jv_to_json(d, error);
+		r->cb(r->arg, -EPROTO, res);
+		json_decref(res);
 		return;
 	}
-	if (!json_is_array(result)) {
-		if (r->cb)
-			r->cb(r->arg, -EPROTO, result);
+	res = jv_to_json(d, result);
+	if (!json_is_array(res)) {
+		r->cb(r->arg, -EPROTO, res);
+		json_decref(res);
 		return;
 	}
-	for (i = 0; i < json_array_size(result); i++) {
-		const json_t *e = json_array_get(result, i);
+	for (i = 0; i < json_array_size(res); i++) {
+		const json_t *e = json_array_get(res, i);
 
 		if (json_is_object(e) && json_object_get(e, "error"))
 			status = -EIO;
 	}
-	if (r->cb)
-		r->cb(r->arg, status, result);
+	r->cb(r->arg, status, res);
+	json_decref(res);
 }
 
-static int handle_reply(struct ovsdb_client *c, const json_t *msg,
-			const json_t *id)
+static int handle_reply(struct ovsdb_client *c, const struct jv_doc *d,
+			jv_t msg, jv_t id)
 {
-	const json_t *result = json_object_get(msg, "result");
-	const json_t *error = json_object_get(msg, "error");
+	jv_t result = jv_get(d, msg, "result"), error = jv_get(d, msg, "error");
 	struct request **pp, *r = NULL;
+	json_t *jr, *je;
 
-	if (json_is_integer(id)) {
+	if (jv_is(d, id, JV_INT)) {
 		for (pp = &c->requests; *pp; pp = &(*pp)->next) {
-			if ((*pp)->id == json_integer_value(id)) {
+			if ((*pp)->id == jv_node(d, id)->u.i) {
 				r = *pp;
 				*pp = r->next;
 				break;
@@ -888,11 +935,11 @@ static int handle_reply(struct ovsdb_client *c, const json_t *msg,
 		}
 	}
 	if (!r) {
-		char *s = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *t = id ? jv_text(d, id) : NULL;
 
 		conn_drop(c, true, false, "reply to unknown request id %.64s",
-			  s ? s : "?");
-		free(s);
+			  t ? t : "(none)");
+		free(t);
 		return -EPROTO;
 	}
 	if (!result && !error) {
@@ -903,27 +950,35 @@ static int handle_reply(struct ovsdb_client *c, const json_t *msg,
 	}
 	switch (r->kind) {
 	case REQ_SERVER_MONITOR:
-		if (c->state == OVSDB_CLIENT_SERVER)
-			handle_server_monitor(c, result, error);
+		if (c->state != OVSDB_CLIENT_SERVER)
+			break;
+		jr = jv_to_json(d, result);
+		je = jv_nonnull(d, error) ? jv_to_json(d, error) : NULL;
+		handle_server_monitor(c, jr, je);
+		json_decref(jr);
+		json_decref(je);
 		break;
 	case REQ_SCHEMA:
-		if (error && !json_is_null(error)) {
+		if (jv_nonnull(d, error)) {
 			conn_drop(c, true, false, "get_schema %s failed",
 				  c->database);
 			break;
 		}
-		if (c->state == OVSDB_CLIENT_SCHEMA)
-			install_schema(c, result);
+		if (c->state == OVSDB_CLIENT_SCHEMA) {
+			jr = jv_to_json(d, result);
+			install_schema(c, jr);
+			json_decref(jr);
+		}
 		break;
 	case REQ_CHANGE_AWARE:
 		/* Old servers lack it: they just drop us on conversion. */
 		break;
 	case REQ_MONITOR:
-		handle_monitor_reply(c, r, result, error);
+		handle_monitor_reply(c, r, d, result, error);
 		break;
 	case REQ_COND_CHANGE:
 		c->cond_in_flight = false;
-		if (error && !json_is_null(error)) {
+		if (jv_nonnull(d, error)) {
 			conn_drop(c, true, false, "monitor_cond_change failed");
 			break;
 		}
@@ -931,7 +986,7 @@ static int handle_reply(struct ovsdb_client *c, const json_t *msg,
 		send_cond_change(c);
 		break;
 	case REQ_TRANSACT:
-		handle_transact_reply(c, r, result, error);
+		handle_transact_reply(c, r, d, result, error);
 		break;
 	case REQ_ECHO:
 		break;
@@ -940,37 +995,32 @@ static int handle_reply(struct ovsdb_client *c, const json_t *msg,
 	return c->s ? 0 : -EPROTO;
 }
 
-static bool is_our_monid(const struct ovsdb_client *c, const json_t *monid)
+static bool monid_is(const struct jv_doc *d, jv_t monid, const char *name)
 {
-	return json_is_array(monid) && json_array_size(monid) == 2 &&
-	       json_is_string(json_array_get(monid, 1)) &&
-	       !strcmp(json_string_value(json_array_get(monid, 1)),
-		       c->database);
-}
-
-static bool is_server_monid(const json_t *monid)
-{
-	return json_is_array(monid) && json_array_size(monid) == 2 &&
-	       json_is_string(json_array_get(monid, 1)) &&
-	       !strcmp(json_string_value(json_array_get(monid, 1)), "_Server");
+	return jv_is(d, monid, JV_ARRAY) && jv_len(d, monid) == 2 &&
+	       jv_str_eq(d, jv_at(d, monid, 1), name);
 }
 
 static int handle_update(struct ovsdb_client *c, const char *method,
-			 const json_t *params)
+			 const struct jv_doc *d, jv_t params)
 {
-	const json_t *monid = json_array_get(params, 0), *updates;
+	jv_t monid = jv_at(d, params, 0), updates, id = 0;
 	enum ovsdb_update_format fmt = OVSDB_UPDATE2;
-	const json_t *id = NULL;
 	char err[ERRLEN];
 	long n;
 
-	if (!json_is_array(params)) {
+	if (!jv_is(d, params, JV_ARRAY)) {
 		conn_drop(c, true, false, "%s: params are not an array", method);
 		return -EPROTO;
 	}
-	if (is_server_monid(monid) && !strcmp(method, "update2"))
-		return handle_server_update(c, json_array_get(params, 1));
-	if (!is_our_monid(c, monid)) {
+	if (monid_is(d, monid, "_Server") && !strcmp(method, "update2")) {
+		json_t *u = jv_to_json(d, jv_at(d, params, 1));
+		int ret = handle_server_update(c, u);
+
+		json_decref(u);
+		return ret;
+	}
+	if (!monid_is(d, monid, c->database)) {
 		conn_drop(c, true, false, "%s for a monitor we did not create",
 			  method);
 		return -EPROTO;
@@ -982,71 +1032,74 @@ static int handle_update(struct ovsdb_client *c, const char *method,
 	if (!strcmp(method, "update3")) {
 		struct ovsdb_uuid u;
 
-		id = json_array_get(params, 1);
-		updates = json_array_get(params, 2);
-		if (!json_is_string(id) ||
-		    !ovsdb_uuid_from_string(&u, json_string_value(id))) {
+		id = jv_at(d, params, 1);
+		updates = jv_at(d, params, 2);
+		if (!jv_is(d, id, JV_STRING) ||
+		    !ovsdb_uuid_from_string(&u, jv_str(d, id))) {
 			conn_drop(c, true, false, "update3 without a valid "
 				  "last-txn-id");
 			return -EPROTO;
 		}
 	} else {
-		updates = json_array_get(params, 1);
+		updates = jv_at(d, params, 1);
 		if (!strcmp(method, "update"))
 			fmt = OVSDB_UPDATE1;
 	}
-	n = ovsdb_replica_apply(c->replica, updates, fmt, false, err,
+	n = ovsdb_replica_apply(c->replica, d, updates, fmt, 0, err,
 				sizeof(err));
 	if (n < 0) {
 		conn_drop(c, true, false, "bad %s: %s", method, err);
 		return -EPROTO;
 	}
 	if (id)
-		strcpy(c->last_id, json_string_value(id));
+		strcpy(c->last_id, jv_str(d, id));
 	c->stats.updates++;
 	return 0;
 }
 
-static int handle_request(struct ovsdb_client *c, const json_t *msg,
-			  const char *method, const json_t *id)
+static int handle_request(struct ovsdb_client *c, const struct jv_doc *d,
+			  jv_t msg, const char *method, jv_t id)
 {
-	const json_t *params = json_object_get(msg, "params");
+	jv_t params = jv_get(d, msg, "params");
 	json_t *reply;
 
 	if (!strcmp(method, "echo")) {
-		json_t *res = params ? json_incref((json_t *)params)
-				     : json_array();
+		json_t *res = params ? jv_to_json(d, params) : json_array();
 
-		reply = json_pack("{sOsosn}", "id", id, "result", res, "error");
+		reply = json_pack("{sososn}", "id", jv_to_json(d, id),
+				  "result", res, "error");
 		if (!reply)
 			return -ENOMEM;
 		return ovsdb_stream_send(c->s, reply);
 	}
 	pr_warn(MOD, "%s: unknown request \"%.64s\"", ovsdb_client_remote(c),
 		method);
-	reply = json_pack("{sOsnss}", "id", id, "result", "error",
-			  "unknown method");
-	return ovsdb_stream_send(c->s, reply);
+	reply = json_pack("{sosnss}", "id", jv_to_json(d, id), "result",
+			  "error", "unknown method");
+	return reply ? ovsdb_stream_send(c->s, reply) : -ENOMEM;
 }
 
-static int handle_msg(struct ovsdb_client *c, const json_t *msg)
+static int handle_msg(struct ovsdb_client *c, const struct jv_doc *d, jv_t msg)
 {
-	const json_t *id = json_object_get(msg, "id");
-	const json_t *method = json_object_get(msg, "method");
+	jv_t id = jv_get(d, msg, "id"), method = jv_get(d, msg, "method");
 	const char *m;
 
+	if (!jv_is(d, msg, JV_OBJECT)) {
+		conn_drop(c, true, false, "message is not a JSON object");
+		return -EPROTO;
+	}
 	if (!method)
-		return handle_reply(c, msg, id);
-	if (!json_is_string(method)) {
+		return handle_reply(c, d, msg, id);
+	if (!jv_is(d, method, JV_STRING)) {
 		conn_drop(c, true, false, "message with a non-string method");
 		return -EPROTO;
 	}
-	m = json_string_value(method);
-	if (id && !json_is_null(id))
-		return handle_request(c, msg, m, id);
+	m = jv_str(d, method);
+	if (jv_nonnull(d, id))
+		return handle_request(c, d, msg, m, id);
 	if (!strcmp(m, "update") || !strcmp(m, "update2") ||
 	    !strcmp(m, "update3"))
-		return handle_update(c, m, json_object_get(msg, "params"));
+		return handle_update(c, m, d, jv_get(d, msg, "params"));
 	if (!strcmp(m, "monitor_canceled")) {
 		/* Database converted or removed: start over, full sync. */
 		strcpy(c->last_id, ZERO_UUID);
@@ -1120,7 +1173,7 @@ static void run_probe(struct ovsdb_client *c, long long now)
 
 void ovsdb_client_run(struct ovsdb_client *c)
 {
-	long long now = now_ms();
+	long long now = now_ms(), t0;
 	int i, ret;
 
 	c->started = true;
@@ -1153,9 +1206,12 @@ void ovsdb_client_run(struct ovsdb_client *c)
 		return;
 	}
 	for (i = 0; i < MAX_MSGS_PER_RUN && c->s; i++) {
-		json_t *msg;
+		size_t len;
+		char *msg;
+		jv_t root;
 
-		ret = ovsdb_stream_recv(c->s, &msg, c->err, sizeof(c->err));
+		ret = ovsdb_stream_recv(c->s, &msg, &len, c->err,
+					sizeof(c->err));
 		if (ret == 0)
 			break;
 		if (ret < 0) {
@@ -1170,9 +1226,19 @@ void ovsdb_client_run(struct ovsdb_client *c)
 					  strerror(-ret));
 			return;
 		}
-		handle_msg(c, msg);
-		json_decref(msg);
+		t0 = now_ms();
+		root = jv_parse(&c->doc, msg, len, c->err, sizeof(c->err));
+		c->msg_parse_ms = now_ms() - t0;
+		if (!root) {
+			conn_drop(c, true, false, "malformed JSON message: %s",
+				  c->err);
+			break;
+		}
+		handle_msg(c, &c->doc, root);
 	}
+	/* Nodes of a large dump are not kept around. */
+	if (c->doc.cap > 65536)
+		jv_doc_free(&c->doc);
 	if (c->s)
 		run_probe(c, now_ms());
 }

@@ -68,6 +68,9 @@ struct ovsdb_client_stats {
 	unsigned long resumes;		/* ... of which resumed from last id */
 	unsigned long errors;		/* connections dropped on error */
 	unsigned long updates;		/* update notifications applied */
+	/* Last monitor reply, in ms: from request to the complete reply
+	 * received (server time + transfer), then our parse and apply. */
+	long long sync_wait_ms, sync_parse_ms, sync_apply_ms;
 };
 
 struct ovsdb_client;
@@ -81,6 +84,11 @@ void ovsdb_client_destroy(struct ovsdb_client *c);
 struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 					 const char *table,
 					 const char *const *columns);
+
+/* Also monitor, with every column, each table of the server's schema not
+ * registered with ovsdb_client_monitor() (tables appear in the replica
+ * once the schema is known).  For tools that mirror a whole database. */
+void ovsdb_client_monitor_all(struct ovsdb_client *c);
 
 /* Conditional monitoring: replicate only TABLE's rows matching WHERE, a
  * JSON array of RFC 7047 conditions ([column, function, value] or true/

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ovsdb-client/datum.h"
+#include "ovsdb-client/jv.h"
 
 static int hexval(char c)
 {
@@ -252,37 +253,39 @@ static int atom_init_default(union ovsdb_atom *a, enum ovsdb_atomic_type t)
 	return 0;
 }
 
-static int atom_from_json(union ovsdb_atom *a, const json_t *j,
-			  enum ovsdb_atomic_type t, const char **err)
+static int atom_from_jv(union ovsdb_atom *a, const struct jv_doc *doc,
+			jv_t j, enum ovsdb_atomic_type t, const char **err)
 {
 	switch (t) {
 	case OVSDB_TYPE_INTEGER:
-		if (!json_is_integer(j))
+		if (!jv_is(doc, j, JV_INT))
 			goto bad;
-		a->integer = json_integer_value(j);
+		a->integer = jv_node(doc, j)->u.i;
 		return 0;
 	case OVSDB_TYPE_REAL:
-		if (!json_is_number(j))
+		if (jv_is(doc, j, JV_INT))
+			a->real = (double)jv_node(doc, j)->u.i;
+		else if (jv_is(doc, j, JV_REAL))
+			a->real = jv_node(doc, j)->u.d;
+		else
 			goto bad;
-		a->real = json_number_value(j);
 		return 0;
 	case OVSDB_TYPE_BOOLEAN:
-		if (!json_is_boolean(j))
+		if (!jv_is(doc, j, JV_TRUE) && !jv_is(doc, j, JV_FALSE))
 			goto bad;
-		a->boolean = json_is_true(j);
+		a->boolean = jv_is(doc, j, JV_TRUE);
 		return 0;
 	case OVSDB_TYPE_STRING:
-		if (!json_is_string(j))
+		if (!jv_is(doc, j, JV_STRING))
 			goto bad;
-		a->string = strdup(json_string_value(j));
+		a->string = strdup(jv_str(doc, j));
 		return a->string ? 0 : -ENOMEM;
 	case OVSDB_TYPE_UUID:
-		if (!json_is_array(j) || json_array_size(j) != 2 ||
-		    !json_is_string(json_array_get(j, 0)) ||
-		    strcmp(json_string_value(json_array_get(j, 0)), "uuid") ||
-		    !json_is_string(json_array_get(j, 1)) ||
+		if (!jv_is(doc, j, JV_ARRAY) || jv_len(doc, j) != 2 ||
+		    !jv_str_eq(doc, jv_first(doc, j), "uuid") ||
+		    !jv_is(doc, jv_next(doc, jv_first(doc, j)), JV_STRING) ||
 		    !ovsdb_uuid_from_string(&a->uuid,
-				json_string_value(json_array_get(j, 1)))) {
+			jv_str(doc, jv_next(doc, jv_first(doc, j))))) {
 			*err = "expected [\"uuid\", \"<uuid>\"]";
 			return -EINVAL;
 		}
@@ -448,11 +451,11 @@ static int datum_from_pairs(struct ovsdb_datum *d, struct pair *pairs,
 	return 0;
 }
 
-int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
-			  const struct ovsdb_type *t, bool as_diff,
-			  const char **err)
+int ovsdb_datum_from_jv(struct ovsdb_datum *d, const struct jv_doc *doc,
+			jv_t j, const struct ovsdb_type *t, bool as_diff,
+			const char **err)
 {
-	const json_t *elems = NULL;
+	jv_t elems = 0, e;
 	struct pair one, *pairs = &one;
 	uint32_t n = 0, i;
 	size_t count;
@@ -460,13 +463,13 @@ int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
-	if (json_is_array(j) && json_array_size(j) == 2 &&
-	    json_is_string(json_array_get(j, 0))) {
-		const char *tag = json_string_value(json_array_get(j, 0));
+	if (jv_is(doc, j, JV_ARRAY) && jv_len(doc, j) == 2 &&
+	    jv_is(doc, jv_first(doc, j), JV_STRING)) {
+		const char *tag = jv_str(doc, jv_first(doc, j));
 
 		if (!strcmp(tag, map ? "map" : "set")) {
-			elems = json_array_get(j, 1);
-			if (!json_is_array(elems)) {
+			elems = jv_next(doc, jv_first(doc, j));
+			if (!jv_is(doc, elems, JV_ARRAY)) {
 				*err = map ? "\"map\" needs an array of pairs"
 					   : "\"set\" needs an array";
 				return -EINVAL;
@@ -477,7 +480,7 @@ int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
 		*err = "expected [\"map\", [...]]";
 		return -EINVAL;
 	}
-	count = elems ? json_array_size(elems) : 1;
+	count = elems ? jv_len(doc, elems) : 1;
 	if (count > UINT32_MAX / 2) {
 		*err = "too many elements";
 		return -EINVAL;
@@ -487,28 +490,29 @@ int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
 		if (!pairs)
 			return -ENOMEM;
 	}
-	for (i = 0; i < count; i++) {
-		const json_t *e = elems ? json_array_get(elems, i) : j;
-
+	e = elems ? jv_first(doc, elems) : j;
+	for (i = 0; i < count; i++, e = elems ? jv_next(doc, e) : 0) {
 		memset(&pairs[n], 0, sizeof(pairs[n]));
 		if (map) {
-			if (!json_is_array(e) || json_array_size(e) != 2) {
+			jv_t k;
+
+			if (!jv_is(doc, e, JV_ARRAY) || jv_len(doc, e) != 2) {
 				*err = "map element is not a [key, value] pair";
 				ret = -EINVAL;
 				goto fail;
 			}
-			ret = atom_from_json(&pairs[n].key, json_array_get(e, 0),
-					     t->key, err);
+			k = jv_first(doc, e);
+			ret = atom_from_jv(&pairs[n].key, doc, k, t->key, err);
 			if (ret)
 				goto fail;
-			ret = atom_from_json(&pairs[n].value,
-					     json_array_get(e, 1), t->value, err);
+			ret = atom_from_jv(&pairs[n].value, doc,
+					   jv_next(doc, k), t->value, err);
 			if (ret) {
 				atom_destroy(&pairs[n].key, t->key);
 				goto fail;
 			}
 		} else {
-			ret = atom_from_json(&pairs[n].key, e, t->key, err);
+			ret = atom_from_jv(&pairs[n].key, doc, e, t->key, err);
 			if (ret)
 				goto fail;
 		}
@@ -535,6 +539,25 @@ fail:
 	if (pairs != &one)
 		free(pairs);
 	memset(d, 0, sizeof(*d));
+	return ret;
+}
+
+int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
+			  const struct ovsdb_type *t, bool as_diff,
+			  const char **err)
+{
+	struct jv_doc doc = { 0 };
+	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	jv_t v;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	if (!text)
+		return -ENOMEM;
+	v = jv_parse(&doc, text, strlen(text), NULL, 0);
+	ret = v ? ovsdb_datum_from_jv(d, &doc, v, t, as_diff, err) : -ENOMEM;
+	jv_doc_free(&doc);
+	free(text);
 	return ret;
 }
 

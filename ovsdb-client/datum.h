@@ -117,6 +117,11 @@ long ovsdb_datum_find_key(const struct ovsdb_datum *d,
 int ovsdb_datum_from_json(struct ovsdb_datum *d, const json_t *j,
 			  const struct ovsdb_type *t, bool as_diff,
 			  const char **err);
+struct jv_doc;
+/* The same from a jv document node (see jv.h); jv_t is uint32_t. */
+int ovsdb_datum_from_jv(struct ovsdb_datum *d, const struct jv_doc *doc,
+			uint32_t j, const struct ovsdb_type *t, bool as_diff,
+			const char **err);
 /* The wire form of D (bare atom for a one-element set, as ovsdb-server
  * writes it).  New reference, NULL on allocation failure. */
 json_t *ovsdb_datum_to_json(const struct ovsdb_datum *d,

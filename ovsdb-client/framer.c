@@ -53,7 +53,7 @@ char *ovsdb_framer_space(struct ovsdb_framer *f, size_t min, size_t *room)
 		f->len = keep;
 		f->head = 0;
 	}
-	if (f->cap - f->len < min) {
+	if (!f->buf || f->cap - f->len < min) {
 		/* Grow geometrically so that a large message costs
 		 * O(size) copies and reads can be large. */
 		size_t ncap = f->cap ? f->cap : 65536;
@@ -79,8 +79,11 @@ void ovsdb_framer_commit(struct ovsdb_framer *f, size_t n)
 int ovsdb_framer_feed(struct ovsdb_framer *f, const void *data, size_t n)
 {
 	size_t room;
-	char *p = ovsdb_framer_space(f, n, &room);
+	char *p;
 
+	if (!n)
+		return 0;
+	p = ovsdb_framer_space(f, n, &room);
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, data, n);
@@ -158,14 +161,38 @@ static long scan(struct ovsdb_framer *f, char *errbuf, size_t errlen)
 	return 0;
 }
 
-int ovsdb_framer_next(struct ovsdb_framer *f, json_t **msg,
-		      char *errbuf, size_t errlen)
+/* After a big message (an initial dump) was handed out, give its buffer
+ * back rather than holding it next to the replica. */
+static void maybe_shrink(struct ovsdb_framer *f)
 {
-	json_error_t jerr;
-	size_t start;
+	size_t keep = f->len - f->head, ncap = 65536;
+	char *nb;
+
+	if (f->cap <= (8u << 20) || keep >= f->cap / 16 || f->in_msg)
+		return;
+	while (ncap < keep)
+		ncap *= 2;
+	nb = malloc(ncap);
+	if (!nb)
+		return;
+	memcpy(nb, f->buf + f->head, keep);
+	free(f->buf);
+	f->buf = nb;
+	f->cap = ncap;
+	f->offset += f->head;
+	f->scan -= f->head;
+	f->len = keep;
+	f->head = 0;
+}
+
+int ovsdb_framer_next_span(struct ovsdb_framer *f, char **msg, size_t *len,
+			   char *errbuf, size_t errlen)
+{
 	long end;
 
 	*msg = NULL;
+	*len = 0;
+	maybe_shrink(f);
 	end = scan(f, errbuf, errlen);
 	if (end < 0)
 		return (int)end;
@@ -178,21 +205,36 @@ int ovsdb_framer_next(struct ovsdb_framer *f, json_t **msg,
 		}
 		return 0;
 	}
-	start = f->msg_start;
 	f->head = (size_t)end;
-	*msg = json_loadb(f->buf + start, (size_t)end - start,
-			  0, &jerr);
+	*msg = f->buf + f->msg_start;
+	*len = (size_t)end - f->msg_start;
+	return 1;
+}
+
+int ovsdb_framer_next(struct ovsdb_framer *f, json_t **msg,
+		      char *errbuf, size_t errlen)
+{
+	json_error_t jerr;
+	size_t len;
+	char *span;
+	int ret;
+
+	*msg = NULL;
+	ret = ovsdb_framer_next_span(f, &span, &len, errbuf, errlen);
+	if (ret <= 0)
+		return ret;
+	*msg = json_loadb(span, len, 0, &jerr);
 	if (!*msg) {
 		snprintf(errbuf, errlen, "stream offset %llu: malformed JSON "
 			 "message (line %d column %d): %s",
-			 f->offset + start, jerr.line, jerr.column, jerr.text);
+			 f->offset + (unsigned long long)(span - f->buf),
+			 jerr.line, jerr.column, jerr.text);
 		return -EPROTO;
 	}
 	if (!json_is_object(*msg)) {
 		json_decref(*msg);
 		*msg = NULL;
-		snprintf(errbuf, errlen, "stream offset %llu: message is not "
-			 "a JSON object", f->offset + start);
+		snprintf(errbuf, errlen, "message is not a JSON object");
 		return -EPROTO;
 	}
 	return 1;

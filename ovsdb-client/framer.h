@@ -42,7 +42,13 @@ void ovsdb_framer_commit(struct ovsdb_framer *f, size_t n);
 /* Copy DATA in (tests and fuzzing). */
 int ovsdb_framer_feed(struct ovsdb_framer *f, const void *data, size_t n);
 
-/* The next complete message: 1 with *MSG (new reference), 0 if more
+/* The next complete message as bytes: 1 with *MSG and *LEN pointing into the
+ * framer's buffer (writable; valid until the next framer call), 0 if more
+ * bytes are needed, -EPROTO if the stream is not a sequence of JSON
+ * objects.  The span is only delimited, not validated: parse it. */
+int ovsdb_framer_next_span(struct ovsdb_framer *f, char **msg, size_t *len,
+			   char *errbuf, size_t errlen);
+/* The next complete message parsed by jansson: 1 with *MSG (new reference), 0 if more
  * bytes are needed, -EPROTO if the stream is not a sequence of JSON
  * objects (ERRBUF says what and at which stream offset; the framer must
  * then be reset), -ENOMEM. */

@@ -433,18 +433,18 @@ static void ops_free(struct ops *ops)
 /* Build a complete row from an "initial"/"insert"/"new" object: the
  * columns present parsed, the others at their default. */
 static int parse_full_row(struct ovsdb_table *t, const struct ovsdb_uuid *uuid,
-			  const json_t *obj, struct ovsdb_row **out,
-			  char *errbuf, size_t errlen)
+			  const struct jv_doc *doc, jv_t obj,
+			  struct ovsdb_row **out, char *errbuf, size_t errlen)
 {
 	const struct ovsdb_table_schema *ts = t->ts;
 	struct ovsdb_row *row;
-	const char *cname, *err = NULL;
-	const json_t *val;
+	const char *err = NULL;
 	char ubuf[OVSDB_UUID_LEN + 1];
 	unsigned int i;
+	jv_t k, val;
 	int ret;
 
-	if (!json_is_object(obj)) {
+	if (!jv_is(doc, obj, JV_OBJECT)) {
 		errf(errbuf, errlen, "table %s row %s: row is not an object",
 		     t->name, ovsdb_uuid_to_string(uuid, ubuf));
 		return -EINVAL;
@@ -453,19 +453,27 @@ static int parse_full_row(struct ovsdb_table *t, const struct ovsdb_uuid *uuid,
 	if (!row)
 		return -ENOMEM;
 	/* Mark which columns were given; the rest get defaults below. */
-	json_object_foreach((json_t *)obj, cname, val) {
+	JV_OBJECT_FOR_EACH(doc, obj, k, val) {
+		const char *cname = jv_str(doc, k);
 		int col = ovsdb_table_schema_column(ts, cname);
 
 		if (col < 0) {
 			if (!strcmp(cname, "_version") || !strcmp(cname, "_uuid"))
 				continue;
-			errf(errbuf, errlen, "table %s row %s: unknown column %s",
+			errf(errbuf, errlen, "table %s row %s: unknown column "
+			     "%.64s", t->name, ovsdb_uuid_to_string(uuid, ubuf),
+			     cname);
+			ret = -EINVAL;
+			goto fail;
+		}
+		if (bit_test(row->modified, col)) {
+			errf(errbuf, errlen, "table %s row %s: column %s twice",
 			     t->name, ovsdb_uuid_to_string(uuid, ubuf), cname);
 			ret = -EINVAL;
 			goto fail;
 		}
-		ret = ovsdb_datum_from_json(&row->cols[col], val,
-					    &ts->columns[col].type, false, &err);
+		ret = ovsdb_datum_from_jv(&row->cols[col], doc, val,
+					  &ts->columns[col].type, false, &err);
 		if (ret) {
 			errf(errbuf, errlen, "table %s row %s column %s: %s",
 			     t->name, ovsdb_uuid_to_string(uuid, ubuf), cname,
@@ -492,17 +500,17 @@ fail:
 
 /* Build the new values of the columns a "modify" diff touches. */
 static int parse_modify(struct ovsdb_table *t, const struct ovsdb_row *old,
-			const json_t *obj, struct ovsdb_row **out,
-			char *errbuf, size_t errlen)
+			const struct jv_doc *doc, jv_t obj,
+			struct ovsdb_row **out, char *errbuf, size_t errlen)
 {
 	const struct ovsdb_table_schema *ts = t->ts;
 	struct ovsdb_row *row;
-	const char *cname, *err = NULL;
-	const json_t *val;
+	const char *err = NULL;
 	char ubuf[OVSDB_UUID_LEN + 1];
+	jv_t k, val;
 	int ret;
 
-	if (!json_is_object(obj)) {
+	if (!jv_is(doc, obj, JV_OBJECT)) {
 		errf(errbuf, errlen, "table %s row %s: modify is not an object",
 		     t->name, ovsdb_uuid_to_string(&old->uuid, ubuf));
 		return -EINVAL;
@@ -510,7 +518,8 @@ static int parse_modify(struct ovsdb_table *t, const struct ovsdb_row *old,
 	row = row_alloc(t, &old->uuid);
 	if (!row)
 		return -ENOMEM;
-	json_object_foreach((json_t *)obj, cname, val) {
+	JV_OBJECT_FOR_EACH(doc, obj, k, val) {
+		const char *cname = jv_str(doc, k);
 		int col = ovsdb_table_schema_column(ts, cname);
 		const struct ovsdb_type *type;
 		struct ovsdb_datum diff;
@@ -518,7 +527,14 @@ static int parse_modify(struct ovsdb_table *t, const struct ovsdb_row *old,
 		if (col < 0) {
 			if (!strcmp(cname, "_version"))
 				continue;
-			errf(errbuf, errlen, "table %s row %s: unknown column %s",
+			errf(errbuf, errlen, "table %s row %s: unknown column "
+			     "%.64s", t->name,
+			     ovsdb_uuid_to_string(&old->uuid, ubuf), cname);
+			ret = -EINVAL;
+			goto fail;
+		}
+		if (bit_test(row->modified, col)) {
+			errf(errbuf, errlen, "table %s row %s: column %s twice",
 			     t->name, ovsdb_uuid_to_string(&old->uuid, ubuf),
 			     cname);
 			ret = -EINVAL;
@@ -527,10 +543,11 @@ static int parse_modify(struct ovsdb_table *t, const struct ovsdb_row *old,
 		type = &ts->columns[col].type;
 		if (ovsdb_type_is_single(type)) {
 			/* max 1: the new value itself */
-			ret = ovsdb_datum_from_json(&row->cols[col], val, type,
-						    false, &err);
+			ret = ovsdb_datum_from_jv(&row->cols[col], doc, val,
+						  type, false, &err);
 		} else {
-			ret = ovsdb_datum_from_json(&diff, val, type, true, &err);
+			ret = ovsdb_datum_from_jv(&diff, doc, val, type, true,
+						  &err);
 			if (!ret) {
 				ret = ovsdb_datum_apply_diff(&row->cols[col],
 							     &old->cols[col],
@@ -554,13 +571,13 @@ fail:
 }
 
 static int parse_row_update(struct ovsdb_table *t, const char *uuid_s,
-			    const json_t *ru, enum ovsdb_update_format fmt,
-			    bool snapshot, struct ops *ops,
-			    char *errbuf, size_t errlen)
+			    const struct jv_doc *doc, jv_t ru,
+			    enum ovsdb_update_format fmt, bool snapshot,
+			    struct ops *ops, char *errbuf, size_t errlen)
 {
 	struct ovsdb_uuid uuid;
 	struct ovsdb_row *existing;
-	const json_t *body = NULL;
+	jv_t body = 0;
 	enum op_kind kind;
 	struct op *op;
 	int ret;
@@ -570,41 +587,41 @@ static int parse_row_update(struct ovsdb_table *t, const char *uuid_s,
 		     t->name, uuid_s);
 		return -EINVAL;
 	}
-	if (!json_is_object(ru)) {
+	if (!jv_is(doc, ru, JV_OBJECT)) {
 		errf(errbuf, errlen, "table %s row %s: update is not an object",
 		     t->name, uuid_s);
 		return -EINVAL;
 	}
 	if (fmt == OVSDB_UPDATE1) {
-		const json_t *nw = json_object_get(ru, "new");
+		jv_t nw = jv_get(doc, ru, "new");
 
-		if (!nw || json_is_null(nw)) {
+		if (!nw || jv_is(doc, nw, JV_NULL)) {
 			kind = OP_DELETE;
 		} else {
 			kind = OP_UPSERT;	/* "new" holds every column */
 			body = nw;
 		}
 	} else {
-		void *it = json_object_iter((json_t *)ru);
-		const char *key;
+		jv_t key = jv_first(doc, ru);
 
-		if (json_object_size(ru) != 1) {
+		if (jv_len(doc, ru) != 1) {
 			errf(errbuf, errlen, "table %s row %s: expected exactly "
 			     "one of initial/insert/modify/delete", t->name,
 			     uuid_s);
 			return -EINVAL;
 		}
-		key = json_object_iter_key(it);
-		body = json_object_iter_value(it);
-		if (!strcmp(key, "initial") || !strcmp(key, "insert")) {
+		body = jv_next(doc, key);
+		if (jv_str_eq(doc, key, "initial") ||
+		    jv_str_eq(doc, key, "insert")) {
 			kind = OP_UPSERT;
-		} else if (!strcmp(key, "modify")) {
+		} else if (jv_str_eq(doc, key, "modify")) {
 			kind = OP_MODIFY;
-		} else if (!strcmp(key, "delete")) {
+		} else if (jv_str_eq(doc, key, "delete")) {
 			kind = OP_DELETE;
 		} else {
 			errf(errbuf, errlen, "table %s row %s: unknown row "
-			     "update \"%.40s\"", t->name, uuid_s, key);
+			     "update \"%.40s\"", t->name, uuid_s,
+			     jv_str(doc, key));
 			return -EINVAL;
 		}
 	}
@@ -627,9 +644,11 @@ static int parse_row_update(struct ovsdb_table *t, const char *uuid_s,
 	op->kind = kind;
 	op->uuid = uuid;
 	if (kind == OP_UPSERT)
-		ret = parse_full_row(t, &uuid, body, &op->new, errbuf, errlen);
+		ret = parse_full_row(t, &uuid, doc, body, &op->new, errbuf,
+				     errlen);
 	else if (kind == OP_MODIFY)
-		ret = parse_modify(t, existing, body, &op->new, errbuf, errlen);
+		ret = parse_modify(t, existing, doc, body, &op->new, errbuf,
+				   errlen);
 	else
 		ret = 0;
 	if (ret)
@@ -637,19 +656,20 @@ static int parse_row_update(struct ovsdb_table *t, const char *uuid_s,
 	return ret;
 }
 
-static int parse_updates(struct ovsdb_replica *r, const json_t *updates,
-			 enum ovsdb_update_format fmt, bool snapshot,
-			 struct ops *ops, char *errbuf, size_t errlen)
+static int parse_updates(struct ovsdb_replica *r, const struct jv_doc *doc,
+			 jv_t updates, enum ovsdb_update_format fmt,
+			 bool snapshot, struct ops *ops, char *errbuf,
+			 size_t errlen)
 {
-	const char *tname, *uuid_s;
-	const json_t *tu, *ru;
+	jv_t tk, tu, uk, ru;
 	int ret;
 
-	if (!json_is_object(updates)) {
+	if (!jv_is(doc, updates, JV_OBJECT)) {
 		errf(errbuf, errlen, "table updates are not an object");
 		return -EINVAL;
 	}
-	json_object_foreach((json_t *)updates, tname, tu) {
+	JV_OBJECT_FOR_EACH(doc, updates, tk, tu) {
+		const char *tname = jv_str(doc, tk);
 		struct ovsdb_table *t = ovsdb_replica_find_table(r, tname);
 
 		if (!t || !t->ts) {
@@ -657,14 +677,14 @@ static int parse_updates(struct ovsdb_replica *r, const json_t *updates,
 			     "do not monitor", tname);
 			return -EINVAL;
 		}
-		if (!json_is_object(tu)) {
+		if (!jv_is(doc, tu, JV_OBJECT)) {
 			errf(errbuf, errlen, "table %s: updates are not an "
 			     "object", tname);
 			return -EINVAL;
 		}
-		json_object_foreach((json_t *)tu, uuid_s, ru) {
-			ret = parse_row_update(t, uuid_s, ru, fmt, snapshot, ops,
-					       errbuf, errlen);
+		JV_OBJECT_FOR_EACH(doc, tu, uk, ru) {
+			ret = parse_row_update(t, jv_str(doc, uk), doc, ru, fmt,
+					       snapshot, ops, errbuf, errlen);
 			if (ret)
 				return ret;
 		}
@@ -778,10 +798,11 @@ static long commit_op(struct op *op)
 	return 1;
 }
 
-long ovsdb_replica_apply(struct ovsdb_replica *r, const json_t *updates,
-			 enum ovsdb_update_format fmt, bool snapshot,
-			 char *errbuf, size_t errlen)
+long ovsdb_replica_apply(struct ovsdb_replica *r, const struct jv_doc *doc,
+			 jv_t updates, enum ovsdb_update_format fmt,
+			 unsigned int flags, char *errbuf, size_t errlen)
 {
+	bool snapshot = flags & OVSDB_APPLY_SNAPSHOT;
 	struct ops ops = { 0 };
 	long changes = 0;
 	unsigned int i;
@@ -790,7 +811,8 @@ long ovsdb_replica_apply(struct ovsdb_replica *r, const json_t *updates,
 
 	if (errbuf && errlen)
 		errbuf[0] = '\0';
-	ret = parse_updates(r, updates, fmt, snapshot, &ops, errbuf, errlen);
+	ret = parse_updates(r, doc, updates, fmt, snapshot, &ops, errbuf,
+			    errlen);
 	if (ret) {
 		if (ret == -ENOMEM)
 			errf(errbuf, errlen, "out of memory");
@@ -837,4 +859,23 @@ long ovsdb_replica_apply(struct ovsdb_replica *r, const json_t *updates,
 	if (changes)
 		r->change_seqno++;
 	return changes;
+}
+
+long ovsdb_replica_apply_json(struct ovsdb_replica *r, const json_t *updates,
+			      enum ovsdb_update_format fmt, unsigned int flags,
+			      char *errbuf, size_t errlen)
+{
+	struct jv_doc doc = { 0 };
+	char *text = json_dumps(updates, JSON_COMPACT | JSON_ENCODE_ANY);
+	long ret;
+	jv_t v;
+
+	if (!text)
+		return -ENOMEM;
+	v = jv_parse(&doc, text, strlen(text), errbuf, errlen);
+	ret = v ? ovsdb_replica_apply(r, &doc, v, fmt, flags, errbuf, errlen)
+		: -EINVAL;
+	jv_doc_free(&doc);
+	free(text);
+	return ret;
 }

@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "ovsdb-client/datum.h"
+#include "ovsdb-client/jv.h"
 #include "ovsdb-client/schema.h"
 
 enum ovsdb_row_track {
@@ -93,15 +94,25 @@ enum ovsdb_update_format {
 	OVSDB_UPDATE2,		/* "update2"/"update3": initial/insert/modify/delete */
 };
 
-/* Apply a <table-updates> (or <table-updates2>) object atomically.  With
- * SNAPSHOT, UPDATES is the complete content of every monitored table (a
- * monitor reply without resumption): rows it does not mention are deleted
- * and rows equal to what the replica holds are not reported as changed.
+enum ovsdb_apply_flags {
+	/* UPDATES is the complete content of every monitored table (a
+	 * monitor reply without resumption): rows it does not mention are
+	 * deleted and rows equal to what the replica holds are not reported
+	 * as changed. */
+	OVSDB_APPLY_SNAPSHOT = 1 << 0,
+};
+
+/* Apply a <table-updates> (or <table-updates2>) object, node UPDATES of a
+ * jv document (jv.h), atomically.  FLAGS: enum ovsdb_apply_flags.
  * Returns the number of rows changed, or -EINVAL (ERRBUF says where) and
  * the replica is untouched. */
-long ovsdb_replica_apply(struct ovsdb_replica *r, const json_t *updates,
-			 enum ovsdb_update_format fmt, bool snapshot,
-			 char *errbuf, size_t errlen);
+long ovsdb_replica_apply(struct ovsdb_replica *r, const struct jv_doc *doc,
+			 jv_t updates, enum ovsdb_update_format fmt,
+			 unsigned int flags, char *errbuf, size_t errlen);
+/* The same from a jansson value (tests, tools). */
+long ovsdb_replica_apply_json(struct ovsdb_replica *r, const json_t *updates,
+			      enum ovsdb_update_format fmt, unsigned int flags,
+			      char *errbuf, size_t errlen);
 
 /* --- reading --------------------------------------------------------- */
 

@@ -245,7 +245,7 @@ int ovsdb_stream_send(struct ovsdb_stream *s, json_t *msg)
 	return flush_out(s);
 }
 
-int ovsdb_stream_recv(struct ovsdb_stream *s, json_t **msg,
+int ovsdb_stream_recv(struct ovsdb_stream *s, char **msg, size_t *len,
 		      char *errbuf, size_t errlen)
 {
 	size_t budget = READ_CHUNK;
@@ -259,7 +259,7 @@ int ovsdb_stream_recv(struct ovsdb_stream *s, json_t **msg,
 		ssize_t n;
 		char *p;
 
-		ret = ovsdb_framer_next(&s->in, msg, errbuf, errlen);
+		ret = ovsdb_framer_next_span(&s->in, msg, len, errbuf, errlen);
 		if (ret)
 			return ret;
 		if (!budget)

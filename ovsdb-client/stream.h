@@ -38,9 +38,10 @@ short ovsdb_stream_events(const struct ovsdb_stream *s);
 int ovsdb_stream_run(struct ovsdb_stream *s);
 /* Queue MSG (reference stolen) and try to write it. */
 int ovsdb_stream_send(struct ovsdb_stream *s, json_t *msg);
-/* Next received message: 1 with *MSG, 0 if none is available now, or
- * -errno: -ECONNRESET on EOF, -EPROTO on a framing/JSON error (ERRBUF). */
-int ovsdb_stream_recv(struct ovsdb_stream *s, json_t **msg,
+/* Next received message: 1 with its bytes at *MSG and *LEN (writable, valid
+ * until the next call on S), 0 if none is available now, or -errno:
+ * -ECONNRESET on EOF, -EPROTO on a framing error (ERRBUF says what). */
+int ovsdb_stream_recv(struct ovsdb_stream *s, char **msg, size_t *len,
 		      char *errbuf, size_t errlen);
 static inline bool ovsdb_stream_connected(const struct ovsdb_stream *s)
 {
