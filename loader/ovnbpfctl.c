@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "loader/ctl_socket.h"
+#include "loader/lflow_check.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
 "  list-commands         what the running ovnbpfd answers\n"
+"Commands (on the Southbound DB):\n"
+"  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
 "Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
 "  version               print the version\n"
@@ -290,6 +293,8 @@ int main(int argc, char **argv)
 		}
 		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
 	}
+	if (!strcmp(cmd, "lflow-check"))
+		return lflow_check_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "drops"))
 		return cmd_drops() ? 1 : 0;
 	if (!strcmp(cmd, "version")) {
