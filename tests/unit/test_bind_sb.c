@@ -60,7 +60,7 @@ static bool apply(struct ovsdb_replica *r, const char *text)
 	free(t);
 	if (!ASSERT_OK_PTR(j, "update parses"))
 		return false;
-	n = ovsdb_replica_apply(r, j, OVSDB_UPDATE2, false, err, sizeof(err));
+	n = ovsdb_replica_apply_json(r, j, OVSDB_UPDATE2, 0, err, sizeof(err));
 	json_decref(j);
 	if (n < 0)
 		fprintf(stdout, "apply: %s\n", err);
