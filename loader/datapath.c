@@ -11,28 +11,9 @@
 #include <bpf/libbpf.h>
 
 #include "loader/datapath.h"
+#include "loader/fsutil.h"
 #include "loader/log.h"
 #include "ovnbpf_vif.skel.h"
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static bool is_bpffs(const char *path)
 {
@@ -56,7 +37,7 @@ int bpffs_prepare(const char *pin_dir)
 		}
 		pr_info("datapath", "mounted bpffs on /sys/fs/bpf");
 	}
-	err = mkdir_p(pin_dir);
+	err = mkdir_p(pin_dir, 0700);
 	if (err) {
 		pr_err("datapath", "mkdir %s: %s", pin_dir, strerror(-err));
 		return err;

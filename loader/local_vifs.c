@@ -11,28 +11,9 @@
 #include "loader/ctl_socket.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
+#include "loader/fsutil.h"
 #include "loader/log.h"
 #include "loader/tc_attach.h"
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX], *p;
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 #define SWAP_LPORT(b, other) do {		\
 	char *__t = (b)->lport;			\
