@@ -12,7 +12,7 @@
 #     (c) a Linux bridge.
 #
 # Every number is the median of BENCH_RUNS (3) runs; ratios are against
-# baselines measured in the same run.  Append the printed markdown to
+# baselines measured in the same run.  The printed markdown is appended to
 # tests/bench/RESULTS.md (BENCH_RESULTS=0: print only).
 #
 #   BENCH_RUNS=3 BENCH_SECONDS=5 BENCH_LEN=64 BENCH_RESULTS=1 tests/bench/run.sh
@@ -65,18 +65,19 @@ say ""
 say "Switch $SW with 2 VIF ports (addresses + port security) made by ovn-nbctl," \
     "SB from a private ovn-northd compiled into an unpinned ovnbpf_vif; $info." \
     "Kernel-reported duration/repeat, median of $RUNS (each run in the runs column)." \
-    "Verifier insns = \"processed N insns\"; xlated/jited in bytes."
+    "Verifier insns = \"processed N insns\"; xlated/jited in bytes;" \
+    "steps = the pipeline's bpf_loop iterations for the packet (stage entries, subtable probes, ops)."
 say ""
-say "| program | packet | ns/pkt (median) | runs | × tc_ok | × tc_redirect | verifier insns | xlated | jited |"
-say "|---|---|---|---|---|---|---|---|---|"
+say "| program | packet | ns/pkt (median) | runs | × tc_ok | × tc_redirect | verifier insns | xlated | jited | steps |"
+say "|---|---|---|---|---|---|---|---|---|---|"
 for pkt in udp icmp; do
     ok_ns=$(grep "^BENCH tc_ok $pkt " "$T_DIR/prog.out")
     rd_ns=$(grep "^BENCH tc_redirect $pkt " "$T_DIR/prog.out")
     for p in ovnbpf tc_redirect tc_ok; do
         l=$(grep "^BENCH $p $pkt " "$T_DIR/prog.out")
-        ns=$(field ns "$l")
+        ns=$(field ns "$l"); steps=$(field steps "$l"); [[ $p == ovnbpf ]] || steps=-
         say "| $p | $pkt | $ns | $(field runs "$l") | $(ratio "$ns" "$(field ns "$ok_ns")") |" \
-            "$(ratio "$ns" "$(field ns "$rd_ns")") | $(field insns "$l") | $(field xlated "$l") | $(field jited "$l") |"
+            "$(ratio "$ns" "$(field ns "$rd_ns")") | $(field insns "$l") | $(field xlated "$l") | $(field jited "$l") | $steps |"
     done
 done
 ok "BPF_PROG_TEST_RUN bench"

@@ -113,8 +113,9 @@ static int cmp_u32(const void *a, const void *b)
 
 /* ROUNDS measurements of REPEAT runs each; prints and checks the verdict. */
 static void measure(struct bench_prog *p, const char *pkt_name, const uint8_t *pkt,
-		    __u32 len, __u32 repeat, int rounds, __u32 want_ret)
+		    __u32 len, __u32 repeat, int rounds, __u32 want_ret, struct pl_fix *f)
 {
+	struct ovn_ctx ctx = {};
 	__u32 ns[MAX_ROUNDS], sorted[MAX_ROUNDS];
 	char runs[MAX_ROUNDS * 12] = "";
 	size_t off = 0;
@@ -132,8 +133,12 @@ static void measure(struct bench_prog *p, const char *pkt_name, const uint8_t *p
 	}
 	memcpy(sorted, ns, sizeof(ns));
 	qsort(sorted, rounds, sizeof(sorted[0]), cmp_u32);
-	printf("BENCH %s %s ns=%u runs=%s insns=%u xlated=%u jited=%u\n", p->name, pkt_name,
-	       sorted[rounds / 2], runs, p->insns, p->xlated, p->jited);
+	/* The pipeline's bpf_loop steps for this packet (stage entries,
+	 * subtable probes, ops): what its cost scales with. */
+	if (f && pl_read_ctx(f, &ctx))
+		memset(&ctx, 0, sizeof(ctx));
+	printf("BENCH %s %s ns=%u runs=%s insns=%u xlated=%u jited=%u steps=%u\n", p->name,
+	       pkt_name, sorted[rounds / 2], runs, p->insns, p->xlated, p->jited, ctx.x.steps);
 }
 
 static char base_log[2][1 << 16];
@@ -204,12 +209,12 @@ void test_bench_datapath(void)
 	printf("BENCH_INFO flows=%zu repeat=%u rounds=%d udp_len=%zu icmp_len=%zu\n", n, repeat,
 	       rounds, udp_len, icmp_len);
 
-	measure(&progs[0], "udp", udp, udp_len, repeat, rounds, TC_ACT_REDIRECT);
-	measure(&progs[1], "udp", udp, udp_len, repeat, rounds, TC_ACT_OK);
-	measure(&progs[2], "udp", udp, udp_len, repeat, rounds, TC_ACT_REDIRECT);
-	measure(&progs[0], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_REDIRECT);
-	measure(&progs[1], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_OK);
-	measure(&progs[2], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_REDIRECT);
+	measure(&progs[0], "udp", udp, udp_len, repeat, rounds, TC_ACT_REDIRECT, &f);
+	measure(&progs[1], "udp", udp, udp_len, repeat, rounds, TC_ACT_OK, NULL);
+	measure(&progs[2], "udp", udp, udp_len, repeat, rounds, TC_ACT_REDIRECT, NULL);
+	measure(&progs[0], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_REDIRECT, &f);
+	measure(&progs[1], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_OK, NULL);
+	measure(&progs[2], "icmp", icmp, icmp_len, repeat, rounds, TC_ACT_REDIRECT, NULL);
 out:
 	bench_base__destroy(base);
 	compiler_free(c);
