@@ -83,38 +83,42 @@ done
 ok "BPF_PROG_TEST_RUN bench"
 
 # ---- 2. packets/s through veth between two namespaces ----
-# pod X: netns b-bench-X, pod side eth0, host side bnch-X.
+# Three copies of the same two-pod topology side by side, one per datapath
+# M (o: ovnbpf, p: tc redirect_peer, l: Linux bridge): netns b-bench-M-X,
+# pod side eth0, host side bnM-X.  The runs are interleaved (o p l, o p l,
+# ...) so that load from elsewhere on the machine hits all three alike.
+MODES=(o p l)
+declare -A MODE_NAME=([o]=ovnbpf [p]=redirect_peer [l]=bridge)
 pods_add() {
-    local x ns
+    local m=$1 x ns
     for x in a b; do
-        ns=b-bench-$x
-        ip netns del "$ns" 2>/dev/null; ip link del "bnch-$x" 2>/dev/null
+        ns=b-bench-$m-$x
+        ip netns del "$ns" 2>/dev/null; ip link del "bn$m-$x" 2>/dev/null
         ip netns add "$ns" || return 1
-        ip link add "bnch-$x" type veth peer name eth0 netns "$ns" || return 1
+        ip link add "bn$m-$x" type veth peer name eth0 netns "$ns" || return 1
         ip -n "$ns" link set eth0 address "${MAC[$x]}"
         ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
         ip -n "$ns" link set eth0 up
         ip -n "$ns" link set lo up
-        ip link set "bnch-$x" up
+        ip link set "bn$m-$x" up
     done
 }
 pods_del() {
-    local x
-    for x in a b; do ip netns del "b-bench-$x" 2>/dev/null; ip link del "bnch-$x" 2>/dev/null; done
+    local m=$1 x
+    for x in a b; do ip netns del "b-bench-$m-$x" 2>/dev/null; ip link del "bn$m-$x" 2>/dev/null; done
     return 0
 }
-on_exit pods_del
-in_pod() { local x=$1; shift; ip netns exec "b-bench-$x" "$@"; }
-ping_ab() { in_pod a ping -c 1 -W 1 "${IP[b]}" >/dev/null 2>&1; }
+in_pod() { local m=$1 x=$2; shift 2; ip netns exec "b-bench-$m-$x" "$@"; }
+ping_ab() { in_pod "$1" a ping -c 1 -W 1 "${IP[b]}" >/dev/null 2>&1; }
 
-# iperf3 UDP a -> b for SECS seconds, LEN-byte payloads, no rate limit;
-# prints packets/s the receiver got.
+# pps M: iperf3 UDP a -> b for SECS seconds, LEN-byte payloads, no rate
+# limit; prints the packets/s the receiver got.
 pps() {
-    local out=$T_DIR/iperf.json srv
-    in_pod b iperf3 -s -1 -B "${IP[b]}" -p 5299 >/dev/null 2>&1 &
+    local m=$1 out=$T_DIR/iperf.json srv
+    in_pod "$m" b iperf3 -s -1 -B "${IP[b]}" -p 5299 >/dev/null 2>&1 &
     srv=$!
     sleep 0.5
-    in_pod a iperf3 -c "${IP[b]}" -p 5299 -u -b 0 -l "$LEN" -t "$SECS" --json >"$out" 2>/dev/null
+    in_pod "$m" a iperf3 -c "${IP[b]}" -p 5299 -u -b 0 -l "$LEN" -t "$SECS" --json >"$out" 2>/dev/null
     wait $srv 2>/dev/null
     python3 - "$out" <<'PY'
 import json, sys
@@ -125,77 +129,65 @@ except Exception:
     print(0)
 PY
 }
-# measure MODE: RUNS iperf3 runs, fills PPS[MODE] (median) and RUNSOF[MODE].
-declare -A PPS RUNSOF
-measure() {
-    local m=$1 v all=""
-    for ((i = 0; i < RUNS; i++)); do v=$(pps); all+="$v "; done
-    PPS[$m]=$(echo "$all" | median)
-    RUNSOF[$m]=$(echo $all | tr ' ' ',')
-}
 
-# (a) ovnbpf: the real daemon binds the two host-side veths.
+declare -A READY ALL PPS
+for m in "${MODES[@]}"; do
+    on_exit pods_del "$m"
+    pods_add "$m" || { not_ok "pods for ${MODE_NAME[$m]} created"; exit 1; }
+done
+
+# (o) ovnbpf: the real daemon binds the two host-side veths.
 CTL=("$B/ovnbpfctl" --state-dir="$T_DIR/state" --bpffs-dir="$T_PIN")
-pods_add || { not_ok "pods created"; exit 1; }
-if daemon_start && "${CTL[@]}" bind bnch-a lp-bench-a && "${CTL[@]}" bind bnch-b lp-bench-b &&
+daemon_start && "${CTL[@]}" bind bno-a lp-bench-a && "${CTL[@]}" bind bno-b lp-bench-b &&
     wait_until 10 bash -c "[[ \$(ovn-nbctl lsp-get-up lp-bench-a) == up && \$(ovn-nbctl lsp-get-up lp-bench-b) == up ]]" &&
-    ovn-nbctl --timeout=15 --wait=hv sync && wait_until 5 ping_ab; then
-    measure ovnbpf
-    ok "ovnbpf veth pps measured"
-else
-    not_ok "ovnbpf datapath set up"; PPS[ovnbpf]=0
-fi
-daemon_stop
-pods_del
+    ovn-nbctl --timeout=15 --wait=hv sync && wait_until 5 ping_ab o && READY[o]=1
 
-# (b) bare tc ingress bpf_redirect_peer on the same topology.
+# (p) a bare tc ingress bpf_redirect_peer program, one hash lookup.
 PEER_PIN=/sys/fs/bpf/b-bench-$$
-pods_add || { not_ok "pods created"; exit 1; }
 on_exit rm -rf "$PEER_PIN"
 le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
-ia=$(cat /sys/class/net/bnch-a/ifindex); ib=$(cat /sys/class/net/bnch-b/ifindex)
-if mkdir -p "$PEER_PIN" &&
+ia=$(cat /sys/class/net/bnp-a/ifindex); ib=$(cat /sys/class/net/bnp-b/ifindex)
+mkdir -p "$PEER_PIN" &&
     bpftool prog load "$B/bpf/bench_peer.bpf.o" "$PEER_PIN/prog" type classifier pinmaps "$PEER_PIN" &&
     bpftool map update pinned "$PEER_PIN/bench_peer_map" key $(le32 "$ia") value $(le32 "$ib") &&
     bpftool map update pinned "$PEER_PIN/bench_peer_map" key $(le32 "$ib") value $(le32 "$ia") &&
-    tc qdisc add dev bnch-a clsact && tc qdisc add dev bnch-b clsact &&
-    tc filter add dev bnch-a ingress bpf direct-action pinned "$PEER_PIN/prog" &&
-    tc filter add dev bnch-b ingress bpf direct-action pinned "$PEER_PIN/prog" &&
-    wait_until 5 ping_ab; then
-    measure redirect_peer
-    ok "tc redirect_peer veth pps measured"
-else
-    not_ok "tc redirect_peer set up"; PPS[redirect_peer]=0
-fi
-pods_del
-rm -rf "$PEER_PIN"
+    tc qdisc add dev bnp-a clsact && tc qdisc add dev bnp-b clsact &&
+    tc filter add dev bnp-a ingress bpf direct-action pinned "$PEER_PIN/prog" &&
+    tc filter add dev bnp-b ingress bpf direct-action pinned "$PEER_PIN/prog" &&
+    wait_until 5 ping_ab p && READY[p]=1
 
-# (c) a Linux bridge.
-pods_add || { not_ok "pods created"; exit 1; }
+# (l) a Linux bridge.
 on_exit ip link del b-bench-br
-if ip link add b-bench-br type bridge && ip link set b-bench-br up &&
-    ip link set bnch-a master b-bench-br && ip link set bnch-b master b-bench-br &&
-    wait_until 5 ping_ab; then
-    measure bridge
-    ok "bridge veth pps measured"
-else
-    not_ok "bridge set up"; PPS[bridge]=0
-fi
-pods_del
-ip link del b-bench-br 2>/dev/null
+ip link add b-bench-br type bridge && ip link set b-bench-br up &&
+    ip link set bnl-a master b-bench-br && ip link set bnl-b master b-bench-br &&
+    wait_until 5 ping_ab l && READY[l]=1
+
+for m in "${MODES[@]}"; do
+    if [[ ${READY[$m]:-} ]]; then ok "${MODE_NAME[$m]} path set up"; else not_ok "${MODE_NAME[$m]} path set up"; fi
+done
+for ((i = 0; i < RUNS; i++)); do
+    for m in "${MODES[@]}"; do
+        [[ ${READY[$m]:-} ]] && ALL[$m]+="$(pps "$m") "
+    done
+done
+for m in "${MODES[@]}"; do
+    PPS[$m]=$(echo "${ALL[$m]:-0}" | median)
+done
 
 say ""
 say "### 2. packets/s through veth, two namespaces"
 say ""
 say "iperf3 UDP a→b, $LEN-byte payloads, -b 0, ${SECS} s per run; pps = packets the" \
-    "receiver got / s (iperf3's count minus lost), median of $RUNS. Sender, receiver" \
+    "receiver got / s (iperf3's count minus lost), median of $RUNS; the three datapaths" \
+    "are three copies of the same veth topology, runs interleaved. Sender, receiver" \
     "and the datapath share the 2 cores, so this is the cost of the whole path" \
-    "(iperf3 syscalls dominate), not of the BPF program alone."
+    "(iperf3's syscalls included), not of the BPF program alone."
 say ""
 say "| datapath | pps (median) | runs | × tc redirect_peer |"
 say "|---|---|---|---|"
-for m in ovnbpf redirect_peer bridge; do
-    say "| $m | ${PPS[$m]} | ${RUNSOF[$m]:-} | $(ratio "${PPS[$m]}" "${PPS[redirect_peer]}") |"
+for m in "${MODES[@]}"; do
+    all=${ALL[$m]:-}
+    say "| ${MODE_NAME[$m]} | ${PPS[$m]} | $(echo $all | tr ' ' ',') | $(ratio "${PPS[$m]}" "${PPS[p]}") |"
 done
 
 if [[ ${BENCH_RESULTS:-1} == 1 ]]; then
