@@ -12,6 +12,7 @@ PKGS=(
     bpftool pkg-config libclang-rt-14-dev
     # tests and demo: namespaces, traffic, a real OVN central
     iproute2 iputils-ping netcat-openbsd procps psmisc xz-utils python3 bc
+    iperf3  # tests/bench/run.sh (make bench)
     ovn-central ovn-host openvswitch-common
     # kernel floor (tests/system/kernel_floor.sh): Debian 12's 6.1 kernel
     # booted under QEMU with a busybox initramfs
