@@ -112,3 +112,47 @@ json_t *sb_corpus_table(json_t *db, const char *table)
 		empty = json_object();
 	return empty;
 }
+
+int sbdb_file_flows(const char *path, struct sbdb_flow **flows, size_t *n)
+{
+	struct sbdb_flow *out = NULL;
+	const char *uuid;
+	json_t *db, *rows, *row;
+	size_t i = 0;
+
+	*flows = NULL;
+	*n = 0;
+	db = sb_corpus_load(path);
+	if (!db)
+		return errno ? -errno : -EINVAL;
+	rows = sb_corpus_table(db, "Logical_Flow");
+	out = calloc(json_object_size(rows) + 1, sizeof(*out));
+	if (!out) {
+		json_decref(db);
+		return -ENOMEM;
+	}
+	json_object_foreach(rows, uuid, row) {
+		const char *m = json_string_value(json_object_get(row, "match"));
+		const char *a = json_string_value(json_object_get(row, "actions"));
+
+		snprintf(out[i].uuid, sizeof(out[i].uuid), "%s", uuid);
+		out[i].match = strdup(m ? m : "");
+		out[i].actions = strdup(a ? a : "");
+		i++;
+	}
+	json_decref(db);
+	*flows = out;
+	*n = i;
+	return 0;
+}
+
+void sbdb_flows_free(struct sbdb_flow *flows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(flows[i].match);
+		free(flows[i].actions);
+	}
+	free(flows);
+}

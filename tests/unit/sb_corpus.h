@@ -9,6 +9,7 @@
 #ifndef __OVNBPF_TESTS_SB_CORPUS_H
 #define __OVNBPF_TESTS_SB_CORPUS_H
 
+#include <stddef.h>
 #include <jansson.h>
 
 /* Directory of the corpora: $OVNBPF_CORPUS or /work/shared/corpus. */
@@ -20,5 +21,17 @@ json_t *sb_corpus_load(const char *path);
 
 /* The rows of TABLE in DB (an object keyed by uuid; never NULL). */
 json_t *sb_corpus_table(json_t *db, const char *table);
+
+/* The Logical_Flow rows of the database file PATH, flattened for tests that
+ * only need the texts. */
+struct sbdb_flow {
+	char uuid[40];
+	char *match;
+	char *actions;
+};
+
+/* 0 or -errno; free with sbdb_flows_free(). */
+int sbdb_file_flows(const char *path, struct sbdb_flow **flows, size_t *n);
+void sbdb_flows_free(struct sbdb_flow *flows, size_t n);
 
 #endif /* __OVNBPF_TESTS_SB_CORPUS_H */

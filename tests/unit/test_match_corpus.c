@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "tests/test_progs.h"
-#include "tests/unit/sbdb_file.h"
+#include "tests/unit/sb_corpus.h"
 #include "loader/expr.h"
 
 #define CORPUS_DIR "/work/shared/corpus"
