@@ -430,6 +430,22 @@ static void emit_simple(struct cc_act *a, uint8_t code, uint32_t arg)
 	ops_push(a->ops, &op);
 }
 
+/* OVN's controller actions that do not pause the packet: pinctrl gets a
+ * copy and the pipeline goes on. */
+static bool punt_continues(enum action_type t)
+{
+	switch (t) {
+	case ACT_LOG:
+	case ACT_PUT_ARP:
+	case ACT_PUT_ND:
+	case ACT_PUT_FDB:
+	case ACT_TRIGGER_EVENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* flags bit B := 0; call helper table T; DST := flags bit B. */
 static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsigned int flag_bit,
 			 uint8_t table)
@@ -560,6 +576,8 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		if (act->exec == ACT_EXEC_PUNT) {
 			/* Control plane: the daemon handles it. */
 			emit_simple(a, OVN_OP_PUNT, act->type);
+			if (punt_continues(act->type))
+				a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
 			return;
 		}
 		err = -EOPNOTSUPP;

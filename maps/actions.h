@@ -46,7 +46,10 @@ enum ovn_opcode {
 	 * NA (OVN's defaults); the ops that follow are the nested actions. */
 	OVN_OP_ND_NA = 11,
 	/* Send the packet to ovnbpfd over the ovn_punt ring buffer (arg =
-	 * the daemon's opcode, meter = meter id, 0 = default), and stop. */
+	 * the daemon's opcode, meter = meter id, 0 = default), and stop --
+	 * unless n has OVN_PUNT_F_CONTINUE: OVN's non-pausing controller
+	 * actions (log, put_arp, put_nd, put_fdb, trigger_event) send a copy
+	 * and the pipeline goes on with the next op. */
 	OVN_OP_PUNT = 12,
 	/* Continue with op 0 of program `arg` (long action lists are split
 	 * into chained programs by the writer). */
@@ -57,6 +60,9 @@ enum ovn_opcode {
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };
+
+/* ovn_op.n of OVN_OP_PUNT. */
+#define OVN_PUNT_F_CONTINUE	1
 
 struct ovn_op {
 	__u8 code;		/* enum ovn_opcode */

@@ -28,7 +28,9 @@ struct ovn_stage_stats {
 	__u64 no_match;		/* dropped: no flow matched */
 	__u64 drop_action;	/* dropped by `drop;` of the matched flow */
 	__u64 punted;		/* sent to ovnbpfd by the matched flow */
+	__u64 punt_lost;	/* copy of a continuing punt not sent (meter or
+				 * ring buffer full); the packet went on */
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_stats) == 32, "ovn_stage_stats is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_stats) == 40, "ovn_stage_stats is ABI");
 
 #endif /* __OVNBPF_MAPS_COUNTERS_H */

@@ -248,7 +248,11 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
 			ss->punted++;
-		return ovn_end(c, r);
+		if (!(op->n & OVN_PUNT_F_CONTINUE))
+			return ovn_end(c, r);
+		if (ss && r != DROP_PUNT)
+			ss->punt_lost++;
+		break;
 	case OVN_OP_GOTO:
 		c->x.prog = op->arg;
 		c->x.pc = 0;

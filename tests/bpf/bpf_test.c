@@ -160,6 +160,7 @@ int pl_stage_stats(struct pl_fix *f, __u32 idx, struct ovn_stage_stats *s)
 		s->no_match += vals[i].no_match;
 		s->drop_action += vals[i].drop_action;
 		s->punted += vals[i].punted;
+		s->punt_lost += vals[i].punt_lost;
 	}
 out:
 	free(vals);

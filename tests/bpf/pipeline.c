@@ -629,6 +629,14 @@ void test_pipeline_actions(void)
 					     m_eq8(OVN_OFF_IP_PROTO, 17), m_eq16(OVN_OFF_TP_DST, 67)),
 		      OPS((struct ovn_op){ .code = OVN_OP_PUNT, .arg = 42, .meter = 3 }), NULL),
 		  "add punt");
+	/* ls_in_dhcp_options (20): udp.dst == 69 -> copy to ovnbpfd (as
+	 * log/put_arp do) and go on to port 2 */
+	ASSERT_OK(add(&f, IN, 20, 100, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x0800),
+					     m_eq8(OVN_OFF_IP_PROTO, 17), m_eq16(OVN_OFF_TP_DST, 69)),
+		      OPS((struct ovn_op){ .code = OVN_OP_PUNT, .arg = 43, .meter = 4,
+					   .n = OVN_PUNT_F_CONTINUE },
+			  op_set32(OVN_OFF_OUTPORT, 2), op_code(OVN_OP_OUTPUT)), NULL),
+		  "add continuing punt");
 	/* ls_in_pre_stateful (6): udp.dst == 7 -> ct_next (not yet) */
 	ASSERT_OK(add(&f, IN, 6, 100, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x0800),
 					    m_eq8(OVN_OFF_IP_PROTO, 17), m_eq16(OVN_OFF_TP_DST, 7)),
@@ -686,6 +694,22 @@ void test_pipeline_actions(void)
 		ASSERT_OK(pl_stage_stats(&f, OVN_STAGE_IDX(0, 0, 20), &ss), "stats");
 		ASSERT_EQ(ss.punted, 2, "punts counted at ls_in_dhcp_options");
 		ASSERT_EQ(drops(&f, DROP_PUNT), 2, "reason counter");
+	}
+	if (test__start_subtest("punt_continue")) {
+		struct ovn_stage_stats s0, s1;
+
+		ASSERT_OK(pl_stage_stats(&f, OVN_STAGE_IDX(0, 0, 20), &s0), "stats");
+		len = pkt_udp4(pkt, MAC2, MAC1, IP1, IP2, 1000, 69, 16);
+		ASSERT_OK(run(&f, pkt, len, &ret, NULL, NULL, &ctx), "run, meter 4 unset");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "delivered although the copy was lost");
+		ASSERT_EQ(ctx.x.out_port[0], 2, "to port 2");
+		ASSERT_OK(ovnbpf_meter_set(f.w, 4, 100, 10), "meter 4");
+		ASSERT_OK(run(&f, pkt, len, &ret, NULL, NULL, &ctx), "run");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "delivered after the copy");
+		ASSERT_EQ(ctx.x.out_port[0], 2, "to port 2 again");
+		ASSERT_OK(pl_stage_stats(&f, OVN_STAGE_IDX(0, 0, 20), &s1), "stats");
+		ASSERT_EQ(s1.punted - s0.punted, 1, "one copy sent");
+		ASSERT_EQ(s1.punt_lost - s0.punt_lost, 1, "one copy lost, counted");
 	}
 	if (test__start_subtest("unsupported_ops")) {
 		len = pkt_udp4(pkt, MAC2, MAC1, IP1, IP2, 1000, 7, 16);
