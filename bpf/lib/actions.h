@@ -185,6 +185,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 	if (pc >= OVN_PROG_MAX_OPS || pc >= p->n_ops)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
+	/* Default deny: a run with any op not known to be pure is never
+	 * cached (lib/cache.h). */
+	if (!ovn_cache_op_pure(op->code))
+		ovn_cache_forbid(c);
 
 	switch (op->code) {
 	case OVN_OP_END:
@@ -244,6 +248,7 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_nd_na(c, op);
 		break;
 	case OVN_OP_PUNT:
+		ovn_cache_forbid(c);
 		r = ovn_punt_pkt(lc, op);
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
@@ -258,6 +263,7 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.pc = 0;
 		return 0;
 	default:
+		ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
 			return ovn_end(c, DROP_CT_UNSUPPORTED);
 		return ovn_end(c, DROP_UNSUPPORTED_OP);
