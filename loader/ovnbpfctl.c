@@ -246,6 +246,8 @@ static int cmd_cache(void)
 	struct ovnbpf_maps m = { 0 };
 	struct ovn_cache_stats s;
 	uint64_t entries = 0, ehits = 0, looked;
+	unsigned int epoch = 0;
+	bool off = false;
 	char path[4096];
 	struct bpf_map_info info = {};
 	__u32 ilen = sizeof(info);
@@ -269,16 +271,34 @@ static int cmd_cache(void)
 	}
 	bpf_obj_get_info_by_fd(m.cache, &info, &ilen);
 	looked = s.hits + s.misses + s.stale;
+	{
+		struct ovn_cache_ctl ctl = { 0 };
+		__u32 zero = 0;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/ovn_cache_ctl", pin_dir);
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			bpf_map_lookup_elem(fd, &zero, &ctl);
+			close(fd);
+		}
+		off = ctl.flags & OVN_CACHE_F_DISABLED;
+		epoch = ctl.epoch;
+	}
 	if (json_output) {
 		printf("{\"hits\": %llu, \"misses\": %llu, \"stale\": %llu, \"inserts\": %llu, "
 		       "\"uncacheable\": %llu, \"insert_fail\": %llu, \"entries\": %llu, "
-		       "\"max_entries\": %u, \"entry_hits\": %llu}\n",
+		       "\"max_entries\": %u, \"entry_hits\": %llu, \"enabled\": %s, "
+		       "\"epoch\": %u}\n",
 		       (unsigned long long)s.hits, (unsigned long long)s.misses,
 		       (unsigned long long)s.stale, (unsigned long long)s.inserts,
 		       (unsigned long long)s.uncacheable, (unsigned long long)s.insert_fail,
-		       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits);
+		       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits,
+		       off ? "false" : "true", epoch);
 		goto out;
 	}
+	printf("cache:        %s (epoch %u)\n", off ? "off (ovnbpfd --cache-entries=0)" : "on",
+	       epoch);
 	printf("hits:         %llu (%.1f%% of lookups)\n", (unsigned long long)s.hits,
 	       looked ? 100.0 * s.hits / looked : 0.0);
 	printf("misses:       %llu\n", (unsigned long long)s.misses);
