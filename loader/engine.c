@@ -13,6 +13,7 @@
 
 #include "loader/compile.h"
 #include "loader/ctl_socket.h"
+#include "loader/ct_skip.h"
 #include "loader/engine.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
@@ -50,6 +51,7 @@ struct engine {
 	local_vifs_change_fn *next_change_fn;
 	void *next_change_aux;
 	struct compiler *c;
+	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
 
 	struct ovsdb_replica *r;
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
@@ -570,6 +572,9 @@ static void engine_pass(void *aux)
 	FOR_ROWS(row, e->lflow, false)
 		flow_sync(e, row, !ovsdb_row_is_inserted(row));
 
+	if (full || ldp_changed || ct_skip_tracked(e->r))
+		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
+
 	err = compile_commit(e->c);
 	if (err) {
 		pr_err(MOD, "commit failed: %s; the datapath keeps its last state",
@@ -610,7 +615,10 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	co.aux = e;
 	meter_bind_writer(w);
 	err = compiler_new(w, &co, &e->c);
+	if (!err)
+		err = ct_skip_new(e->c, &e->cts);
 	if (err) {
+		compiler_free(e->c);
 		free(e);
 		return err;
 	}
@@ -672,6 +680,7 @@ void engine_destroy(struct engine *e)
 			free(f);
 		}
 	}
+	ct_skip_free(e->cts);
 	compiler_free(e->c);
 	free(e->ldp_keys);
 	free(e);
