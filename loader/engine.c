@@ -52,6 +52,7 @@ struct engine {
 	void *next_change_aux;
 	struct compiler *c;
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
+	struct ovnbpf_writer *w;
 
 	struct ovsdb_replica *r;
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
@@ -623,6 +624,7 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 		return err;
 	}
 	e->sb = s;
+	e->w = w;
 	e->vifs = vifs;
 	e->r = ovsdb_client_replica(cl);
 	e->sb_global = ovsdb_client_monitor(cl, "SB_Global", NULL);
@@ -695,13 +697,16 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 {
 	struct engine *e = aux;
 	struct compile_stats cs;
+	struct ovnbpf_writer_stats ws;
 	struct punt_stats ps;
+	json_t *j;
 
 	(void)argc;
 	(void)argv;
 	compile_get_stats(e->c, &cs);
 	punt_get_stats(&ps);
-	ctl_reply_ok(r, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+	ovnbpf_writer_stats(e->w, &ws);
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
 				  " s:I, s:I, s:I, s:I, s:I}",
 				  "passes", (json_int_t)e->st.passes,
 				  "full_loads", (json_int_t)e->st.full_loads,
@@ -718,7 +723,14 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 				  "set_members_written", (json_int_t)cs.set_members_written,
 				  "helper_flows", (json_int_t)cs.helper_flows,
 				  "punt_events", (json_int_t)ps.events,
-				  "punt_unhandled", (json_int_t)ps.unhandled));
+				  "punt_unhandled", (json_int_t)ps.unhandled);
+	/* What the map writer holds: classifier flows, masks, programs. */
+	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
+	json_object_set_new(j, "map_flows", json_integer(ws.flows));
+	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));
+	json_object_set_new(j, "map_progs", json_integer(ws.progs));
+	json_object_set_new(j, "map_stages", json_integer(ws.stages));
+	ctl_reply_ok(r, j);
 }
 
 int engine_register_ctl(struct engine *e, struct ctl_server *ctl)
