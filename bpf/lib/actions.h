@@ -107,6 +107,7 @@ static __always_inline long ovn_no_match(struct ovn_ctx *c)
 {
 	struct ovn_stage_stats *ss;
 
+	OVN_TRACE(c, OVN_TR_NO_MATCH, bpf_ntohl(c->md.inport), 0);
 	if (c->x.pipeline == OVN_PIPE_HELPER)
 		return ovn_actions_end(c);
 	ss = ovn_stage_stats_of(c);
