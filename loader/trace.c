@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "loader/actions.h"
 #include "loader/compile.h"
 #include "loader/log.h"
 #include "loader/symtab.h"
@@ -436,6 +437,16 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 				puts("};");
 			}
 			break;
+		case OVN_TR_PUNT: {
+			__u32 type = e->arg & ~COMPILE_PUNT_UNSUPPORTED;
+			const char *an = type < ACT__MAX ? action_info(type)->name : "?";
+
+			comment(&p, e->arg & COMPILE_PUNT_UNSUPPORTED
+				? "%s: not executed by the datapath yet, punted%s"
+				: "%s: sent to ovnbpfd%s", an,
+				(e->port & OVN_PUNT_F_CONTINUE) ? " (a copy; the pipeline goes on)" : "");
+			break;
+		}
 		case OVN_TR_CT: {
 			char st[16];
 

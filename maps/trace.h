@@ -24,6 +24,7 @@ enum ovn_trace_kind {
 	OVN_TR_DROP = 5,	/* dropped (or this multicast copy) for reason `arg` */
 	OVN_TR_EGRESS = 6,	/* egress pipeline of `port` starts */
 	OVN_TR_CT = 7,		/* a conntrack op consumed ct_state `arg` */
+	OVN_TR_PUNT = 8,	/* punt op: arg = daemon opcode, port = op flags */
 };
 
 struct ovn_trace_ev {
