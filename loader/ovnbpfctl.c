@@ -16,6 +16,7 @@
 
 #include "loader/ctl_socket.h"
 #include "loader/lflow_check.h"
+#include "loader/trace.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
@@ -44,6 +45,9 @@ static void usage(FILE *f)
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the Southbound DB):\n"
 "  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
+"  trace [--ovnsb-db=REMOTE] [--ct=FLAGS]... [--detailed|--summary] [--json]\n"
+"        DATAPATH MICROFLOW   ovn-trace on the BPF datapath: run the packet\n"
+"                        through a private copy compiled from the whole SB\n"
 "Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
 "  version               print the version\n"
@@ -294,6 +298,8 @@ int main(int argc, char **argv)
 		}
 		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
 	}
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "lflow-check"))
 		return lflow_check_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "drops"))
