@@ -18,6 +18,7 @@
 
 #include "lib/state.h"
 #include "lib/writeback.h"
+#include "lib/trace.h"
 #include "maps/cache.h"
 
 /* ovn_cache: key -> net effect of the pipeline, per CPU (each CPU fills
@@ -203,7 +204,9 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 	r->kind = 0;
 	r->n_out = 0;
 	ctl = bpf_map_lookup_elem(&ovn_cache_ctl, &zero);
-	if (!ctl || (ctl->flags & OVN_CACHE_F_DISABLED)) {
+	/* A trace must see the pipeline run, and records instead of
+	 * delivering: it neither reads nor fills the cache. */
+	if (ovn_trace_on || !ctl || (ctl->flags & OVN_CACHE_F_DISABLED)) {
 		/* Not even "uncacheable": the cache is off. */
 		r->forbid = 2;
 		return false;
