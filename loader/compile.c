@@ -507,6 +507,8 @@ static uint8_t pktgen_opcode(enum action_type t, uint32_t *arg)
 		return OVN_OP_ICMP;
 	case ACT_TCP_RESET:
 		return OVN_OP_TCP_RESET;
+	case ACT_SCTP_ABORT:
+		return OVN_OP_SCTP_ABORT;
 	case ACT_REJECT:
 		return OVN_OP_REJECT;
 	default:
@@ -519,7 +521,8 @@ static uint8_t pktgen_opcode(enum action_type t, uint32_t *arg)
 static bool pktgen_type(enum action_type t)
 {
 	return t == ACT_ICMP4 || t == ACT_ICMP6 || t == ACT_ICMP4_ERROR ||
-	       t == ACT_ICMP6_ERROR || t == ACT_TCP_RESET || t == ACT_REJECT ||
+	       t == ACT_ICMP6_ERROR || t == ACT_TCP_RESET || t == ACT_SCTP_ABORT ||
+	       t == ACT_REJECT ||
 	       t == ACT_ND_NS;
 }
 
@@ -568,6 +571,7 @@ static void emit_action(struct cc_act *a, const struct action *act)
 	case ACT_ICMP4_ERROR:
 	case ACT_ICMP6_ERROR:
 	case ACT_TCP_RESET:
+	case ACT_SCTP_ABORT:
 	case ACT_REJECT:
 	case ACT_ND_NS:
 		/* bpf/lib/pktgen.h: the op makes the packet pinctrl would,

@@ -62,13 +62,16 @@ enum ovn_opcode {
 	OVN_OP_ICMP = 16,
 	/* tcp_reset {}: RST|ACK answering a TCP segment. */
 	OVN_OP_TCP_RESET = 17,
-	/* reject {}: tcp_reset, or an ICMP error, with addresses swapped. */
+	/* reject {}: tcp_reset, sctp_abort or an ICMP error, with addresses
+	 * swapped. */
 	OVN_OP_REJECT = 18,
 	/* nd_ns {}: neighbour solicitation for ip6.dst (frame rebuilt at
 	 * output, as arp {}). */
 	OVN_OP_ND_NS = 19,
 	/* icmp4.frag_mtu = arg (n = 4) / icmp6.frag_mtu = arg (n = 6). */
 	OVN_OP_ICMP_FRAG_MTU = 20,
+	/* sctp_abort {}: ABORT answering an SCTP packet. */
+	OVN_OP_SCTP_ABORT = 21,
 	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
 	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
 	OVN_OP_CT_FIRST = 64,

@@ -256,6 +256,7 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	case OVN_OP_ICMP:
 	case OVN_OP_TCP_RESET:
+	case OVN_OP_SCTP_ABORT:
 	case OVN_OP_REJECT:
 		err = ovn_pktgen(lc->skb, c, op->code, op->arg);
 		break;

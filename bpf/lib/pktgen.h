@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * OVN's packet-producing actions, in BPF: icmp4 {}, icmp6 {}, icmp4_error {},
- * icmp6_error {}, tcp_reset {}, reject {}, and icmp4/6.frag_mtu.  In OVN the
+ * icmp6_error {}, tcp_reset {}, sctp_abort {}, reject {}, and
+ * icmp4/6.frag_mtu.  In OVN the
  * packet goes to ovn-controller (pinctrl), which builds a new one and sends
  * it back with the nested actions; here the packet is rebuilt in place when
  * the op runs, and the ops that follow are the nested actions, which change
@@ -17,7 +18,9 @@
  *  - TCP RST: no VLAN tag, ttl/hop limit 63, ports swapped, seq 0,
  *    ack = original seq + 1, RST|ACK, window 0; addresses swapped only by
  *    reject {}.
- *  - reject {} sends nothing for a TCP RST, an ICMPv4 destination
+ *  - SCTP ABORT: see ovn_pg_sctp().
+ *  - reject {}: tcp_reset for TCP, sctp_abort for SCTP, else an ICMP error.
+ *    It sends nothing for a TCP RST, an ICMPv4 destination
  *    unreachable or an ICMPv6 destination unreachable (nor for a TCP/ICMP
  *    packet without its L4 header).
  *
@@ -372,6 +375,157 @@ static __noinline int ovn_pg_rst(struct __sk_buff *skb, struct ovn_ctx *c, __u32
 	return 0;
 }
 
+/* CRC32c (Castagnoli, reflected polynomial 0x82f63b78) by table: one
+ * lookup per byte; a bitwise loop costs the verifier ~150k insns here. */
+static const __u32 ovn_crc32c_tab[256] = {
+	0x00000000, 0xf26b8303, 0xe13b70f7, 0x1350f3f4, 0xc79a971f, 0x35f1141c,
+	0x26a1e7e8, 0xd4ca64eb, 0x8ad958cf, 0x78b2dbcc, 0x6be22838, 0x9989ab3b,
+	0x4d43cfd0, 0xbf284cd3, 0xac78bf27, 0x5e133c24, 0x105ec76f, 0xe235446c,
+	0xf165b798, 0x030e349b, 0xd7c45070, 0x25afd373, 0x36ff2087, 0xc494a384,
+	0x9a879fa0, 0x68ec1ca3, 0x7bbcef57, 0x89d76c54, 0x5d1d08bf, 0xaf768bbc,
+	0xbc267848, 0x4e4dfb4b, 0x20bd8ede, 0xd2d60ddd, 0xc186fe29, 0x33ed7d2a,
+	0xe72719c1, 0x154c9ac2, 0x061c6936, 0xf477ea35, 0xaa64d611, 0x580f5512,
+	0x4b5fa6e6, 0xb93425e5, 0x6dfe410e, 0x9f95c20d, 0x8cc531f9, 0x7eaeb2fa,
+	0x30e349b1, 0xc288cab2, 0xd1d83946, 0x23b3ba45, 0xf779deae, 0x05125dad,
+	0x1642ae59, 0xe4292d5a, 0xba3a117e, 0x4851927d, 0x5b016189, 0xa96ae28a,
+	0x7da08661, 0x8fcb0562, 0x9c9bf696, 0x6ef07595, 0x417b1dbc, 0xb3109ebf,
+	0xa0406d4b, 0x522bee48, 0x86e18aa3, 0x748a09a0, 0x67dafa54, 0x95b17957,
+	0xcba24573, 0x39c9c670, 0x2a993584, 0xd8f2b687, 0x0c38d26c, 0xfe53516f,
+	0xed03a29b, 0x1f682198, 0x5125dad3, 0xa34e59d0, 0xb01eaa24, 0x42752927,
+	0x96bf4dcc, 0x64d4cecf, 0x77843d3b, 0x85efbe38, 0xdbfc821c, 0x2997011f,
+	0x3ac7f2eb, 0xc8ac71e8, 0x1c661503, 0xee0d9600, 0xfd5d65f4, 0x0f36e6f7,
+	0x61c69362, 0x93ad1061, 0x80fde395, 0x72966096, 0xa65c047d, 0x5437877e,
+	0x4767748a, 0xb50cf789, 0xeb1fcbad, 0x197448ae, 0x0a24bb5a, 0xf84f3859,
+	0x2c855cb2, 0xdeeedfb1, 0xcdbe2c45, 0x3fd5af46, 0x7198540d, 0x83f3d70e,
+	0x90a324fa, 0x62c8a7f9, 0xb602c312, 0x44694011, 0x5739b3e5, 0xa55230e6,
+	0xfb410cc2, 0x092a8fc1, 0x1a7a7c35, 0xe811ff36, 0x3cdb9bdd, 0xceb018de,
+	0xdde0eb2a, 0x2f8b6829, 0x82f63b78, 0x709db87b, 0x63cd4b8f, 0x91a6c88c,
+	0x456cac67, 0xb7072f64, 0xa457dc90, 0x563c5f93, 0x082f63b7, 0xfa44e0b4,
+	0xe9141340, 0x1b7f9043, 0xcfb5f4a8, 0x3dde77ab, 0x2e8e845f, 0xdce5075c,
+	0x92a8fc17, 0x60c37f14, 0x73938ce0, 0x81f80fe3, 0x55326b08, 0xa759e80b,
+	0xb4091bff, 0x466298fc, 0x1871a4d8, 0xea1a27db, 0xf94ad42f, 0x0b21572c,
+	0xdfeb33c7, 0x2d80b0c4, 0x3ed04330, 0xccbbc033, 0xa24bb5a6, 0x502036a5,
+	0x4370c551, 0xb11b4652, 0x65d122b9, 0x97baa1ba, 0x84ea524e, 0x7681d14d,
+	0x2892ed69, 0xdaf96e6a, 0xc9a99d9e, 0x3bc21e9d, 0xef087a76, 0x1d63f975,
+	0x0e330a81, 0xfc588982, 0xb21572c9, 0x407ef1ca, 0x532e023e, 0xa145813d,
+	0x758fe5d6, 0x87e466d5, 0x94b49521, 0x66df1622, 0x38cc2a06, 0xcaa7a905,
+	0xd9f75af1, 0x2b9cd9f2, 0xff56bd19, 0x0d3d3e1a, 0x1e6dcdee, 0xec064eed,
+	0xc38d26c4, 0x31e6a5c7, 0x22b65633, 0xd0ddd530, 0x0417b1db, 0xf67c32d8,
+	0xe52cc12c, 0x1747422f, 0x49547e0b, 0xbb3ffd08, 0xa86f0efc, 0x5a048dff,
+	0x8ecee914, 0x7ca56a17, 0x6ff599e3, 0x9d9e1ae0, 0xd3d3e1ab, 0x21b862a8,
+	0x32e8915c, 0xc083125f, 0x144976b4, 0xe622f5b7, 0xf5720643, 0x07198540,
+	0x590ab964, 0xab613a67, 0xb831c993, 0x4a5a4a90, 0x9e902e7b, 0x6cfbad78,
+	0x7fab5e8c, 0x8dc0dd8f, 0xe330a81a, 0x115b2b19, 0x020bd8ed, 0xf0605bee,
+	0x24aa3f05, 0xd6c1bc06, 0xc5914ff2, 0x37faccf1, 0x69e9f0d5, 0x9b8273d6,
+	0x88d28022, 0x7ab90321, 0xae7367ca, 0x5c18e4c9, 0x4f48173d, 0xbd23943e,
+	0xf36e6f75, 0x0105ec76, 0x12551f82, 0xe03e9c81, 0x34f4f86a, 0xc69f7b69,
+	0xd5cf889d, 0x27a40b9e, 0x79b737ba, 0x8bdcb4b9, 0x988c474d, 0x6ae7c44e,
+	0xbe2da0a5, 0x4c4623a6, 0x5f16d052, 0xad7d5351,
+};
+
+/* CRC32c of the 16-byte SCTP header + ABORT chunk; SCTP stores it least
+ * significant byte first. */
+static __always_inline __u32 ovn_pg_crc32c(const __u8 *b)
+{
+	__u32 crc = 0xffffffff, x;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 16; i++) {
+		x = crc ^ b[i];
+		/* Keep the mask after the xor: the 6.1 verifier loses the
+		 * bounds of an xor of two bounded values. */
+		asm volatile("" : "+r"(x));
+		crc = ovn_crc32c_tab[x & 0xff] ^ (crc >> 8);
+	}
+	return ~crc;
+}
+
+/* sctp_abort {}: an ABORT answering the packet (pinctrl: no VLAN tag,
+ * ttl/hop limit 63, ports swapped; the verification tag is the INIT's
+ * initiate tag when the packet is an INIT with tag 0, else the packet's own
+ * tag with the T bit set).  Nothing is sent for an ABORT, or a packet
+ * without a complete first chunk (INIT: without its initiate tag). */
+static __noinline int ovn_pg_sctp(struct __sk_buff *skb, struct ovn_ctx *c, __u32 flags)
+{
+	struct ovn_flow_key *k = &c->key;
+	bool v6 = c->x.parse & OVN_P_IP6;
+	__u32 newlen = ETH_HLEN + (v6 ? 40 : 20) + 16, l4 = c->x.l4_off, crc;
+	__u8 *b = c->scratch_a, *ph = c->scratch_b, *ip = &b[OVN_PG_L3], *sh;
+	__u8 in[8], t = 1;
+	__be32 tag;
+	__u16 cs;
+
+	if (!(c->x.parse & (OVN_P_IP4 | OVN_P_IP6)) || k->ip_proto != IPPROTO_SCTP_ ||
+	    !(c->x.parse & OVN_P_L4))
+		return -DROP_PKTGEN_PROTO;
+	/* verification tag, then the first chunk's header */
+	if (bpf_skb_load_bytes(skb, l4 + 4, &tag, 4) ||
+	    bpf_skb_load_bytes(skb, l4 + 12, in, 4) || in[0] == 6 /* ABORT */)
+		return -DROP_PKTGEN_PROTO;
+	if (in[0] == 1 /* INIT */) {
+		if (bpf_skb_load_bytes(skb, l4 + 16, &in[4], 4))
+			return -DROP_PKTGEN_PROTO;
+		if (!tag) {
+			__builtin_memcpy(&tag, &in[4], 4);
+			t = 0;
+		}
+	}
+	if (skb->len != newlen && bpf_skb_change_tail(skb, newlen, 0))
+		return -DROP_PKTGEN_FAILED;
+	if (flags & OVN_PKTGEN_F_LOOPBACK) {
+		ovn_pg_swap_eth(k);
+		ovn_pg_swap_ip(k, v6);
+	}
+	__builtin_memset(b, 0, OVN_PG_L3 + 56);
+	k->vlan_tci = 0;
+	ovn_pg_eth(b, k, false, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (v6) {
+		sh = &ip[40];
+		ip[0] = 0x60;
+		ip[5] = 16;
+		ip[6] = IPPROTO_SCTP_;
+		ip[7] = 63;
+		ovn_pg_words(&ip[8], k->ip6_src, 8);
+	} else {
+		sh = &ip[20];
+		ip[0] = 0x45;
+		ip[3] = 36;
+		ip[6] = 0x40;		/* DF */
+		ip[8] = 63;
+		ip[9] = IPPROTO_SCTP_;
+		ovn_pg_words(&ip[12], &k->ip4_src, 2);
+		cs = ovn_pg_fold((__u32)bpf_csum_diff(NULL, 0, (__be32 *)ip, 20, 0));
+		__builtin_memcpy(&ip[10], &cs, 2);
+	}
+	/* ports swapped */
+	__builtin_memcpy(&sh[0], &k->tp_dst, 2);
+	__builtin_memcpy(&sh[2], &k->tp_src, 2);
+	__builtin_memcpy(&sh[4], &tag, 4);
+	sh[12] = 6;			/* ABORT */
+	sh[13] = t;
+	sh[15] = 4;			/* chunk length */
+	/* a copy at an aligned place for the CRC loop */
+	__builtin_memcpy(ph, sh, 16);
+	crc = ovn_pg_crc32c(ph);
+	sh[8] = crc;
+	sh[9] = crc >> 8;
+	sh[10] = crc >> 16;
+	sh[11] = crc >> 24;
+	if (bpf_skb_store_bytes(skb, 0, b + OVN_PG_L3 - 14, v6 ? 14 + 56 : 14 + 36, 0))
+		return -DROP_PKTGEN_FAILED;
+	ovn_pg_key_ip(k, v6 ? ETH_P_IPV6 : ETH_P_IP, IPPROTO_SCTP_, 63);
+	__builtin_memcpy(&k->tp_src, &sh[0], 4);
+	if (v6) {
+		k->ip4_src = 0;
+		k->ip4_dst = 0;
+	} else {
+		__builtin_memset(k->ip6_src, 0, 32);
+	}
+	ovn_pg_done(c, ETH_HLEN, v6 ? 40 : 20, OVN_P_L4 | (v6 ? OVN_P_IP6 : OVN_P_IP4));
+	return 0;
+}
+
 /* reject {}: what pinctrl answers, or 0 when it sends nothing. */
 static __always_inline __u32 ovn_pg_reject_kind(const struct ovn_ctx *c)
 {
@@ -386,7 +540,7 @@ static __always_inline __u32 ovn_pg_reject_kind(const struct ovn_ctx *c)
 			return 0;
 		return OVN_OP_TCP_RESET;
 	case IPPROTO_SCTP_:
-		return IPPROTO_SCTP_;
+		return OVN_OP_SCTP_ABORT;
 	case IPPROTO_ICMP_:
 		if ((c->x.parse & OVN_P_IP4) && (!l4 || k->icmp_type == 3))
 			return 0;
@@ -407,7 +561,7 @@ static __noinline int ovn_pg_writeback(struct __sk_buff *skb, struct ovn_ctx *c)
 	return ovn_writeback(skb, c);
 }
 
-/* OVN_OP_ICMP, OVN_OP_TCP_RESET, OVN_OP_REJECT: one call site, so that the
+/* OVN_OP_ICMP, OVN_OP_TCP_RESET, OVN_OP_SCTP_ABORT, OVN_OP_REJECT: one call site, so that the
  * verifier walks write-back and the chunked copy once. */
 static __noinline int ovn_pktgen(struct __sk_buff *skb, struct ovn_ctx *c, __u32 code,
 				 __u32 flags)
@@ -422,10 +576,10 @@ static __noinline int ovn_pktgen(struct __sk_buff *skb, struct ovn_ctx *c, __u32
 		code = ovn_pg_reject_kind(c);
 		if (!code)
 			return -DROP_PKTGEN_REJECT_IGNORED;
-		if (code == IPPROTO_SCTP_)
-			return -DROP_PKTGEN_SCTP;
 		flags = OVN_PKTGEN_F_LOOPBACK | OVN_PKTGEN_F_UDP_CODE;
 	}
+	if (code == OVN_OP_SCTP_ABORT)
+		return ovn_pg_sctp(skb, c, flags);
 	if (code == OVN_OP_TCP_RESET)
 		return ovn_pg_rst(skb, c, flags);
 	return ovn_pg_icmp(skb, c, flags);

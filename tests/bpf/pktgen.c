@@ -67,6 +67,9 @@ static const struct {
 	{ "ip6.dst == fd00::103",
 	  "icmp6 {eth.dst <-> eth.src; ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 1; "
 	  "icmp6.code = 4; outport <-> inport; output; };" },
+	/* router: sctp_abort for an SCTP packet to a router IP */
+	{ "ip4.dst == 10.0.0.105 && sctp",
+	  "sctp_abort {eth.dst <-> eth.src; ip4.dst <-> ip4.src; outport <-> inport; output; };" },
 	/* router: neighbour resolution */
 	{ "ip6.dst == fd00::104",
 	  "xxreg0 = fd00::99; nd_ns { nd.target = xxreg0; outport <-> inport; output; };" },
@@ -212,6 +215,49 @@ static size_t icmp4(uint8_t *b, uint32_t dip, uint8_t type, uint8_t code)
 	ic[2] = cs >> 8;
 	ic[3] = cs;
 	return 50;
+}
+
+/* Ethernet + IPv4 + SCTP with VTAG and one chunk of TYPE (an INIT carries
+ * INIT_TAG). */
+static size_t sctp4(uint8_t *b, uint32_t dip, uint32_t vtag, uint8_t type, uint32_t init_tag)
+{
+	uint8_t *s = b + 34;
+
+	pkt_eth(b, SMAC, CMAC, 0x0800);
+	pkt_ip4(b + 14, 132, CIP, dip, 32);
+	memset(s, 0, 32);
+	s[0] = 0x9c; s[1] = 0x41;		/* 40001 */
+	s[2] = 0x0b; s[3] = 0xb8;		/* 3000 */
+	s[4] = vtag >> 24; s[5] = vtag >> 16; s[6] = vtag >> 8; s[7] = vtag;
+	s[12] = type;
+	s[15] = 20;
+	s[16] = init_tag >> 24; s[17] = init_tag >> 16; s[18] = init_tag >> 8; s[19] = init_tag;
+	return 34 + 32;
+}
+
+static uint32_t crc32c(const uint8_t *b, size_t n)
+{
+	uint32_t crc = 0xffffffff;
+
+	for (size_t i = 0; i < n; i++) {
+		crc ^= b[i];
+		for (int j = 0; j < 8; j++)
+			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
+	}
+	return ~crc;
+}
+
+/* SCTP checksum (stored least significant byte first) valid? */
+static int sctp_crc_ok(const uint8_t *s, size_t n)
+{
+	uint8_t t[64];
+	uint32_t crc;
+
+	memcpy(t, s, n);
+	memset(t + 8, 0, 4);
+	crc = crc32c(t, n);
+	return s[8] == (crc & 0xff) && s[9] == ((crc >> 8) & 0xff) &&
+	       s[10] == ((crc >> 16) & 0xff) && s[11] == crc >> 24;
 }
 
 static int icmp4_csum_ok(const uint8_t *ip)
@@ -504,6 +550,39 @@ void test_pktgen(void)
 		ASSERT_EQ(out[54], 1, "type 1");
 		ASSERT_EQ(out[55], 4, "code 4");
 		ASSERT_TRUE(pkt_icmp6_ok(out + 14), "ICMPv6 checksum");
+	}
+	if (test__start_subtest("sctp_abort")) {
+		/* crc32c check value of "123456789" (RFC 3720 test vector) */
+		ASSERT_EQ(crc32c((const uint8_t *)"123456789", 9), 0xe3069283u, "test crc32c");
+		len = sctp4(pkt, ip4(10, 0, 0, 105), 0, 1, 0xcafef00d);
+		olen = sizeof(out);
+		ASSERT_OK(run(&p, pkt, len, &ret, out, &olen, &ctx), "run INIT");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "verdict");
+		ASSERT_EQ(olen, 50, "ABORT length");
+		ASSERT_MEMEQ(out, CMAC, 6, "eth.dst");
+		check_ip4_hdr(out + 14, 36, 63, 132, ip4(10, 0, 0, 105), CIP);
+		ASSERT_EQ((uint16_t)out[34] << 8 | out[35], 3000, "sport");
+		ASSERT_EQ((uint16_t)out[36] << 8 | out[37], 40001, "dport");
+		ASSERT_EQ(be32(out + 38), 0xcafef00du, "vtag = INIT's initiate tag");
+		ASSERT_EQ(out[46], 6, "ABORT chunk");
+		ASSERT_EQ(out[47], 0, "T bit clear");
+		ASSERT_EQ((uint16_t)out[48] << 8 | out[49], 4, "chunk length");
+		ASSERT_TRUE(sctp_crc_ok(out + 34, 16), "CRC32c");
+		/* reject {} on SCTP: an ABORT with the packet's own tag, T set */
+		len = sctp4(pkt, ip4(10, 0, 0, 100), 0x01020304, 0 /* DATA */, 0);
+		olen = sizeof(out);
+		ASSERT_OK(run(&p, pkt, len, &ret, out, &olen, &ctx), "run reject DATA");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "verdict");
+		ASSERT_EQ(olen, 50, "ABORT length");
+		check_ip4_hdr(out + 14, 36, 63, 132, ip4(10, 0, 0, 100), CIP);
+		ASSERT_EQ(be32(out + 38), 0x01020304u, "vtag reflected");
+		ASSERT_EQ(out[47], 1, "T bit");
+		ASSERT_TRUE(sctp_crc_ok(out + 34, 16), "CRC32c");
+		/* no ABORT for an ABORT */
+		len = sctp4(pkt, ip4(10, 0, 0, 105), 5, 6, 0);
+		ASSERT_OK(run(&p, pkt, len, &ret, NULL, NULL, &ctx), "run ABORT");
+		ASSERT_EQ(ret, TC_ACT_SHOT, "nothing sent");
+		ASSERT_EQ(ctx.x.drop_reason, DROP_PKTGEN_PROTO, "reason");
 	}
 	if (test__start_subtest("nd_ns")) {
 		static const uint8_t lla[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
