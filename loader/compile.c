@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 #include "loader/expr.h"
 #include "loader/log.h"
+#include "loader/meter.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -620,6 +622,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.table = OVN_HT_GET_FDB;
 		ops_push(a->ops, &op);
 		return;
+	case ACT_LOG:
+		/* Metered by log(meter=) only, as ovn-controller does. */
+		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
+				 meter_id(act->log.meter), &op);
+		if (!err) {
+			ops_push(a->ops, &op);
+			return;
+		}
+		break;
 	default:
 		if (is_ct(act->type)) {
 			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
@@ -708,6 +719,7 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 			}
 			rec->ids[rec->n++] = id;
 			c->st.writer_flows++;
+			c->st.entries_written++;
 		}
 		for (k = 0; k < cj->n_alts; k++) {
 			if (++idx[k] < cj->alts[k].n)
@@ -807,10 +819,12 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	if (res.prereqs && *res.prereqs)
 		match = xasprintf("(%s) && (%s)", f->match, res.prereqs);
 	r = cc_compile(c, f->uuid, f, match ? match : f->match, &ops, false);
-	if (r == -EINVAL)
+	if (r == -EINVAL) {
 		c->st.errors++;
-	else
+	} else {
 		c->st.flows++;
+		c->st.flows_compiled++;
+	}
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);

@@ -42,4 +42,10 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 void engine_destroy(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
 
+struct ctl_server;
+/* `engine-stats`: the engine's and the compiler's counters (logical flows
+ * compiled, classifier entries, set members, ...) and the punt reader's,
+ * so that tests can tell a set-map update from a flow recompile. */
+int engine_register_ctl(struct engine *e, struct ctl_server *ctl);
+
 #endif /* __OVNBPF_LOADER_ENGINE_H */

@@ -40,6 +40,7 @@ static void usage(FILE *f)
 "  unbind IFACE          undo bind: detach and release the logical port\n"
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
+"  engine-stats          compiler and engine counters (flows compiled, set members)\n"
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the Southbound DB):\n"
 "  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
@@ -126,7 +127,7 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 		print_show(result);
 	} else if (!strcmp(command, "list-commands")) {
 		print_list_commands(result);
-	} else if (!strcmp(command, "status")) {
+	} else if (!strcmp(command, "status") || !strcmp(command, "engine-stats")) {
 		const char *k;
 		json_t *v;
 
@@ -252,7 +253,7 @@ int main(int argc, char **argv)
 		int min_args, max_args;
 	} ctl_cmds[] = {
 		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
-		{ "list-commands", 0, 0 }, { "status", 0, 0 },
+		{ "list-commands", 0, 0 }, { "status", 0, 0 }, { "engine-stats", 0, 0 },
 	};
 	const char *cmd;
 	unsigned int i;
