@@ -210,11 +210,15 @@ enum ovn_parse_flag {
 };
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
- * nd_na {}. */
+ * nd_na {} / nd_ns {}, or replaced by a generated packet (icmp4 {},
+ * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h), which cannot be turned
+ * back into the original for another multicast member. */
 enum ovn_shape {
 	OVN_SHAPE_ASIS = 0,
 	OVN_SHAPE_ARP = 1,
 	OVN_SHAPE_ND_NA = 2,
+	OVN_SHAPE_ND_NS = 3,
+	OVN_SHAPE_GEN = 4,
 };
 
 /* Execution phases of the stage executor (bpf/lib/pipeline.h). */
