@@ -8,6 +8,9 @@
  * ct_commit use the DNAT zone (reg11) unless ct_next(snat) asks for the
  * SNAT zone (reg12).  ct_next goes on at the next stage of the flow's
  * pipeline, as OVS recirculates to it.
+ *
+ * Not yet: ct_dnat/ct_snat(_in_czone), ct_lb/ct_lb_mark, ct_snat_to_vip,
+ * chk_lb_*, commit_lb_aff (compiled as OVN_OP_CT_UNSUPPORTED).
  */
 #include <endian.h>
 #include <errno.h>
@@ -83,6 +86,11 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 	int err;
 
 	switch (act->type) {
+	case ACT_CT_COMMIT_NAT:
+		/* ct(commit, nat, table=next): northd emits it for related
+		 * traffic (ovn-ct-lb-related).  Without NAT pairs (NAT is
+		 * not implemented yet) that is a lookup: a related packet is
+		 * never committed on its own, and its connection exists. */
 	case ACT_CT_NEXT:
 		if (f->pipeline > OVN_PIPE_EGRESS ||
 		    f->table + 1 >= cc_n_tables(c, f->dp, f->pipeline))
