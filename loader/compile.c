@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 #include "loader/expr.h"
 #include "loader/log.h"
+#include "loader/meter.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -276,8 +278,11 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 			for (i = 0; i < cl->n_strings; i++) {
 				uint32_t k = name_key(c, dp, cl->strings[i]);
 
-				/* An unknown port name can never match. */
-				if (k)
+				/* An unknown port name can never match;
+				 * "none" is key 0, as in ovn-controller
+				 * (e.g. outport == "none" after a get_fdb
+				 * miss). */
+				if (k || !strcmp(cl->strings[i], "none"))
 					port_match(l->off, k, &alt->v[alt->n++]);
 			}
 		}
@@ -571,6 +576,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.table = OVN_HT_GET_FDB;
 		ops_push(a->ops, &op);
 		return;
+	case ACT_LOG:
+		/* Metered by log(meter=) only, as ovn-controller does. */
+		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
+				 meter_id(act->log.meter), &op);
+		if (!err) {
+			ops_push(a->ops, &op);
+			return;
+		}
+		break;
 	default:
 		if (is_ct(act->type)) {
 			if (!cc_emit_ct(a->c, a->f, a->ops, act, emit_nested, a))
@@ -657,6 +671,7 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 			}
 			rec->ids[rec->n++] = id;
 			c->st.writer_flows++;
+			c->st.entries_written++;
 		}
 		for (k = 0; k < cj->n_alts; k++) {
 			if (++idx[k] < cj->alts[k].n)
@@ -756,10 +771,12 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	if (res.prereqs && *res.prereqs)
 		match = xasprintf("(%s) && (%s)", f->match, res.prereqs);
 	r = cc_compile(c, f->uuid, f, match ? match : f->match, &ops, false);
-	if (r == -EINVAL)
+	if (r == -EINVAL) {
 		c->st.errors++;
-	else
+	} else {
 		c->st.flows++;
+		c->st.flows_compiled++;
+	}
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);
@@ -789,4 +806,16 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 	if (!r)
 		c->st.flows--;
 	return r;
+}
+
+void compile_for_each_flow(const struct compiler *c,
+			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
+			   void *aux)
+{
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	while (smap_next(&c->recs, &i, &k, &v))
+		fn(aux, k, ((struct cc_rec *)v)->ids, ((struct cc_rec *)v)->n);
 }

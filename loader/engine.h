@@ -46,4 +46,10 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st);
 struct ct_zones;
 void engine_set_ct_zones(struct engine *e, struct ct_zones *z);
 
+struct ctl_server;
+/* `engine-stats`: the engine's and the compiler's counters (logical flows
+ * compiled, classifier entries, set members, ...) and the punt reader's,
+ * so that tests can tell a set-map update from a flow recompile. */
+int engine_register_ctl(struct engine *e, struct ctl_server *ctl);
+
 #endif /* __OVNBPF_LOADER_ENGINE_H */

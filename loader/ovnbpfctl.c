@@ -17,6 +17,7 @@
 #include "loader/conntrack.h"
 #include "loader/ctl_socket.h"
 #include "loader/lflow_check.h"
+#include "loader/trace.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
@@ -41,9 +42,13 @@ static void usage(FILE *f)
 "  unbind IFACE          undo bind: detach and release the logical port\n"
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
+"  engine-stats          compiler and engine counters (flows compiled, set members)\n"
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the Southbound DB):\n"
 "  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
+"  trace [--ovnsb-db=REMOTE] [--ct=FLAGS]... [--detailed|--summary] [--json]\n"
+"        DATAPATH MICROFLOW   ovn-trace on the BPF datapath: run the packet\n"
+"                        through a private copy compiled from the whole SB\n"
 "Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
 "  conntrack [list] [--zone N]   connections, as ovs-appctl dpctl/dump-conntrack\n"
@@ -130,7 +135,7 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 		print_show(result);
 	} else if (!strcmp(command, "list-commands")) {
 		print_list_commands(result);
-	} else if (!strcmp(command, "status")) {
+	} else if (!strcmp(command, "status") || !strcmp(command, "engine-stats")) {
 		const char *k;
 		json_t *v;
 
@@ -352,7 +357,7 @@ int main(int argc, char **argv)
 		int min_args, max_args;
 	} ctl_cmds[] = {
 		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
-		{ "list-commands", 0, 0 }, { "status", 0, 0 },
+		{ "list-commands", 0, 0 }, { "status", 0, 0 }, { "engine-stats", 0, 0 },
 	};
 	const char *cmd;
 	unsigned int i;
@@ -393,6 +398,8 @@ int main(int argc, char **argv)
 		}
 		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
 	}
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "lflow-check"))
 		return lflow_check_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "conntrack"))

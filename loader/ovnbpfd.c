@@ -21,12 +21,14 @@
 
 #include "loader/conntrack.h"
 #include "loader/ct_zones.h"
+#include "loader/acl_log.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
 #include "loader/engine.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/punt.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -310,19 +312,30 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		pr_err("main", "datapath writer / engine: %s", strerror(-err));
 		return err;
 	}
+	/* Punted packets: handlers first, then the reader. */
+	err = acl_log_register();
+	if (!err)
+		err = punt_open(d->maps.punt);
+	if (!err)
+		err = engine_register_ctl(d->engine, d->ctl);
+	if (err) {
+		pr_err("main", "punt reader: %s", strerror(-err));
+		return err;
+	}
 	return sb_sync_register_ctl(d->sb, d->ctl);
 }
 
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
-	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, N_FDS };
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, FD_PUNT, N_FDS };
 	struct pollfd pfd[N_FDS] = {
 		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
 		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
 		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
 		/* -1 while waiting to reconnect: poll() skips it */
 		[FD_SB] = { .fd = sb_sync_fd(d->sb), .events = sb_sync_events(d->sb) },
+		[FD_PUNT] = { .fd = punt_fd(), .events = POLLIN },
 	};
 	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
@@ -343,6 +356,8 @@ static int daemon_poll_once(struct daemon *d)
 	}
 	if (pfd[FD_CTL].revents)
 		ctl_server_run(d->ctl);
+	if (pfd[FD_PUNT].revents)
+		punt_run();
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
@@ -415,6 +430,7 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	punt_close();
 	engine_destroy(d.engine);
 	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);

@@ -108,6 +108,7 @@ static __always_inline long ovn_no_match(struct ovn_ctx *c)
 {
 	struct ovn_stage_stats *ss;
 
+	OVN_TRACE(c, OVN_TR_NO_MATCH, bpf_ntohl(c->md.inport), 0);
 	if (c->x.pipeline == OVN_PIPE_HELPER)
 		return ovn_actions_end(c);
 	ss = ovn_stage_stats_of(c);
@@ -245,7 +246,9 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_nd_na(c, op);
 		break;
 	case OVN_OP_PUNT:
-		r = ovn_punt_pkt(lc, op);
+		/* A trace sends nothing to the daemon: it records the punt. */
+		OVN_TRACE(c, OVN_TR_PUNT, op->n, op->arg);
+		r = ovn_trace_on ? DROP_PUNT : ovn_punt_pkt(lc, op);
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
 			ss->punted++;

@@ -28,6 +28,7 @@
 
 #include "lib/state.h"
 #include "lib/parse.h"
+#include "lib/trace.h"
 #include "maps/ct.h"
 
 #define OVN_NSEC		1000000000ULL
@@ -63,21 +64,17 @@ struct {
 } ovn_ct_gc SEC(".maps");
 
 /*
- * Hook points for `ovnbpfctl trace` (bpf/lib/trace.h, h-trace), to be
- * wired when both are merged: in trace mode a ct op never touches the
- * table and takes its ct_state from the trace's --ct list:
- *	ovn_ct_tracing():         return ovn_trace_on;
- *	ovn_ct_state_override(c): return ovn_trace_ct_next_state(c);
+ * `ovnbpfctl trace` (bpf/lib/trace.h): in trace mode a ct op never touches
+ * the table and takes its ct_state from the trace's --ct list.
  */
 static __always_inline bool ovn_ct_tracing(void)
 {
-	return false;
+	return ovn_trace_on;
 }
 
 static __always_inline __u32 ovn_ct_state_override(struct ovn_ctx *c)
 {
-	(void)c;
-	return (1u << OVN_CS_TRK) | (1u << OVN_CS_EST);
+	return ovn_trace_ct_next_state(c);
 }
 
 /* Hook for the exact-match cache (bpf/lib/cache.h, h-cache): a packet

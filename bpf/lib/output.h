@@ -105,6 +105,22 @@ done:
 	return 1;
 }
 
+/* Delivery in a trace: record the packet, send nothing. */
+static __always_inline long ovn_trace_deliver(struct ovn_ctx *c, __u32 port)
+{
+	ovn_trace_output_rec(c, port);
+	ovn_log_output(c, port, 0, 0);
+	if (c->x.in_mc) {
+		c->x.mc_sent++;
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
+	c->x.verdict = TC_ACT_SHOT;
+	c->x.drop_reason = DROP_NONE;
+	c->x.phase = OVN_PH_DONE;
+	return 1;
+}
+
 /* `output` in the egress pipeline (or its end): deliver to outport. */
 static __always_inline long ovn_deliver(struct ovn_loop *lc)
 {
@@ -123,6 +139,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		/* Into the peer datapath's ingress: registers, flags and
 		 * conntrack state start clean, as after OVN's patch port. */
 		peer_port = p->peer_port;
+		OVN_TRACE(c, OVN_TR_PATCH, pk.port, p->peer_dp);
 		if (ovn_enter_dp(c, p->peer_dp))
 			return ovn_end(c, DROP_NO_DATAPATH);
 		ovn_log_output(c, pk.port, 0, 0);
@@ -141,6 +158,8 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		c->x.phase = OVN_PH_STAGE;
 		return 0;
 	}
+	if (ovn_trace_on)
+		return ovn_trace_deliver(c, pk.port);
 	if (p->type != OVN_PORT_VIF)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
