@@ -531,6 +531,11 @@ static bool pktgen_type(enum action_type t)
 	       t == ACT_ND_NS;
 }
 
+static void emit_nested(void *aux, const struct action_list *l)
+{
+	emit_list(aux, l);
+}
+
 static void emit_action(struct cc_act *a, const struct action *act)
 {
 	const char *name = action_info(act->type)->name;
@@ -636,9 +641,11 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		break;
 	default:
 		if (is_ct(act->type)) {
-			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
+			if (!cc_emit_ct(a->c, a->f, a->ops, act, emit_nested, a))
+				return;
+			/* Not done yet: counted DROP_CT_UNSUPPORTED. */
 			act_unsupported(a, act, name);
-			emit_simple(a, OVN_OP_CT_FIRST, act->type);
+			emit_simple(a, OVN_OP_CT_UNSUPPORTED, act->type);
 			return;
 		}
 		if (act->exec == ACT_EXEC_PUNT) {

@@ -11,6 +11,7 @@
 #include "lib/output.h"
 #include "lib/punt.h"
 #include "lib/pktgen.h"
+#include "lib/ct.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -280,8 +281,14 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		return 0;
 	default:
 		ovn_cache_forbid(c);
-		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
-			return ovn_end(c, DROP_CT_UNSUPPORTED);
+		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
+			bool adv;
+			long r2 = ovn_ct_op(lc, op, &adv);
+
+			if (!adv)
+				return r2;
+			break;
+		}
 		return ovn_end(c, DROP_UNSUPPORTED_OP);
 	}
 	if (err)
