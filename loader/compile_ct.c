@@ -9,7 +9,7 @@
  * SNAT zone (reg12).  ct_next goes on at the next stage of the flow's
  * pipeline, as OVS recirculates to it.
  *
- * Not yet: ct_dnat/ct_snat(_in_czone), ct_lb/ct_lb_mark, ct_snat_to_vip,
+ * NAT and ct_lb_mark: compile_lb.c.  Not yet: ct_lb, ct_snat_to_vip,
  * chk_lb_*, commit_lb_aff (compiled as OVN_OP_CT_UNSUPPORTED).
  */
 #include <endian.h>
@@ -86,11 +86,6 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 	int err;
 
 	switch (act->type) {
-	case ACT_CT_COMMIT_NAT:
-		/* ct(commit, nat, table=next): northd emits it for related
-		 * traffic (ovn-ct-lb-related).  Without NAT pairs (NAT is
-		 * not implemented yet) that is a lookup: a related packet is
-		 * never committed on its own, and its connection exists. */
 	case ACT_CT_NEXT:
 		if (f->pipeline > OVN_PIPE_EGRESS ||
 		    f->table + 1 >= cc_n_tables(c, f->dp, f->pipeline))
@@ -127,7 +122,7 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 		op.code = OVN_OP_CT_CLEAR;
 		return push(ops, &op);
 	default:
-		return -EOPNOTSUPP;
+		return cc_emit_natlb(c, f, ops, act);
 	}
 }
 

@@ -67,5 +67,9 @@ uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
 int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
 	       const struct action *act,
 	       void (*nested)(void *aux, const struct action_list *l), void *aux);
+/* NAT and load-balancer verbs (compile_lb.c), same contract. */
+int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+		  const struct action *act);
+int cc_lb_hash_fields(const char *s, uint8_t *out);
 
 #endif

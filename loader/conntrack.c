@@ -104,18 +104,33 @@ int ovnbpf_ct_walk(struct ovnbpf_ct *ct, int zone, ovnbpf_ct_walk_fn *fn, void *
 }
 
 struct doomed {
+	struct ovnbpf_ct *ct;
 	struct ovn_ct_key *k;
 	size_t n, alloc;
 	uint64_t now;
 	bool expired_only;
 };
 
+/* A NAT reverse entry (expires_ns never reached) lives as long as its
+ * connection. */
+static bool nat_rev_live(struct ovnbpf_ct *ct, const struct ovn_ct_entry *e, uint64_t now)
+{
+	struct ovn_ct_entry c;
+
+	return !bpf_map_lookup_elem(ct->ct, &e->orig, &c) && c.kind == OVN_CT_K_CONN &&
+	       c.expires_ns > now;
+}
+
 static int collect(const struct ovn_ct_key *k, const struct ovn_ct_entry *e, void *aux)
 {
 	struct doomed *d = aux;
 
-	if (d->expired_only && e->expires_ns > d->now)
+	if (d->expired_only && e->kind == OVN_CT_K_NAT_REV) {
+		if (nat_rev_live(d->ct, e, d->now))
+			return 0;
+	} else if (d->expired_only && e->expires_ns > d->now) {
 		return 0;
+	}
 	if (d->n == d->alloc) {
 		size_t n = d->alloc ? 2 * d->alloc : 256;
 		struct ovn_ct_key *v = realloc(d->k, n * sizeof(*v));
@@ -157,7 +172,9 @@ static int delete_collected(struct ovnbpf_ct *ct, struct doomed *d)
 
 		/* refreshed by a packet since the walk: keep it */
 		if (d->expired_only &&
-		    (bpf_map_lookup_elem(ct->ct, &d->k[i], &e) || e.expires_ns > d->now))
+		    (bpf_map_lookup_elem(ct->ct, &d->k[i], &e) ||
+		     (e.kind == OVN_CT_K_NAT_REV ? nat_rev_live(ct, &e, d->now)
+						 : e.expires_ns > d->now)))
 			continue;
 		if (!bpf_map_delete_elem(ct->ct, &d->k[i]))
 			n++;
@@ -167,7 +184,8 @@ static int delete_collected(struct ovnbpf_ct *ct, struct doomed *d)
 
 int ovnbpf_ct_gc(struct ovnbpf_ct *ct, uint64_t now_ns)
 {
-	struct doomed d = { .now = now_ns ? now_ns : ovnbpf_ct_now(), .expired_only = true };
+	struct doomed d = { .ct = ct, .now = now_ns ? now_ns : ovnbpf_ct_now(),
+			    .expired_only = true };
 	int r, n;
 
 	r = ovnbpf_ct_walk(ct, -1, collect, &d);
@@ -300,7 +318,24 @@ void ovnbpf_ct_format(const struct ovn_ct_key *k, const struct ovn_ct_entry *e, 
 		p = pn;
 	}
 	side(o, sizeof(o), k, false);
-	side(r, sizeof(r), k, true);
+	if (e->flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT)) {
+		/* reply=( ) as it arrives: from the NAT'd tuple */
+		struct ovn_ct_key t = *k;
+
+		if (e->flags & OVN_CT_F_DNAT) {
+			memcpy(t.dst, e->dnat.addr, 16);
+			if (e->dnat.port)
+				t.dport = e->dnat.port;
+		}
+		if (e->flags & OVN_CT_F_SNAT) {
+			memcpy(t.src, e->snat.addr, 16);
+			if (e->snat.port)
+				t.sport = e->snat.port;
+		}
+		side(r, sizeof(r), &t, true);
+	} else {
+		side(r, sizeof(r), k, true);
+	}
 	/* ct_label as one hex number, leading zeros dropped */
 	for (i = 0; i < 15 && !e->label[i]; i++)
 		;

@@ -90,9 +90,42 @@ enum ovn_opcode {
 	OVN_OP_CT_COMMIT = 67,
 	/* ct_clear: ct_state, ct_mark, ct_label = 0. */
 	OVN_OP_CT_CLEAR = 68,
+	/* NAT (bpf/lib/nat.h): ct_dnat/ct_snat[_in_czone] (with or without
+	 * an address), ct_commit_nat.  Looks the packet up as ct_next does,
+	 * applies the connection's NAT (a new connection: commits it with
+	 * value[16] = address, n & OVN_NAT_F_*), then goes to stage
+	 * (pipeline, table).  arg = address family (4/6, 0 = none);
+	 * mask[0..1]/[2..3] = port range low/high, big-endian. */
+	OVN_OP_CT_NAT = 69,
+	/* ct_lb_mark (bpf/lib/lb.h): arg = number of backends; the arg ops
+	 * that follow are OVN_OP_LB_BACKEND data (never run: CT_LB goes to
+	 * stage (pipeline, table)).  value[0] = OVN_LB_H_* hash fields (0 =
+	 * 5-tuple), n = ct_mark bits set with natted (skip/force_snat). */
+	OVN_OP_CT_LB = 70,
+	/* A backend of the CT_LB before it: n = family, value = address,
+	 * mask[0..1] = port (big-endian, 0 = keep). */
+	OVN_OP_LB_BACKEND = 71,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };
+
+/* ovn_op.n of OVN_OP_CT_NAT. */
+#define OVN_NAT_F_DST		1	/* ct_dnat */
+#define OVN_NAT_F_SRC		2	/* ct_snat */
+#define OVN_NAT_F_COMMIT	4	/* commit a new connection */
+#define OVN_NAT_F_PORTS		8	/* mask[] holds a port range */
+
+/* ovn_op.value[0] of OVN_OP_CT_LB: hash_fields. */
+#define OVN_LB_H_SRC		1	/* ip_src / ipv6_src */
+#define OVN_LB_H_DST		2
+#define OVN_LB_H_SPORT		4	/* tp_src, tcp_src, udp_src, sctp_src */
+#define OVN_LB_H_DPORT		8
+#define OVN_LB_H_PROTO		16	/* nw_proto */
+
+/* ct_mark bits of OVN 23.03 (northd's ct_mark.natted, .skip_snat ...). */
+#define OVN_CT_MARK_NATTED	0x2
+#define OVN_CT_MARK_SKIP_SNAT	0x4
+#define OVN_CT_MARK_FORCE_SNAT	0x8
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1

@@ -5,9 +5,10 @@
  *
  * One entry per connection in ovn_ct, keyed by (zone, original tuple).  A
  * packet is looked up as it is (original direction) and, failing that,
- * with source and destination swapped (reply direction).  NAT (later) adds
+ * with source and destination swapped (reply direction).  NAT adds
  * entries of kind OVN_CT_K_NAT_REV keyed by the translated reply tuple,
- * whose value names the connection's original key.
+ * whose value names the connection's original key (its expires_ns is
+ * never reached: GC deletes it with its connection).
  *
  * Tuples: TCP/UDP/SCTP by ports, ICMP echo by identifier (sport = id,
  * dport = 0), any other protocol by addresses only.  IPv4 addresses use the
@@ -61,12 +62,11 @@ enum ovn_ct_flag {
 	OVN_CT_F_SEEN_REPLY = 1 << 0,	/* a reply-direction packet passed */
 	OVN_CT_F_FIN_ORIG = 1 << 1,	/* TCP FIN seen from the originator */
 	OVN_CT_F_FIN_REPLY = 1 << 2,	/* TCP FIN seen from the responder */
-	OVN_CT_F_DNAT = 1 << 3,		/* NAT (later): destination rewritten */
-	OVN_CT_F_SNAT = 1 << 4,		/* NAT (later): source rewritten */
+	OVN_CT_F_DNAT = 1 << 3,		/* NAT: destination rewritten (dnat) */
+	OVN_CT_F_SNAT = 1 << 4,		/* NAT: source rewritten (snat) */
 };
 
-/* A NAT rewrite of one side of the tuple (NAT is not implemented yet; the
- * room is here so that it fits without changing the entry). */
+/* A NAT rewrite of one side of the tuple (port 0: port unchanged). */
 struct ovn_ct_nat {
 	__u8 addr[16];
 	__be16 port;
@@ -142,6 +142,17 @@ struct ovn_ct_scratch {
 	__u8 stash_label[16];		/* ct_mark/ct_label, restored after */
 	__u8 buf[48];			/* inner headers of ICMP errors */
 	struct ovn_ct_entry ne;		/* an entry being created */
+	/* Set by every lookup (ovn_ct_find): the connection's key, and
+	 * whether the packet already carries its NAT (a second ct op in the
+	 * same zone, as OVS's cached conntrack entry). */
+	struct ovn_ct_key ckey;
+	struct ovn_ct_key nkey;		/* NAT: the reply tuple after NAT */
+	struct ovn_ct_entry re;		/* NAT: a reverse entry being created */
+	struct ovn_ct_nat nat;		/* NAT: the rewrite of a new connection */
+	__u8 found;			/* last lookup found a connection */
+	__u8 reply;			/* ... in the reply direction */
+	__u8 xlated;
+	__u8 pad[5];
 };
 
 #endif /* __OVNBPF_MAPS_CT_H */

@@ -12,6 +12,7 @@
 #include "lib/punt.h"
 #include "lib/pktgen.h"
 #include "lib/ct.h"
+#include "lib/lb.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -281,6 +282,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		return 0;
 	default:
 		ovn_cache_forbid(c);
+		if (op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND)
+			return ovn_natlb_op(lc, op, pc);
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
 			bool adv;
 			long r2 = ovn_ct_op(lc, op, &adv);

@@ -354,25 +354,79 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 	return OVN_CTP_NEW_OK;
 }
 
-/* The connection of c->ct.key in either direction (*reply set), or NULL.
+/* NAT: *n = the reply tuple of connection K after its NAT (entry E). */
+static __always_inline void ovn_ct_nat_rev_key(struct ovn_ct_key *n, const struct ovn_ct_key *k,
+					       const struct ovn_ct_entry *e)
+{
+	bool ports = ovn_ct_has_ports(k->proto);
+
+	ovn_ct_reverse(n, k);
+	if (e->flags & OVN_CT_F_DNAT) {
+		__builtin_memcpy(n->src, e->dnat.addr, 16);
+		if (e->dnat.port && ports)
+			n->sport = e->dnat.port;
+	}
+	if (e->flags & OVN_CT_F_SNAT) {
+		__builtin_memcpy(n->dst, e->snat.addr, 16);
+		if (e->snat.port && ports)
+			n->dport = e->snat.port;
+	}
+}
+
+/* Delete connection c->ct.ckey (entry E) and its NAT reverse entry. */
+static __always_inline void ovn_ct_delete_conn(struct ovn_ctx *c, const struct ovn_ct_entry *e)
+{
+	if (e->flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT)) {
+		ovn_ct_nat_rev_key(&c->ct.nkey, &c->ct.ckey, e);
+		bpf_map_delete_elem(&ovn_ct, &c->ct.nkey);
+	}
+	bpf_map_delete_elem(&ovn_ct, &c->ct.ckey);
+	OVN_CT_STAT(deleted_bpf);
+}
+
+/* The connection of c->ct.key in either direction (*reply set), or NULL;
+ * c->ct.ckey = its key.  With NAT, a packet matching a NAT reverse entry
+ * is a reply not yet un-NATed; a packet whose reversed tuple matches one
+ * is an original-direction packet already NATed (c->ct.xlated), as is a
+ * reply to a NAT connection matching its original tuple reversed.
  * An entry past its timeout that GC has not reached yet is deleted. */
 static __always_inline struct ovn_ct_entry *ovn_ct_find(struct ovn_ctx *c, bool *reply, __u64 now)
 {
 	struct ovn_ct_entry *e;
 
 	*reply = false;
+	c->ct.xlated = 0;
 	e = bpf_map_lookup_elem(&ovn_ct, &c->ct.key);
-	if (e && e->kind == OVN_CT_K_CONN)
+	if (e && e->kind == OVN_CT_K_CONN) {
+		c->ct.ckey = c->ct.key;
 		goto found;
+	}
+	if (e && e->kind == OVN_CT_K_NAT_REV) {
+		c->ct.ckey = e->orig;
+		*reply = true;
+		goto follow;
+	}
 	ovn_ct_reverse(&c->ct.rkey, &c->ct.key);
 	e = bpf_map_lookup_elem(&ovn_ct, &c->ct.rkey);
+	if (!e)
+		return NULL;
+	if (e->kind == OVN_CT_K_CONN) {
+		c->ct.ckey = c->ct.rkey;
+		*reply = true;
+		c->ct.xlated = !!(e->flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT));
+		goto found;
+	}
+	if (e->kind != OVN_CT_K_NAT_REV)
+		return NULL;
+	c->ct.ckey = e->orig;
+	c->ct.xlated = 1;
+follow:
+	e = bpf_map_lookup_elem(&ovn_ct, &c->ct.ckey);
 	if (!e || e->kind != OVN_CT_K_CONN)
 		return NULL;
-	*reply = true;
 found:
 	if (e->expires_ns <= now) {
-		bpf_map_delete_elem(&ovn_ct, *reply ? &c->ct.rkey : &c->ct.key);
-		OVN_CT_STAT(deleted_bpf);
+		ovn_ct_delete_conn(c, e);
 		OVN_CT_STAT(expired);
 		return NULL;
 	}
@@ -399,6 +453,7 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 
 	c->md.ct_mark = 0;
 	__builtin_memset(c->md.ct_label, 0, 16);
+	c->ct.found = 0;
 	if (ovn_ct_tracing()) {
 		c->md.ct_state = bpf_htonl(ovn_ct_state_override(c));
 		return 0;
@@ -434,8 +489,7 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 		/* A new SYN on a closed connection starts a new one. */
 		if (!reply && (fl & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
 		    (e->tcp_state == OVN_TCP_CLOSE || e->tcp_state == OVN_TCP_TIME_WAIT)) {
-			bpf_map_delete_elem(&ovn_ct, &c->ct.key);
-			OVN_CT_STAT(deleted_bpf);
+			ovn_ct_delete_conn(c, e);
 			e = NULL;
 		} else {
 			e->tcp_state = ovn_ct_tcp_next(e, fl, reply);
@@ -462,6 +516,8 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 	__sync_fetch_and_add(&e->bytes[reply], len);
 	e->last_seen_ns = now;
 	e->expires_ns = now + ovn_ct_timeout(&c->ct.key, e) * OVN_NSEC;
+	c->ct.found = 1;
+	c->ct.reply = reply;
 mark:
 	c->md.ct_mark = bpf_htonl(e->mark);
 	__builtin_memcpy(c->md.ct_label, e->label, 16);
