@@ -12,6 +12,7 @@
 
 #include "loader/compile.h"
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/expr.h"
 #include "loader/log.h"
 #include "loader/strbuf.h"
@@ -567,6 +568,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		ops_push(a->ops, &op);
 		return;
 	default:
+		if (cc_router_handles(act->type)) {
+			const char *why = name;
+
+			if (!cc_router_emit(a->ops, act, a->f->pipeline, a->f->table, &why))
+				return;
+			act_unsupported(a, act, why);
+			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);
+			return;
+		}
 		if (is_ct(act->type)) {
 			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
 			act_unsupported(a, act, name);

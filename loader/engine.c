@@ -16,6 +16,7 @@
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/mac_binding.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
 #include "ovsdb-client/client.h"
@@ -51,6 +52,8 @@ struct engine {
 	struct ovsdb_replica *r;
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
 	struct ovsdb_table *addr_set, *port_group, *fdb;
+	struct ovsdb_table *mac_binding, *static_mb;
+	struct mac_bindings *mb;		/* the neighbour table */
 
 	struct eport *ports[N_BUCKETS];
 	struct eflow *flows[N_BUCKETS];
@@ -107,6 +110,11 @@ static uint32_t local_dp_key(const struct engine *e, const struct ovsdb_uuid *u)
 		return 0;
 	row = ovsdb_table_find(e->dpb, u);
 	return row ? (uint32_t)sb_row_int(row, "tunnel_key", 0) : 0;
+}
+
+static bool ldp_has_cb(void *aux, uint32_t key)
+{
+	return ldp_has(aux, key);
 }
 
 static enum ovn_dp_type dp_type(const struct ovsdb_row *row)
@@ -439,7 +447,8 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
-					  e->addr_set, e->port_group, e->fdb };
+					  e->addr_set, e->port_group, e->fdb, e->mac_binding,
+					  e->static_mb };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -507,6 +516,15 @@ static void engine_pass(void *aux)
 		set_sync(e, row, true);
 	FOR_ROWS(row, e->fdb, full || ldp_changed)
 		fdb_sync(e, row);
+	/* Neighbours name their port: all again when ports moved. */
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_mark(e->mb);
+	FOR_ROWS(row, e->mac_binding, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, false);
+	FOR_ROWS(row, e->static_mb, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, true);
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_sweep(e->mb);
 
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
@@ -591,8 +609,11 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->addr_set = ovsdb_client_monitor(cl, "Address_Set", NULL);
 	e->port_group = ovsdb_client_monitor(cl, "Port_Group", NULL);
 	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
+	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
+	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
+	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
-	    !e->addr_set || !e->port_group || !e->fdb) {
+	    !e->addr_set || !e->port_group || !e->fdb || !e->mac_binding || !e->static_mb) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -636,6 +657,7 @@ void engine_destroy(struct engine *e)
 		}
 	}
 	compiler_free(e->c);
+	mac_bindings_free(e->mb);
 	free(e->ldp_keys);
 	free(e);
 }

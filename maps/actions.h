@@ -54,6 +54,12 @@ enum ovn_opcode {
 	/* Continue with op 0 of program `arg` (long action lists are split
 	 * into chained programs by the writer). */
 	OVN_OP_GOTO = 13,
+	/* Logical router helpers (maps/router.h, bpf/lib/mac_binding.h,
+	 * bpf/lib/select.h): get_arp/get_nd, lookup_arp/lookup_nd[_ip],
+	 * select(). */
+	OVN_OP_GET_MAC = 24,
+	OVN_OP_LOOKUP_MAC = 25,
+	OVN_OP_SELECT = 26,
 	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
 	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
 	OVN_OP_CT_FIRST = 64,

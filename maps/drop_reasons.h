@@ -51,7 +51,9 @@
 	X(DROP_WRITEBACK, 51, "header-writeback-failed")		\
 	X(DROP_REDIRECT, 52, "redirect-failed")				\
 	X(DROP_CT_UNSUPPORTED, 53, "ct-op-unsupported")			\
-	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")
+	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")		\
+	/* Logical router helpers (bpf/lib/select.h). */		\
+	X(DROP_SELECT_NO_MEMBER, 90, "select-no-live-member")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -35,7 +35,7 @@ static const struct {
 	M(progs, "ovn_progs"), M(set_hash, "ovn_set_hash"), M(set_lpm, "ovn_set_lpm"),
 	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
 	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
-	M(meters, "ovn_meters"),
+	M(meters, "ovn_meters"), M(mac_bind, "ovn_mac_bind"),
 #undef M
 };
 
@@ -428,6 +428,11 @@ void ovnbpf_writer_set_grace(struct ovnbpf_writer *w, uint64_t grace_ns)
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w)
 {
 	return w->ver;
+}
+
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w)
+{
+	return &w->m;
 }
 
 static int map_update(int fd, const void *k, const void *v, uint64_t flags)

@@ -29,6 +29,7 @@
 #include "maps/ports.h"
 #include "maps/punt.h"
 #include "maps/counters.h"
+#include "maps/router.h"
 
 struct bpf_object;
 
@@ -37,6 +38,7 @@ struct ovnbpf_maps {
 	int ctx, gen, dps, stages, subtables, cls, flows, progs;
 	int set_hash, set_lpm, ports, vifs, mcgroups;
 	int drops, stage_stats, punt, meters;
+	int mac_bind;		/* maps/router.h */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 
@@ -112,6 +114,8 @@ int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, ui
 int ovnbpf_commit(struct ovnbpf_writer *w);
 int ovnbpf_reclaim(struct ovnbpf_writer *w);
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w);
+/* The maps W writes (for tables kept outside the writer: maps/router.h). */
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 
 /* Introspection for tests and ovnbpfctl. */
 struct ovnbpf_writer_stats {

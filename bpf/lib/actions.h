@@ -10,6 +10,8 @@
 #include "lib/state.h"
 #include "lib/output.h"
 #include "lib/punt.h"
+#include "lib/mac_binding.h"
+#include "lib/select.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -257,6 +259,17 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.prog = op->arg;
 		c->x.pc = 0;
 		return 0;
+	case OVN_OP_GET_MAC:
+		err = ovn_op_get_mac(c, op);
+		break;
+	case OVN_OP_LOOKUP_MAC:
+		err = ovn_op_lookup_mac(c, op);
+		break;
+	case OVN_OP_SELECT:
+		err = ovn_op_select(c, op);
+		if (err > 0)
+			return 0;	/* went to the next table */
+		break;
 	default:
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
 			return ovn_end(c, DROP_CT_UNSUPPORTED);
