@@ -204,9 +204,29 @@ static int emit_select(struct cc_ops *ops, const struct action *act, uint8_t pip
 	return 0;
 }
 
+/* ct_clear: the packet's conntrack state is forgotten.  Router ports'
+ * switch egress (ls_out_pre_lb) has it on every IP packet; until the
+ * datapath has conntrack (the ct op range), that is clearing the ct
+ * fields of the context. */
+static void emit_ct_clear(struct cc_ops *ops)
+{
+	static const struct {
+		uint16_t off;
+		uint8_t n;
+	} f[] = { { OVN_OFF_CT_STATE, 4 }, { OVN_OFF_CT_MARK, 4 }, { OVN_OFF_CT_LABEL, 16 } };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		struct ovn_op op = { .code = OVN_OP_SET, .dst = f[i].off, .n = f[i].n };
+
+		memset(op.mask, 0xff, f[i].n);
+		push(ops, &op);
+	}
+}
+
 bool cc_router_handles(enum action_type type)
 {
 	switch (type) {
+	case ACT_CT_CLEAR:
 	case ACT_GET_ARP: case ACT_GET_ND:
 	case ACT_LOOKUP_ARP: case ACT_LOOKUP_ND:
 	case ACT_LOOKUP_ARP_IP: case ACT_LOOKUP_ND_IP:
@@ -222,6 +242,10 @@ int cc_router_emit(struct cc_ops *ops, const struct action *act, uint8_t pipelin
 {
 	if (act->type == ACT_SELECT)
 		return emit_select(ops, act, pipeline, table, why);
+	if (act->type == ACT_CT_CLEAR) {
+		emit_ct_clear(ops);
+		return 0;
+	}
 	return emit_mac_bind(ops, act, why);
 }
 

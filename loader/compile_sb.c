@@ -459,7 +459,7 @@ static void port_security_del(struct compiler *c, const char *name)
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
 {
-	struct cc_port *p = xcalloc(1, sizeof(*p));
+	struct cc_port *p = xcalloc(1, sizeof(*p)), *old;
 	size_t i = 0;
 	const char *k;
 	void *v;
@@ -473,7 +473,11 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
 	port_security_del(c, in->name);
-	port_free(smap_put(&c->ports, in->name, p));
+	old = smap_put(&c->ports, in->name, p);
+	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
+	if (old && (old->dp != p->dp || old->key != p->key))
+		ovnbpf_port_del(c->w, old->dp, old->key);
+	port_free(old);
 	err = port_write(c, p);
 	/* A patch port waiting for this one as its peer. */
 	while (smap_next(&c->ports, &i, &k, &v)) {
