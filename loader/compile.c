@@ -571,7 +571,8 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		if (cc_router_handles(act->type)) {
 			const char *why = name;
 
-			if (!cc_router_emit(a->ops, act, a->f->pipeline, a->f->table, &why))
+			if (!cc_router_emit(a->ops, act, a->f->pipeline, a->f->table,
+					    a->f->controller_meter, &why))
 				return;
 			act_unsupported(a, act, why);
 			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);

@@ -223,9 +223,31 @@ static void emit_ct_clear(struct cc_ops *ops)
 	}
 }
 
+/* put_arp/put_nd: a copy to ovnbpfd, which writes SB MAC_Binding; the
+ * argument offsets ride in the punt opcode (maps/router.h). */
+static int emit_put_mac(struct cc_ops *ops, const struct action *act, uint16_t meter,
+			const char **why)
+{
+	const struct action_mac_bind *mb = &act->mac_bind;
+	struct ovn_op op = { .code = OVN_OP_PUNT, .n = OVN_PUNT_F_CONTINUE, .meter = meter };
+	uint16_t poff, ioff, moff;
+	uint8_t len;
+
+	if (whole_bytes(&mb->port, 4, &poff, &len) ||
+	    whole_bytes(&mb->ip, act->type == ACT_PUT_ARP ? 4 : 16, &ioff, &len) ||
+	    whole_bytes(&mb->mac, 6, &moff, &len) || poff > 255 || ioff > 255 || moff > 255) {
+		*why = "put_arp/put_nd arguments are not whole fields";
+		return -EINVAL;
+	}
+	op.arg = OVN_PUNT_MB_ARGS(act->type, poff, ioff, moff);
+	push(ops, &op);
+	return 0;
+}
+
 bool cc_router_handles(enum action_type type)
 {
 	switch (type) {
+	case ACT_PUT_ARP: case ACT_PUT_ND:
 	case ACT_CT_CLEAR:
 	case ACT_GET_ARP: case ACT_GET_ND:
 	case ACT_LOOKUP_ARP: case ACT_LOOKUP_ND:
@@ -238,8 +260,10 @@ bool cc_router_handles(enum action_type type)
 }
 
 int cc_router_emit(struct cc_ops *ops, const struct action *act, uint8_t pipeline, uint8_t table,
-		   const char **why)
+		   uint16_t meter, const char **why)
 {
+	if (act->type == ACT_PUT_ARP || act->type == ACT_PUT_ND)
+		return emit_put_mac(ops, act, meter, why);
 	if (act->type == ACT_SELECT)
 		return emit_select(ops, act, pipeline, table, why);
 	if (act->type == ACT_CT_CLEAR) {

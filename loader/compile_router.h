@@ -19,10 +19,11 @@ struct cc_ops;
 bool cc_router_handles(enum action_type type);
 
 /* Append the ops of ACT (a type cc_router_handles()) to OPS; TABLE and
- * PIPELINE are the flow's (select() goes on at TABLE + 1).  Returns 0, or
- * -errno with *WHY set when the action cannot be compiled. */
+ * PIPELINE are the flow's (select() goes on at TABLE + 1), METER its
+ * controller meter.  Returns 0, or -errno with *WHY set when the action
+ * cannot be compiled. */
 int cc_router_emit(struct cc_ops *ops, const struct action *act, uint8_t pipeline, uint8_t table,
-		   const char **why);
+		   uint16_t meter, const char **why);
 
 /* OVS field names of select(hash_fields="...") -> OVN_SELECT_H_* bits;
  * -EINVAL (and *BAD = the first unknown name, a static buffer) if one is

@@ -444,6 +444,38 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 
 /* ---- passes ---- */
 
+static size_t add_dp_key(uint32_t **v, size_t n, uint32_t key)
+{
+	uint32_t *nv;
+
+	if (!key)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if ((*v)[i] == key)
+			return n;
+	nv = realloc(*v, (n + 1) * sizeof(*nv));
+	if (!nv)
+		return n;
+	nv[n] = key;
+	*v = nv;
+	return n + 1;
+}
+
+/* Does flow ROW apply to one of the datapaths KEYS? */
+static bool flow_on_dps(struct engine *e, const struct ovsdb_row *row, const uint32_t *keys,
+			size_t n)
+{
+	uint32_t *dps = NULL;
+	bool group = false, hit = false;
+	size_t m = flow_dps(e, row, &dps, &group);
+
+	for (size_t i = 0; i < m && !hit; i++)
+		for (size_t j = 0; j < n && !hit; j++)
+			hit = dps[i] == keys[j];
+	free(dps);
+	return hit;
+}
+
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
@@ -473,6 +505,8 @@ static void engine_pass(void *aux)
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
 	bool ldp_changed, ports_changed = false, sweep_flows;
+	uint32_t *mc_new = NULL;
+	size_t n_mc_new = 0;
 	int err;
 
 	e->st.passes++;
@@ -507,9 +541,15 @@ static void engine_pass(void *aux)
 		ports_changed |= port_sync(e, row, full || row->track);
 	e->bindings_changed = false;
 
-	/* Multicast groups name their ports: all again when ports moved. */
-	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed)
+	/* Multicast groups name their ports: all again when ports moved.  A
+	 * group that arrives after the flows naming it (its rows come with
+	 * their own condition update) makes those flows compile again. */
+	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed) {
 		mcgroup_sync(e, row);
+		if (!full && ovsdb_row_is_inserted(row))
+			n_mc_new = add_dp_key(&mc_new, n_mc_new,
+					      local_dp_key(e, sb_row_uuid(row, "datapath")));
+	}
 	FOR_ROWS(row, e->addr_set, full)
 		set_sync(e, row, false);
 	FOR_ROWS(row, e->port_group, full)
@@ -553,6 +593,11 @@ static void engine_pass(void *aux)
 	 * just did. */
 	FOR_ROWS(row, e->lflow, false)
 		flow_sync(e, row, !ovsdb_row_is_inserted(row));
+	if (n_mc_new)
+		FOR_ROWS(row, e->lflow, true)
+			if (flow_on_dps(e, row, mc_new, n_mc_new))
+				flow_sync(e, row, true);
+	free(mc_new);
 
 	err = compile_commit(e->c);
 	if (err) {

@@ -25,6 +25,8 @@
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/punt_mac_binding.h"
+#include "loader/punt_reader.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -190,6 +192,8 @@ struct daemon {
 	struct ovnbpf_maps maps;
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
+	struct punt_reader *punt;	/* ovn_punt ring buffer */
+	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
 	int sfd;
 };
 
@@ -218,6 +222,19 @@ static int daemon_open_local(struct daemon *d, const struct options *o)
 	return local_vifs_register_ctl(&d->vifs, d->ctl);
 }
 
+/* Punts for the control plane: the ring buffer reader and its handlers;
+ * the default controller meter (a flow without its own). */
+static int daemon_open_punt(struct daemon *d)
+{
+	int err = punt_reader_new(d->maps.punt, &d->punt);
+
+	if (!err)
+		err = mac_learner_create(sb_sync_client(d->sb), d->punt, &d->learner);
+	if (!err)
+		err = ovnbpf_meter_set(d->writer, OVN_METER_DEFAULT, 1000, 100);
+	return err;
+}
+
 /* The SB side: chassis registration, port claims, nb_cfg. */
 static int daemon_open_sb(struct daemon *d, const struct options *o)
 {
@@ -241,6 +258,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = ovnbpf_writer_new(&d->maps, &d->writer);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
+	if (!err)
+		err = daemon_open_punt(d);
 	if (err) {
 		pr_err("main", "datapath writer / engine: %s", strerror(-err));
 		return err;
@@ -251,13 +270,14 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
-	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, N_FDS };
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, FD_PUNT, N_FDS };
 	struct pollfd pfd[N_FDS] = {
 		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
 		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
 		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
 		/* -1 while waiting to reconnect: poll() skips it */
 		[FD_SB] = { .fd = sb_sync_fd(d->sb), .events = sb_sync_events(d->sb) },
+		[FD_PUNT] = { .fd = d->punt ? punt_reader_fd(d->punt) : -1, .events = POLLIN },
 	};
 	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
@@ -277,6 +297,8 @@ static int daemon_poll_once(struct daemon *d)
 	}
 	if (pfd[FD_CTL].revents)
 		ctl_server_run(d->ctl);
+	if (pfd[FD_PUNT].revents)
+		punt_reader_run(d->punt);
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
@@ -347,9 +369,12 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	punt_reader_free(d.punt);
 	engine_destroy(d.engine);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
+	/* After the client: it may call back pending transactions. */
+	mac_learner_destroy(d.learner);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);

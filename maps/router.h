@@ -49,6 +49,16 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mac_bind) == 8, "ovn_mac_bind is ABI");
  * exists with that MAC; nothing else changes.
  */
 
+/* put_arp(port, ip, mac) / put_nd(...) punt (OVN_OP_PUNT with
+ * OVN_PUNT_F_CONTINUE): the event's opcode carries the action type in the
+ * low byte and the context offsets of the three arguments above it, so
+ * ovnbpfd reads them from the event's md/key (loader/punt_mac_binding.c). */
+#define OVN_PUNT_MB_ARGS(type, port_off, ip_off, mac_off) \
+	((__u32)(type) | (__u32)(port_off) << 8 | (__u32)(ip_off) << 16 | (__u32)(mac_off) << 24)
+#define OVN_PUNT_MB_PORT(op)	(((op) >> 8) & 0xff)
+#define OVN_PUNT_MB_IP(op)	(((op) >> 16) & 0xff)
+#define OVN_PUNT_MB_MAC(op)	(((op) >> 24) & 0xff)
+
 /*
  * OVN_OP_SELECT: one part of a select(): up to OVN_SELECT_PER_OP members
  * with their weights.  A select with more members is several consecutive

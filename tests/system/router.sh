@@ -13,12 +13,12 @@ CTL=("$B/ovnbpfctl" --state-dir="$T_DIR/state" --bpffs-dir="$T_PIN")
 LR=lr-rt
 declare -A SW=([a]=sw-rt-a [b]=sw-rt-b)
 declare -A NET=([a]=1 [b]=2)
-declare -A MAC=([a]=00:00:00:0d:02:0a [b]=00:00:00:0d:02:0b)
+declare -A MAC=([a]=00:00:00:0d:02:0a [b]=00:00:00:0d:02:0b [c]=00:00:00:0d:02:0c)
 declare -A RMAC=([a]=00:00:00:0d:01:01 [b]=00:00:00:0d:01:02)
-declare -A IP=([a]=10.254.1.10 [b]=10.254.2.10)
-declare -A IP6=([a]=fd00:254:1::a [b]=fd00:254:2::b)
-declare -A GW=([a]=10.254.1.1 [b]=10.254.2.1)
-declare -A GW6=([a]=fd00:254:1::1 [b]=fd00:254:2::1)
+declare -A IP=([a]=10.254.1.10 [b]=10.254.2.10 [c]=10.254.2.12)
+declare -A IP6=([a]=fd00:254:1::a [b]=fd00:254:2::b [c]=fd00:254:2::c)
+declare -A GW=([a]=10.254.1.1 [b]=10.254.2.1 [c]=10.254.2.1)
+declare -A GW6=([a]=fd00:254:1::1 [b]=fd00:254:2::1 [c]=fd00:254:2::1)
 
 # pod X: netns t-rt-X, pod side eth0, host side trt-X bound to lp-rt-X.
 pod_add() {
@@ -49,6 +49,11 @@ subnet_add() {
         -- lsp-set-addresses "lp-rt-$x" "${MAC[$x]} ${IP[$x]} ${IP6[$x]}" \
         -- lsp-set-port-security "lp-rt-$x" "${MAC[$x]} ${IP[$x]} ${IP6[$x]}"
 }
+# MAC of the SB MAC_Binding row (logical_port, ip), empty if none.
+sb_mac() {
+    ovn-sbctl --bare --columns=mac find MAC_Binding logical_port="$1" ip="\"$2\"" 2>/dev/null
+}
+sb_mac_is() { [[ $(sb_mac "$1" "$2") == "$3" ]]; }
 in_pod() { local x=$1; shift; ip netns exec "t-rt-$x" "$@"; }
 ping4() { in_pod "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 ping6() { in_pod "$1" ping -6 -c 1 -W 1 "$2" >/dev/null 2>&1; }
@@ -122,6 +127,25 @@ check "ping6 a -> b across the router" wait_until 5 ping6 a "${IP6[b]}"
 check "ping6 b -> a across the router" ping6 b "${IP6[a]}"
 check "TCP6 a -> b" tcp_ok a b "${IP6[b]}" 5105
 check "UDP6 b -> a" udp_ok b a "${IP6[a]}" 5106
+
+# Pod c has no IP in its logical port: northd knows no MAC for it, so the
+# router resolves it with an ARP request and learns it from the reply.
+ovn-nbctl lsp-add "${SW[b]}" lp-rt-c -- lsp-set-addresses lp-rt-c "${MAC[c]}"
+check "pod c created" pod_add c
+check "bind c" "${CTL[@]}" bind trt-c lp-rt-c
+check "port c up" wait_until 10 bash -c "[[ \$(ovn-nbctl lsp-get-up lp-rt-c) == up ]]"
+wait_hv
+check "ping a -> c: the router resolves c by ARP" wait_until 10 ping4 a "${IP[c]}"
+check "c learnt from its ARP reply" sb_mac_is lrp-rt-b "${IP[c]}" "${MAC[c]}"
+ts=$(ovn-sbctl --bare --columns=timestamp find MAC_Binding logical_port=lrp-rt-b ip="\"${IP[c]}\"")
+check "MAC_Binding has a timestamp ($ts)" test "${ts:-0}" -gt 0
+# IPv6: c announces itself (unsolicited NA); lr_in_learn_neighbor put_nd.
+# (The router resolving c by NS itself needs nd_ns {}: not here yet.)
+in_pod c python3 "$(dirname "$0")/send_na.py" eth0 "${MAC[c]}" "${IP6[c]}"
+check "c learnt from its NA (IPv6 MAC_Binding)" wait_until 5 sb_mac_is lrp-rt-b "${IP6[c]}" "${MAC[c]}"
+check "ping6 a -> c through the learnt binding" wait_until 10 ping6 a "${IP6[c]}"
+n=$(ovn-sbctl --bare --columns=_uuid find MAC_Binding logical_port=lrp-rt-b ip="\"${IP[c]}\"" | grep -c .)
+check "one MAC_Binding row per neighbour ($n)" test "$n" = 1
 
 if [[ $T_FAILED -ne 0 ]]; then
     "${CTL[@]}" drops >&2 || true
