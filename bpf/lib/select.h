@@ -97,27 +97,38 @@ static __noinline __u32 ovn_select_basis(struct ovn_ctx *c, __u32 fields)
 
 /* -log2(x / 2^32) for x in [1, 2^32], with 16 fraction bits: how many
  * halvings from 1 down to u = x / 2^32.  Integer only: the integer part
- * from the top bit, the fraction by repeated squaring. */
+ * from the top bit, the fraction by repeated squaring.  Branch-free (BPF
+ * has no conditional set: a branch per bit would multiply the verifier's
+ * paths). */
 static __always_inline __u64 ovn_neg_log2_q16(__u64 x)
 {
-	__u64 y = x, msb = 0, frac = 0;
+	__u64 y, s, msb, frac = 0, b;
 	int i;
 
-	if (y >> 32) { msb += 32; y >>= 32; }
-	if (y >> 16) { msb += 16; y >>= 16; }
-	if (y >> 8) { msb += 8; y >>= 8; }
-	if (y >> 4) { msb += 4; y >>= 4; }
-	if (y >> 2) { msb += 2; y >>= 2; }
-	if (y >> 1) { msb += 1; }
+	s = x >> 32;			/* x = 2^32 */
+	msb = s << 5;
+	y = x >> (s << 5);
+	s = ((y >> 16) + 0xffff) >> 16;	/* 1 iff y >= 2^16 */
+	msb += s << 4;
+	y >>= s << 4;
+	s = ((y >> 8) + 0xff) >> 8;
+	msb += s << 3;
+	y >>= s << 3;
+	s = ((y >> 4) + 0xf) >> 4;
+	msb += s << 2;
+	y >>= s << 2;
+	s = ((y >> 2) + 0x3) >> 2;
+	msb += s << 1;
+	y >>= s << 1;
+	msb += y >> 1;
 	/* y = x / 2^msb in Q31: [2^31, 2^32) */
-	y = msb >= 31 ? x >> ((msb - 31) & 63) : x << ((31 - msb) & 63);
+	y = (x << 31) >> msb;
 #pragma unroll
 	for (i = 15; i >= 0; i--) {
-		y = (y * y) >> 31;
-		if (y >> 32) {
-			y >>= 1;
-			frac |= 1u << i;
-		}
+		y = (y * y) >> 31;		/* [2^31, 2^33) */
+		b = y >> 32;
+		frac |= b << i;
+		y >>= b;
 	}
 	return ((__u64)32 << 16) - ((msb << 16) | frac);
 }
