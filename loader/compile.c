@@ -571,8 +571,7 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		if (cc_router_handles(act->type)) {
 			const char *why = name;
 
-			if (!cc_router_emit(a->ops, act, a->f->pipeline, a->f->table,
-					    a->f->controller_meter, &why))
+			if (!cc_router_emit(a->c, a->f, a->ops, act, &why))
 				return;
 			act_unsupported(a, act, why);
 			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);
@@ -764,6 +763,8 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 		c->st.errors++;
 	else
 		c->st.flows++;
+	if (r != -EINVAL)
+		cc_router_flow_added(c, f);
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);
@@ -792,5 +793,6 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 
 	if (!r)
 		c->st.flows--;
+	cc_router_flow_deleted(c, uuid);
 	return r;
 }

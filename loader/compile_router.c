@@ -162,14 +162,225 @@ int cc_select_hash_fields(const char *text, uint32_t *bits, const char **bad)
 	return 0;
 }
 
-static int emit_select(struct cc_ops *ops, const struct action *act, uint8_t pipeline,
-		       uint8_t table, const char **why)
+/* ---- select() member labels ----
+ *
+ * northd numbers the members of an ECMP group by position, so removing a
+ * route renumbers the members after it.  Hashing on the member id would
+ * move their sources too.  Instead each member hashes a label taken from
+ * what the member does: the actions of the flow that handles it in the
+ * next table -- northd's convention (lr_in_ip_routing -> _ecmp,
+ * lr_in_policy -> _ecmp): the select flow loads the group id G into
+ * reg8[0..15] and the member into reg8[16..31]; the next table has one
+ * flow per member matching "reg8[0..15] == G && reg8[16..31] == M" whose
+ * actions (next hop, port, MACs) do not name M.  A member without such a
+ * flow uses its id.  When member flows come or go, the select flows of
+ * their group compile again at the next commit.
+ */
+struct rt_label {
+	uint32_t dp;
+	uint8_t pipeline, table;
+	uint16_t group, member;
+	uint32_t label;
+};
+
+struct rt_select {
+	struct compile_lflow f;		/* strings owned */
+	uint16_t group;
+	bool dirty;
+};
+
+struct cc_router {
+	struct smap labels;		/* flow key -> struct rt_label */
+	struct smap selects;		/* flow key -> struct rt_select */
+};
+
+static struct cc_router *rt_of(struct compiler *c)
+{
+	if (!c->rt)
+		c->rt = xcalloc(1, sizeof(*c->rt));
+	return c->rt;
+}
+
+static void select_free(void *p)
+{
+	struct rt_select *r = p;
+
+	if (!r)
+		return;
+	free((char *)r->f.uuid);
+	free((char *)r->f.match);
+	free((char *)r->f.actions);
+	free(r);
+}
+
+void cc_router_free(struct compiler *c)
+{
+	if (!c->rt)
+		return;
+	smap_destroy(&c->rt->labels, free);
+	smap_destroy(&c->rt->selects, select_free);
+	free(c->rt);
+	c->rt = NULL;
+}
+
+/* "... reg8[0..15] = G; ..." in the select flow's actions. */
+static bool parse_group(const char *actions, uint16_t *g)
+{
+	const char *p = strstr(actions, "reg8[0..15] = ");
+	unsigned int v;
+
+	if (!p || sscanf(p + 14, "%u", &v) != 1 || v > 0xffff)
+		return false;
+	*g = v;
+	return true;
+}
+
+/* "reg8[0..15] == G && reg8[16..31] == M" in a member flow's match. */
+static bool parse_member(const char *match, uint16_t *g, uint16_t *m)
+{
+	const char *pg = strstr(match, "reg8[0..15] == ");
+	const char *pm = strstr(match, "reg8[16..31] == ");
+	unsigned int a, b;
+
+	if (!pg || !pm || sscanf(pg + 15, "%u", &a) != 1 || sscanf(pm + 16, "%u", &b) != 1 ||
+	    a > 0xffff || b > 0xffff)
+		return false;
+	*g = a;
+	*m = b;
+	return true;
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static uint32_t member_label(struct cc_router *rt, const struct compile_lflow *f, uint16_t g,
+			     bool have_g, uint16_t id)
+{
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	if (have_g) {
+		while (smap_next(&rt->labels, &i, &k, &v)) {
+			const struct rt_label *l = v;
+
+			if (l->dp == f->dp && l->pipeline == f->pipeline && l->table == f->table + 1 &&
+			    l->group == g && l->member == id)
+				return l->label;
+		}
+	}
+	return id;
+}
+
+static void mark_group_dirty(struct cc_router *rt, const struct rt_label *l)
+{
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	while (smap_next(&rt->selects, &i, &k, &v)) {
+		struct rt_select *s = v;
+
+		if (s->f.dp == l->dp && s->f.pipeline == l->pipeline &&
+		    s->f.table + 1 == l->table && s->group == l->group)
+			s->dirty = true;
+	}
+}
+
+void cc_router_flow_added(struct compiler *c, const struct compile_lflow *f)
+{
+	struct cc_router *rt;
+	uint16_t g, m;
+
+	if (strstr(f->actions, "select(")) {
+		struct rt_select *s;
+
+		rt = rt_of(c);
+		s = xcalloc(1, sizeof(*s));
+		s->f = *f;
+		s->f.uuid = xstrndup(f->uuid, strlen(f->uuid));
+		s->f.match = xstrndup(f->match, strlen(f->match));
+		s->f.actions = xstrndup(f->actions, strlen(f->actions));
+		if (!parse_group(f->actions, &s->group))
+			s->group = 0xffff;
+		select_free(smap_put(&rt->selects, f->uuid, s));
+	}
+	if (f->table > 0 && parse_member(f->match, &g, &m)) {
+		struct rt_label *l;
+
+		rt = rt_of(c);
+		l = xcalloc(1, sizeof(*l));
+		l->dp = f->dp;
+		l->pipeline = f->pipeline;
+		l->table = f->table;
+		l->group = g;
+		l->member = m;
+		l->label = fnv1a(f->actions);
+		free(smap_put(&rt->labels, f->uuid, l));
+		mark_group_dirty(rt, l);
+	}
+}
+
+void cc_router_flow_deleted(struct compiler *c, const char *uuid)
+{
+	struct rt_label *l;
+
+	if (!c->rt)
+		return;
+	select_free(smap_del(&c->rt->selects, uuid));
+	l = smap_del(&c->rt->labels, uuid);
+	if (l) {
+		mark_group_dirty(c->rt, l);
+		free(l);
+	}
+}
+
+void cc_router_commit(struct compiler *c)
+{
+	struct compile_lflow *redo = NULL;
+	size_t n = 0, i = 0;
+	const char *k;
+	void *v;
+
+	if (!c->rt)
+		return;
+	while (smap_next(&c->rt->selects, &i, &k, &v)) {
+		struct rt_select *s = v;
+
+		if (!s->dirty)
+			continue;
+		redo = xrealloc(redo, (n + 1) * sizeof(*redo));
+		redo[n] = s->f;
+		redo[n].uuid = xstrndup(s->f.uuid, strlen(s->f.uuid));
+		redo[n].match = xstrndup(s->f.match, strlen(s->f.match));
+		redo[n].actions = xstrndup(s->f.actions, strlen(s->f.actions));
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		compile_flow_del(c, redo[i].uuid);
+		compile_flow_add(c, &redo[i]);
+		free((char *)redo[i].uuid);
+		free((char *)redo[i].match);
+		free((char *)redo[i].actions);
+	}
+	free(redo);
+}
+
+static int emit_select(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+		       const struct action *act, const char **why)
 {
 	const struct action_select *s = &act->select;
 	unsigned int bit, n_bits;
 	uint32_t fields = OVN_SELECT_H_DEFAULT;
-	uint16_t off;
+	uint16_t off, g = 0;
 	uint8_t len;
+	bool have_g = parse_group(f->actions, &g);
 	size_t i;
 
 	if (!s->n_members) {
@@ -185,14 +396,17 @@ static int emit_select(struct cc_ops *ops, const struct action *act, uint8_t pip
 	for (i = 0; i < s->n_members; i += OVN_SELECT_PER_OP) {
 		struct ovn_op op = { .code = OVN_OP_SELECT, .dst = off, .dst_len = len,
 				     .dst_shift = bit, .src_shift = n_bits,
-				     .pipeline = pipeline, .table = table + 1, .arg = fields };
+				     .pipeline = f->pipeline, .table = f->table + 1,
+				     .arg = fields };
 		size_t j;
 
 		for (j = 0; j < OVN_SELECT_PER_OP && i + j < s->n_members; j++) {
 			uint16_t id = s->members[i + j].id, w = s->members[i + j].weight;
+			uint32_t label = member_label(rt_of(c), f, g, have_g, id);
 
-			memcpy(&op.value[2 * j], &id, 2);
-			memcpy(&op.mask[2 * j], &w, 2);
+			memcpy(&op.value[4 * j], &id, 2);
+			memcpy(&op.value[4 * j + 2], &w, 2);
+			memcpy(&op.mask[4 * j], &label, 4);
 		}
 		op.n = j;
 		if (!i)
@@ -259,13 +473,13 @@ bool cc_router_handles(enum action_type type)
 	}
 }
 
-int cc_router_emit(struct cc_ops *ops, const struct action *act, uint8_t pipeline, uint8_t table,
-		   uint16_t meter, const char **why)
+int cc_router_emit(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+		   const struct action *act, const char **why)
 {
 	if (act->type == ACT_PUT_ARP || act->type == ACT_PUT_ND)
-		return emit_put_mac(ops, act, meter, why);
+		return emit_put_mac(ops, act, f->controller_meter, why);
 	if (act->type == ACT_SELECT)
-		return emit_select(ops, act, pipeline, table, why);
+		return emit_select(c, f, ops, act, why);
 	if (act->type == ACT_CT_CLEAR) {
 		emit_ct_clear(ops);
 		return 0;

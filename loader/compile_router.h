@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "loader/actions.h"
+#include "loader/compile.h"
 
 struct compiler;
 struct cc_ops;
@@ -18,12 +19,18 @@ struct cc_ops;
 /* Whether the router emitter handles actions of TYPE. */
 bool cc_router_handles(enum action_type type);
 
-/* Append the ops of ACT (a type cc_router_handles()) to OPS; TABLE and
- * PIPELINE are the flow's (select() goes on at TABLE + 1), METER its
- * controller meter.  Returns 0, or -errno with *WHY set when the action
- * cannot be compiled. */
-int cc_router_emit(struct cc_ops *ops, const struct action *act, uint8_t pipeline, uint8_t table,
-		   uint16_t meter, const char **why);
+/* Append the ops of ACT (a type cc_router_handles()) of flow F to OPS.
+ * Returns 0, or -errno with *WHY set when the action cannot be compiled. */
+int cc_router_emit(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+		   const struct action *act, const char **why);
+
+/* Bookkeeping of select() member labels (see compile_router.c): every
+ * flow added and deleted, and at commit the select flows whose members
+ * changed compile again. */
+void cc_router_flow_added(struct compiler *c, const struct compile_lflow *f);
+void cc_router_flow_deleted(struct compiler *c, const char *uuid);
+void cc_router_commit(struct compiler *c);
+void cc_router_free(struct compiler *c);
 
 /* OVS field names of select(hash_fields="...") -> OVN_SELECT_H_* bits;
  * -EINVAL (and *BAD = the first unknown name, a static buffer) if one is

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -76,6 +77,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->mcgroups, NULL);
 	smap_destroy(&c->sets, set_free);
 	smap_destroy(&c->dps, NULL);
+	cc_router_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }
@@ -595,5 +597,6 @@ int compile_commit(struct compiler *c)
 		if (s->is_pg && s->dirty)
 			pg_resolve(c, s, k + 1);
 	}
+	cc_router_commit(c);
 	return ovnbpf_commit(c->w);
 }

@@ -60,21 +60,27 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mac_bind) == 8, "ovn_mac_bind is ABI");
 #define OVN_PUNT_MB_MAC(op)	(((op) >> 24) & 0xff)
 
 /*
- * OVN_OP_SELECT: one part of a select(): up to OVN_SELECT_PER_OP members
- * with their weights.  A select with more members is several consecutive
- * SELECT ops (highest random weight is a max over members, so it splits);
- * the last one writes the winner and goes to the next table.
+ * OVN_OP_SELECT: one part of a select(): up to OVN_SELECT_PER_OP members.
+ * A select with more members is several consecutive SELECT ops (highest
+ * random weight is a max over members, so it splits); the last one writes
+ * the winner and goes to the next table.
  *
- *   n          members in this op (1..8)
- *   value      member ids, __u16 host order each
- *   mask       weights, __u16 host order each (0: never chosen)
+ *   n          members in this op (1..4)
+ *   value      per member: id, weight (__u16 host order each; weight 0:
+ *              never chosen)
+ *   mask       per member: its hash label (__u32 host order): what the
+ *              member's score hashes instead of its id.  The compiler
+ *              gives a next hop's member a label from what the member
+ *              does (its next hop), not from its id, because northd
+ *              renumbers members when one is removed: with labels, only
+ *              the removed member's sources move.
  *   src_len    OVN_SELECT_F_* flags
  *   arg        fields hashed: OVN_SELECT_H_* bits
  *   dst, dst_len, dst_shift, src_shift:  result field container (big-endian,
  *              dst_len bytes at dst), bit offset and width of the result
  *   pipeline, table:  where the last part goes (OVN: the next table)
  */
-#define OVN_SELECT_PER_OP	8
+#define OVN_SELECT_PER_OP	4
 
 enum ovn_select_flag {
 	OVN_SELECT_F_FIRST = 1 << 0,

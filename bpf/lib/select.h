@@ -4,7 +4,7 @@
  * rendezvous (highest random weight) hashing.  A packet's basis is a hash
  * of fixed packet fields -- by default its source address, IPv4 or IPv6 --
  * never the kernel's skb hash, so the choice is the same on every node and
- * for every packet of a source.  Member i draws u_i = hash(basis, id_i)
+ * for every packet of a source.  Member i draws u_i = hash(basis, label_i)
  * in (0, 1] and scores -ln(u_i) / weight_i; the lowest score wins (ties:
  * the later member).  That is weighted rendezvous hashing: a member wins
  * a share of sources proportional to its weight, and since a score does
@@ -161,13 +161,15 @@ static __noinline int ovn_op_select(struct ovn_ctx *c, const struct ovn_op *op)
 #pragma unroll
 	for (i = 0; i < OVN_SELECT_PER_OP; i++) {
 		__u16 id, w;
+		__u32 label;
 		__u64 key;
 
-		__builtin_memcpy(&id, &op->value[2 * i], 2);
-		__builtin_memcpy(&w, &op->mask[2 * i], 2);
+		__builtin_memcpy(&id, &op->value[4 * i], 2);
+		__builtin_memcpy(&w, &op->value[4 * i + 2], 2);
+		__builtin_memcpy(&label, &op->mask[4 * i], 4);
 		if (i >= n || !w)
 			continue;
-		key = ovn_neg_log2_q16((__u64)ovn_hash_finish(ovn_hash_add(basis, id)) + 1);
+		key = ovn_neg_log2_q16((__u64)ovn_hash_finish(ovn_hash_add(basis, label)) + 1);
 		/* key / w <= best_key / best_w, without division */
 		if (!s->found || key * s->best_w <= s->best_key * w) {
 			s->best_key = key;

@@ -82,6 +82,18 @@ static int rt_flow(struct rt *t, const char *match, const char *actions)
 	return compile_commit(t->c);
 }
 
+/* Add (or replace) flow UUID in router table TABLE; no commit. */
+static int rt_flow_at(struct rt *t, const char *uuid, uint8_t table, const char *match,
+		      const char *actions)
+{
+	struct compile_lflow fl = { .uuid = uuid, .dp = RDP, .pipeline = OVN_PIPE_INGRESS,
+				    .table = table, .priority = 100, .match = match,
+				    .actions = actions };
+
+	compile_flow_del(t->c, uuid);
+	return compile_flow_add(t->c, &fl);
+}
+
 static int rt_run(struct rt *t, const void *pkt, uint32_t len)
 {
 	uint32_t ret;
@@ -203,6 +215,51 @@ void test_router_select(void)
 		ASSERT_EQ(wrong, 0, "a new member only takes sources");
 		ASSERT_TRUE(moved > NSRC / 4 - 200 && moved < NSRC / 4 + 200,
 			    "new member takes about 1/4");
+	}
+
+	if (test__start_subtest("renumbered_members")) {
+		/* northd's ECMP: members are positions; removing the route via
+		 * .12 renumbers .13 from 3 to 2.  Labels follow the next hop. */
+		static const char *nh[] = { "10.9.0.11", "10.9.0.12", "10.9.0.13" };
+		char m[96], a[96];
+		uint32_t hop[NSRC];
+
+		ASSERT_OK(rt_flow_at(&t, "f0", 0, "ip4", "reg8[0..15] = 7; "
+				     "reg8[16..31] = select(1, 2, 3);"), "select");
+		for (k = 0; k < 3; k++) {
+			char u[8];
+
+			snprintf(u, sizeof(u), "m%d", k + 1);
+			snprintf(m, sizeof(m), "reg8[0..15] == 7 && reg8[16..31] == %d", k + 1);
+			snprintf(a, sizeof(a), "reg0 = %s; next;", nh[k]);
+			ASSERT_OK(rt_flow_at(&t, u, 1, m, a), "member flow");
+		}
+		ASSERT_OK(compile_commit(t.c), "commit");
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < NSRC; i++) {
+			pick4(&t, 0x0e000000 + i, 0x0a010001, 1000);
+			hop[i] = ntohl(ctx.md.reg[0]) & 0xff;
+			cnt[hop[i] & 31]++;
+		}
+		ASSERT_TRUE(cnt[11] > 800 && cnt[12] > 800 && cnt[13] > 800, "three next hops used");
+		ASSERT_OK(rt_flow_at(&t, "f0", 0, "ip4", "reg8[0..15] = 7; "
+				     "reg8[16..31] = select(1, 2);"), "select without .12");
+		compile_flow_del(t.c, "m3");
+		ASSERT_OK(rt_flow_at(&t, "m2", 1, "reg8[0..15] == 7 && reg8[16..31] == 2",
+				     "reg0 = 10.9.0.13; next;"), "member 2 is now .13");
+		ASSERT_OK(compile_commit(t.c), "commit");
+		wrong = 0;
+		for (i = 0; i < NSRC; i++) {
+			uint32_t now;
+
+			pick4(&t, 0x0e000000 + i, 0x0a010001, 1000);
+			now = ntohl(ctx.md.reg[0]) & 0xff;
+			if (hop[i] != 12 ? now != hop[i] : (now != 11 && now != 13))
+				wrong++;
+		}
+		ASSERT_EQ(wrong, 0, "only the removed next hop's sources move");
+		compile_flow_del(t.c, "m1");
+		compile_flow_del(t.c, "m2");
 	}
 
 	if (test__start_subtest("weights")) {
