@@ -356,8 +356,8 @@ static void act_unsupported(struct cc_act *a, const struct action *act, const ch
 }
 
 /* Byte range of an action field; *bit = shift of its bit 0. */
-static int afield_bytes(const struct action_field *af, enum mf_field_id *fid, uint16_t *off,
-			uint8_t *len, unsigned int *bit, unsigned int *n_bits)
+int afield_bytes(const struct action_field *af, enum mf_field_id *fid, uint16_t *off,
+		 uint8_t *len, unsigned int *bit, unsigned int *n_bits)
 {
 	unsigned int base_ofs;
 	enum mf_field_id f = symbol_resolve(af->sym, af->ofs, &base_ofs);

@@ -177,6 +177,34 @@ static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_
 	return err;
 }
 
+/* R = chk_lb_hairpin[_reply](): the op sets a flags bit, moved to R. */
+static int emit_hairpin(struct cc_ops *ops, const struct action *act)
+{
+	struct ovn_op op = { .code = OVN_OP_CHK_LB_HAIRPIN };
+	enum mf_field_id fid;
+	unsigned int bit, n;
+	uint16_t off;
+	uint8_t len;
+	int err;
+
+	if (afield_bytes(&act->result.dst, &fid, &off, &len, &bit, &n) || n != 1 || len > 8)
+		return -EOPNOTSUPP;
+	op.n = act->type == ACT_CHK_LB_HAIRPIN_REPLY;
+	err = push(ops, &op);
+	if (err)
+		return err;
+	memset(&op, 0, sizeof(op));
+	op.code = OVN_OP_MOVE_BITS;
+	op.dst = off;
+	op.dst_len = len;
+	op.dst_shift = bit;
+	op.src = OVN_OFF_FLAGS;
+	op.src_len = 4;
+	op.src_shift = OVN_MLF_LOOKUP_LB_HAIRPIN;
+	op.n = 1;
+	return push(ops, &op);
+}
+
 int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
 		  const struct action *act)
 {
@@ -189,6 +217,9 @@ int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_o
 		return emit_nat(c, f, ops, act);
 	case ACT_CT_LB_MARK:
 		return emit_lb(c, f, ops, act);
+	case ACT_CHK_LB_HAIRPIN:
+	case ACT_CHK_LB_HAIRPIN_REPLY:
+		return emit_hairpin(ops, act);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -111,6 +111,10 @@ enum ovn_opcode {
 	/* A backend of the CT_LB before it: n = family, value = address,
 	 * mask[0..1] = port (big-endian, 0 = keep). */
 	OVN_OP_LB_BACKEND = 71,
+	/* R = chk_lb_hairpin() (n = 0) / chk_lb_hairpin_reply() (n = 1):
+	 * flags bit OVN_MLF_LOOKUP_LB_HAIRPIN := the result (a MOVE_BITS
+	 * to R follows).  Then the next op. */
+	OVN_OP_CHK_LB_HAIRPIN = 72,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };

@@ -297,6 +297,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND)
 			return ovn_natlb_op(lc, op, pc);
+		if (op->code == OVN_OP_CHK_LB_HAIRPIN) {
+			ovn_lb_chk_hairpin(c, op);
+			break;
+		}
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
 			bool adv;
 			long r2 = ovn_ct_op(lc, op, &adv);

@@ -109,6 +109,28 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	return 0;
 }
 
+/* chk_lb_hairpin(): the packet was load-balanced (+dnat) to its own
+ * source.  chk_lb_hairpin_reply() would need the connection SNATed to
+ * the VIP by ct_snat_to_vip, not implemented yet: 0 (hairpin traffic
+ * drops at ct_snat_to_vip as DROP_CT_UNSUPPORTED). */
+static __always_inline void ovn_lb_chk_hairpin(struct ovn_ctx *c, const struct ovn_op *op)
+{
+	struct ovn_flow_key *k = &c->key;
+	__u32 r = 0;
+
+	ovn_ct_forbid_cache(c);
+	if (!op->n && (bpf_ntohl(c->md.ct_state) & (1u << OVN_CS_DNAT))) {
+		if (k->eth_type == bpf_htons(ETH_P_IP))
+			r = k->ip4_src == k->ip4_dst;
+		else if (k->eth_type == bpf_htons(ETH_P_IPV6))
+			r = !ovn_neq(k->ip6_src, k->ip6_dst, 16);
+	}
+	if (r)
+		c->md.flags |= bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
+	else
+		c->md.flags &= ~bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
+}
+
 /* Run NAT/LB op OP (OVN_OP_CT_NAT, CT_LB) at PC: a ct op goes on at the
  * next stage, as OVS recirculates.  Returns a bpf_loop callback value. */
 static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_op *op, __u32 pc)
