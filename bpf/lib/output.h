@@ -10,6 +10,7 @@
 
 #include "lib/state.h"
 #include "lib/writeback.h"
+#include "lib/cache.h"
 
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
 {
@@ -160,9 +161,12 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	if (p->type != OVN_PORT_VIF)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
-	if (ovn_writeback(lc->skb, c))
+	if (ovn_writeback(lc->skb, c)) {
+		ovn_cache_forbid(c);
 		return ovn_end(c, DROP_WRITEBACK);
+	}
 	if (c->x.in_mc) {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
 		if (!ret)
@@ -170,10 +174,13 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
 	}
-	if (c->x.shape != OVN_SHAPE_ASIS || (p->flags & OVN_PORT_F_NO_PEER))
+	if (c->x.shape != OVN_SHAPE_ASIS || (p->flags & OVN_PORT_F_NO_PEER)) {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_REDIRECT);
 		ret = bpf_redirect(ifindex, 0);
-	else
+	} else {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_PEER);
 		ret = bpf_redirect_peer(ifindex, 0);
+	}
 	ovn_log_output(c, pk.port, ifindex, ret);
 	c->x.verdict = ret;
 	c->x.drop_reason = ret == TC_ACT_REDIRECT ? DROP_NONE : DROP_REDIRECT;
