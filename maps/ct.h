@@ -153,6 +153,8 @@ struct ovn_ct_scratch {
 	__u8 reply;			/* ... in the reply direction */
 	__u8 xlated;
 	__u8 pad[5];
+	__u32 pend_ports;		/* NAT commit pending: SNAT port range */
+	__u32 pend_hash;		/* ... and the tuple's hash */
 };
 
 #endif /* __OVNBPF_MAPS_CT_H */

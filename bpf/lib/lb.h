@@ -45,12 +45,16 @@ static __always_inline const struct ovn_op *ovn_lb_backend(struct ovn_ctx *c, __
 	}
 	if (!p || pos >= OVN_PROG_MAX_OPS || pos >= p->n_ops)
 		return NULL;
+	/* Re-bound the index where 6.1's verifier sees it (it loses the
+	 * bound through the compiler's register copies). */
+	asm volatile("" : "+r"(pos));
+	pos &= OVN_PROG_MAX_OPS - 1;
 	if (p->op[pos].code != OVN_OP_LB_BACKEND)
 		return NULL;
 	return &p->op[pos];
 }
 
-/* OVN_OP_CT_LB at PC.  Returns 0 or a DROP_* reason. */
+/* OVN_OP_CT_LB at PC.  Returns 0, a DROP_* reason or OVN_NAT_PENDING. */
 static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const struct ovn_op *op,
 				__u32 pc)
 {
@@ -59,8 +63,6 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	struct ovn_ct_entry *e;
 	__u32 st, n = op->arg, fam, mark;
 	bool ip4 = c->key.eth_type == bpf_htons(ETH_P_IP);
-	int r;
-
 	if (n && (ip4 || c->key.eth_type == bpf_htons(ETH_P_IPV6))) {
 		/* The hash of the tuple as the packet has it. */
 		ovn_ct_tuple(skb, c, 0);
@@ -99,11 +101,8 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 		}
 		st |= ovn_nat_apply(c, e);
 	} else if (b && (st & (1u << OVN_CS_NEW))) {
-		r = ovn_nat_commit_new(skb, c, OVN_CT_F_DNAT, 0, mark);
-		if (r)
-			return r;
-		ovn_nat_rewrite(c, true, nat->addr, nat->port);
-		st |= 1u << OVN_CS_DNAT;
+		c->md.ct_state = bpf_htonl(st);
+		return ovn_nat_commit_new(skb, c, OVN_CT_F_DNAT, 0, mark);
 	}
 	c->md.ct_state = bpf_htonl(st);
 	return 0;
@@ -150,6 +149,15 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 		r = ovn_lb_op(lc->skb, c, op, pc);
 	else
 		r = DROP_BAD_OP;	/* LB_BACKEND is data */
+	if (r == OVN_NAT_PENDING) {
+		__u32 nf = c->ct.ne.flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT);
+
+		r = nf ? ovn_nat_reserve(c, nf, c->ct.pend_ports, c->ct.pend_hash) : 0;
+		if (!r)
+			r = ovn_nat_insert(c, nf);
+		if (!r)
+			c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
+	}
 	if (r)
 		return ovn_end(c, r);
 	c->x.pipeline = op->pipeline;

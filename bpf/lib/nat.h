@@ -124,7 +124,7 @@ static __noinline __u32 ovn_nat_hash(const struct ovn_ct_key *k, __u32 fields)
 
 /* Insert the NAT reverse entry c->ct.nkey -> c->ct.key.  An entry there
  * whose connection is gone is stale and replaced.  0 or -EEXIST. */
-static __noinline int ovn_nat_insert_rev(struct ovn_ctx *c, __u64 now)
+static __always_inline int ovn_nat_insert_rev(struct ovn_ctx *c, __u64 now)
 {
 	struct ovn_ct_entry *ne = &c->ct.re, *old, *conn;
 
@@ -179,11 +179,12 @@ static __noinline int ovn_nat_build(struct __sk_buff *skb, struct ovn_ctx *c, __
 
 /* The NAT reverse entry of c->ct.ne.  SNAT keeps the source port when
  * it is free (and in the range PORTS = lo << 16 | hi, 0: any), else
- * tries others from the range (or 1024-65535).  0 or DROP_NAT_FAILED. */
-static __noinline int ovn_nat_reserve(struct ovn_ctx *c, __u32 nf, __u32 ports)
+ * tries others from the range (or 1024-65535), from the tuple's hash H.
+ * 0 or DROP_NAT_FAILED. */
+static __noinline int ovn_nat_reserve(struct ovn_ctx *c, __u32 nf, __u32 ports, __u32 h)
 {
 	struct ovn_ct_entry *ne = &c->ct.ne;
-	__u32 plo = ports >> 16, phi = ports & 0xffff, span, port, i, h;
+	__u32 plo = ports >> 16, phi = ports & 0xffff, span, port, i;
 	bool pick = (nf & OVN_CT_F_SNAT) && ovn_ct_has_ports(c->ct.key.proto);
 
 	port = bpf_ntohs(c->ct.key.sport);
@@ -192,7 +193,6 @@ static __noinline int ovn_nat_reserve(struct ovn_ctx *c, __u32 nf, __u32 ports)
 		phi = 65535;
 	}
 	span = phi >= plo ? phi - plo + 1 : 1;
-	h = ovn_nat_hash(&c->ct.key, 0);
 #pragma nounroll
 	for (i = 0; i < 8; i++) {
 		if (pick && (ne->snat.port || i)) {
@@ -229,21 +229,20 @@ static __noinline int ovn_nat_insert(struct ovn_ctx *c, __u32 nf)
 	return 0;
 }
 
-/* Commit a new connection for c->ct.key with NAT NF (the rewrite in
- * c->ct.nat; SNAT port range PORTS) and ct_mark MARK.  Returns 0, or a
- * DROP_* reason. */
+/* A new connection needs committing: ovn_nat_build() has made c->ct.ne;
+ * the caller of the op handler finishes with ovn_nat_finish() (its own
+ * call, not a nested one: 6.1 counts the stack of the whole call chain). */
+#define OVN_NAT_PENDING		(-1)
+
+/* Prepare the commit of a new connection for c->ct.key with NAT NF (the
+ * rewrite in c->ct.nat, SNAT port range PORTS) and ct_mark MARK. */
 static __always_inline int ovn_nat_commit_new(struct __sk_buff *skb, struct ovn_ctx *c, __u32 nf,
 					      __u32 ports, __u32 mark)
 {
-	int r;
-
 	ovn_nat_build(skb, c, nf, mark);
-	if (nf) {
-		r = ovn_nat_reserve(c, nf, ports);
-		if (r)
-			return r;
-	}
-	return ovn_nat_insert(c, nf);
+	c->ct.pend_ports = ports;
+	c->ct.pend_hash = nf ? ovn_nat_hash(&c->ct.key, 0) : 0;
+	return OVN_NAT_PENDING;
 }
 
 /* Existing connection of the last lookup, or NULL. */
@@ -259,7 +258,7 @@ static __always_inline struct ovn_ct_entry *ovn_nat_conn(struct ovn_ctx *c)
 	return e;
 }
 
-/* OVN_OP_CT_NAT.  Returns 0 or a DROP_* reason. */
+/* OVN_OP_CT_NAT.  Returns 0, a DROP_* reason or OVN_NAT_PENDING. */
 static __noinline int ovn_nat_op(struct __sk_buff *skb, struct ovn_ctx *c, const struct ovn_op *op)
 {
 	struct ovn_ct_nat *nat = &c->ct.nat;
@@ -309,15 +308,8 @@ static __noinline int ovn_nat_op(struct __sk_buff *skb, struct ovn_ctx *c, const
 	if (e) {
 		add = ovn_nat_apply(c, e);
 	} else if ((nf & OVN_NAT_F_COMMIT) && (st & (1u << OVN_CS_NEW))) {
-		int r = ovn_nat_commit_new(skb, c, cf, cf == OVN_CT_F_SNAT ? plo << 16 | phi : 0, 0);
-
-		if (r)
-			return r;
-		if (cf) {
-			ovn_nat_rewrite(c, cf == OVN_CT_F_DNAT, nat->addr,
-					cf == OVN_CT_F_DNAT ? nat->port : c->ct.ne.snat.port);
-			add = 1u << (cf == OVN_CT_F_DNAT ? OVN_CS_DNAT : OVN_CS_SNAT);
-		}
+		c->md.ct_state = bpf_htonl(st);
+		return ovn_nat_commit_new(skb, c, cf, cf == OVN_CT_F_SNAT ? plo << 16 | phi : 0, 0);
 	}
 	c->md.ct_state = bpf_htonl(st | add);
 	return 0;
