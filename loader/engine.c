@@ -621,6 +621,19 @@ static void engine_pass(void *aux)
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
 
+	/* The first full load after a restart has installed the whole
+	 * southbound: what the previous ovnbpfd left and this one did not
+	 * install again goes with this commit (DESIGN §3.9). */
+	if (full && !e->loaded) {
+		uint32_t adopted, claimed;
+
+		ovnbpf_adopt_stats(e->w, &adopted, &claimed);
+		if (adopted)
+			pr_info(MOD, "restart: kept %u of %u flows found pinned", claimed, adopted);
+		err = ovnbpf_adopt_finish(e->w);
+		if (err)
+			pr_warn(MOD, "restart: removing stale entries: %s", strerror(-err));
+	}
 	err = compile_commit(e->c);
 	if (err) {
 		pr_err(MOD, "commit failed: %s; the datapath keeps its last state",
