@@ -7,6 +7,7 @@
 #include "loader/compile_map.h"
 
 struct symtab;
+struct cc_router;
 
 struct cc_ops {
 	struct ovn_op *v;
@@ -52,6 +53,7 @@ struct compiler {
 	struct smap dps;		/* "%u" -> type + 1 */
 	uint32_t next_set_id;
 	struct compile_stats st;
+	struct cc_router *rt;		/* compile_router.c: select() labels */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,
