@@ -678,6 +678,14 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *f,
 	       const char *match, const struct cc_ops *ops, bool helper)
 {
+	return cc_compile_sets(c, key, f, match, ops, helper, NULL, 0);
+}
+
+/* cc_compile with set tests EXTRA (N_EXTRA) added to every conjunction. */
+int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lflow *f,
+		    const char *match, const struct cc_ops *ops, bool helper,
+		    const struct ovn_set_test *extra, size_t n_extra)
+{
 	struct expr_dnf *dnf = NULL;
 	struct expr *e = NULL;
 	struct cc_rec *rec;
@@ -706,6 +714,12 @@ int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *
 
 		for (size_t j = 0; j < conj->n_clauses && r > 0; j++)
 			r = add_clause(c, f->dp, &conj->clauses[j], cj, &why);
+		if (r > 0 && cj->n_sets + n_extra > OVN_FLOW_SETS) {
+			why = "more than 4 set tests in one conjunction";
+			r = -E2BIG;
+		}
+		for (size_t j = 0; r > 0 && j < n_extra; j++)
+			cj->sets[cj->n_sets++] = extra[j];
 		if (r < 0) {
 			cc_report(c, COMPILE_R_UNSUPPORTED, f->uuid, "match", why);
 			ret = -EOPNOTSUPP;

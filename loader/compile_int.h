@@ -7,6 +7,7 @@
 #include "loader/compile_map.h"
 
 struct symtab;
+struct port_sec;
 
 struct cc_ops {
 	struct ovn_op *v;
@@ -51,6 +52,7 @@ struct compiler {
 	struct smap sets;		/* "$name" / "@K_pg" -> struct cc_set */
 	struct smap dps;		/* "%u" -> type + 1 */
 	uint32_t next_set_id;
+	struct port_sec *ps;		/* loader/port_security.c */
 	struct compile_stats st;
 };
 
@@ -60,6 +62,9 @@ struct cc_port *cc_port_in_dp(const struct compiler *c, uint32_t dp, const char 
 uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name);
 int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *f,
 	       const char *match, const struct cc_ops *ops, bool helper);
+int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lflow *f,
+		    const char *match, const struct cc_ops *ops, bool helper,
+		    const struct ovn_set_test *extra, size_t n_extra);
 int cc_del_rec(struct compiler *c, const char *key);
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
 

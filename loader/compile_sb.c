@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile_int.h"
+#include "loader/port_security.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -71,6 +72,7 @@ void compiler_free(struct compiler *c)
 {
 	if (!c)
 		return;
+	port_sec_free(c);
 	smap_destroy(&c->recs, rec_free2);
 	smap_destroy(&c->ports, port_free);
 	smap_destroy(&c->mcgroups, NULL);
@@ -291,6 +293,9 @@ static int port_write(struct compiler *c, struct cc_port *p)
 	return ovnbpf_port_add(c->w, p->dp, p->key, &op);
 }
 
+/* Kept for helper flows built op by op (FDB, MAC bindings). */
+static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op) __attribute__((unused));
+
 static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 {
 	if (o->n == o->alloc) {
@@ -298,167 +303,6 @@ static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 		o->v = xrealloc(o->v, o->alloc * sizeof(*o->v));
 	}
 	o->v[o->n++] = *op;
-}
-
-/* Port security as ovn-controller builds it into OpenFlow tables 73-75:
- * each helper flow either allows (returns with flags.check_port_sec 0)
- * or flags a violation.  The ARP/ND checks of table 74 are folded into
- * the same helper table at higher priorities. */
-struct ps_gen {
-	struct compiler *c;
-	const struct cc_port *p;
-	struct strbuf key;
-	int n;
-};
-
-static void ps_flow(struct ps_gen *g, uint8_t table, uint16_t prio, bool violation,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void ps_flow(struct ps_gen *g, uint8_t table, uint16_t prio, bool violation,
-		    const char *fmt, ...)
-{
-	struct compile_lflow f = { .uuid = g->p->name, .dp = g->p->dp,
-				   .pipeline = OVN_PIPE_HELPER, .table = table,
-				   .priority = prio };
-	struct ovn_op set = { .code = OVN_OP_SET, .n = 1,
-			      .dst = OVN_OFF_FLAGS + 3 - OVN_MLF_CHECK_PORT_SEC / 8 };
-	struct ovn_op end = { .code = OVN_OP_END };
-	struct cc_ops ops = { 0 };
-	struct strbuf m = STRBUF_INIT;
-	char key[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	if (violation) {
-		set.mask[0] = set.value[0] = 1u << (OVN_MLF_CHECK_PORT_SEC % 8);
-		cc_ops_push(&ops, &set);
-	}
-	cc_ops_push(&ops, &end);
-	snprintf(key, sizeof(key), "ps\x01%s\x01%d", g->p->name, g->n++);
-	cc_compile(g->c, key, &f, strbuf_str(&m), &ops, true);
-	g->c->st.helper_flows++;
-	strbuf_free(&m);
-	free(ops.v);
-}
-
-static void port_security(struct compiler *c, const struct cc_port *p, const char *ps)
-{
-	struct ps_gen g = { .c = c, .p = p };
-	struct strbuf a4 = STRBUF_INIT, a6 = STRBUF_INIT;
-	char *copy = xstrndup(ps, strlen(ps)), *tok, *save = NULL;
-	const char *mac = NULL;
-	struct cc_member mm;
-	char lla[64];
-	static int seq;
-
-	g.n = 1000 * (seq++ % 1000000);
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!mac) {
-			mac = tok;
-			continue;
-		}
-		if (strchr(tok, ':'))
-			strbuf_printf(&a6, "%s%s", a6.len ? ", " : "", tok);
-		else
-			strbuf_printf(&a4, "%s%s", a4.len ? ", " : "", tok);
-	}
-	if (!mac || parse_addr(mac, &mm) || mm.len != 6) {
-		cc_report(c, COMPILE_R_ERROR, p->name, "bad port_security", ps);
-		goto out;
-	}
-	snprintf(lla, sizeof(lla), "fe80::%02x%02x:%02xff:fe%02x:%02x%02x", mm.v[0] ^ 2,
-		 mm.v[1], mm.v[2], mm.v[3], mm.v[4], mm.v[5]);
-
-#define IN_P "inport == \"%s\" && eth.src == %s"
-#define OUT_P "outport == \"%s\" && eth.dst == %s"
-	/* Ingress (73/74). */
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 80, true, "inport == \"%s\"", p->name);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, "inport == \"%s\" && (arp || nd)", p->name);
-	if (a4.len)
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && arp && arp.sha == %s && arp.spa == {%s}", p->name, mac, mac,
-			strbuf_str(&a4));
-	else
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false, IN_P " && arp && arp.sha == %s",
-			p->name, mac, mac);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-		IN_P " && nd_ns && (nd.sll == %s || nd.sll == 00:00:00:00:00:00)", p->name, mac,
-		mac);
-	if (a6.len)
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00) && "
-			"nd.target == {%s, %s}", p->name, mac, mac, lla, strbuf_str(&a6));
-	else
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00)",
-			p->name, mac, mac);
-	if (a4.len || a6.len) {
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 85, true, IN_P " && ip", p->name, mac);
-		if (a4.len) {
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip4.src == {%s}",
-				p->name, mac, strbuf_str(&a4));
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
-				"udp.src == 68 && udp.dst == 67", p->name, mac);
-		}
-		if (a6.len) {
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s, %s}",
-				p->name, mac, lla, strbuf_str(&a6));
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
-				"icmp6.type == {131, 135, 143}", p->name, mac);
-		}
-	}
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, p->name, mac);
-
-	/* Egress (75). */
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 80, true, "outport == \"%s\"", p->name);
-	if (a4.len || a6.len) {
-		ps_flow(&g, OVN_HT_PORT_SEC_OUT, 85, true, OUT_P " && ip", p->name, mac);
-		ps_flow(&g, OVN_HT_PORT_SEC_OUT, 85, true, "outport == \"%s\" && eth.mcast && ip",
-			p->name);
-		if (a4.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_OUT, 90, false,
-				"outport == \"%s\" && (eth.dst == %s || eth.mcast) && "
-				"ip4.dst == {%s, 255.255.255.255, 224.0.0.0/4}", p->name, mac,
-				strbuf_str(&a4));
-		if (a6.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_OUT, 90, false,
-				"outport == \"%s\" && (eth.dst == %s || eth.mcast) && "
-				"ip6.dst == {%s, %s, ff00::/8}", p->name, mac, lla, strbuf_str(&a6));
-	}
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 84, false, OUT_P, p->name, mac);
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 83, false, "outport == \"%s\" && eth.mcast", p->name);
-#undef IN_P
-#undef OUT_P
-out:
-	strbuf_free(&a4);
-	strbuf_free(&a6);
-	free(copy);
-}
-
-static void port_security_del(struct compiler *c, const char *name)
-{
-	char pfx[300];
-	size_t i = 0, n = 0, plen;
-	const char *k;
-	void *v;
-	char **keys = NULL;
-
-	plen = snprintf(pfx, sizeof(pfx), "ps\x01%s\x01", name);
-	while (smap_next(&c->recs, &i, &k, &v)) {
-		if (!strncmp(k, pfx, plen)) {
-			keys = xrealloc(keys, (n + 1) * sizeof(*keys));
-			keys[n++] = xstrndup(k, strlen(k));
-		}
-	}
-	for (i = 0; i < n; i++) {
-		cc_del_rec(c, keys[i]);
-		free(keys[i]);
-	}
-	free(keys);
 }
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
@@ -476,7 +320,6 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->key = in->key;
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
-	port_security_del(c, in->name);
 	port_free(smap_put(&c->ports, in->name, p));
 	err = port_write(c, p);
 	/* A patch port waiting for this one as its peer. */
@@ -491,8 +334,7 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 
 		err = err ?: ovnbpf_vif_add(c->w, in->ifindex, &vif);
 	}
-	for (size_t j = 0; j < in->n_port_security; j++)
-		port_security(c, p, in->port_security[j]);
+	port_sec_set(c, p, in->port_security, in->n_port_security);
 	/* Port groups naming this port get their key at the next commit. */
 	i = 0;
 	while (smap_next(&c->sets, &i, &k, &v))
@@ -510,7 +352,7 @@ int compile_port_del(struct compiler *c, const char *name)
 
 	if (!p)
 		return -ENOENT;
-	port_security_del(c, name);
+	port_sec_clear(c, name);
 	ovnbpf_port_del(c->w, p->dp, p->key);
 	if (p->ifindex)
 		ovnbpf_vif_del(c->w, p->ifindex);
