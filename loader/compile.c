@@ -175,6 +175,16 @@ uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name)
 	return s->id;
 }
 
+uint32_t cc_set_use(struct compiler *c, const char *kind, const char *name)
+{
+	uint32_t id = cc_set_id(c, kind, name);
+	char k[300];
+
+	snprintf(k, sizeof(k), "%.8s%.280s", kind, name);
+	cc_set_install(c, smap_get(&c->sets, k));
+	return id;
+}
+
 /* ---- matches ---- */
 
 /* A conjunction being turned into writer specs: fixed clauses, set tests,
@@ -313,9 +323,9 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 		if (cl->type == EXPR_CL_PORT_GROUP) {
 			/* northd 23.03 names the SB group "<dp key>_<name>". */
 			snprintf(pgname, sizeof(pgname), "%u_%s", dp, cl->name);
-			t->set_id = cc_set_id(c, "@", pgname);
+			t->set_id = cc_set_use(c, "@", pgname);
 		} else {
-			t->set_id = cc_set_id(c, "$", cl->name);
+			t->set_id = cc_set_use(c, "$", cl->name);
 			if (cl->field == MFF_IPV4_SRC || cl->field == MFF_IPV4_DST ||
 			    cl->field == MFF_IPV6_SRC || cl->field == MFF_IPV6_DST ||
 			    cl->field == MFF_ARP_SPA || cl->field == MFF_ARP_TPA ||

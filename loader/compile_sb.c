@@ -160,50 +160,70 @@ static int parse_addr(const char *s, struct cc_member *m)
 	return 0;
 }
 
-static bool member_eq(const struct cc_member *a, const struct cc_member *b)
+static int member_cmp(const void *a, const void *b)
 {
-	return a->len == b->len && a->plen == b->plen && !memcmp(a->v, b->v, a->len);
+	const struct cc_member *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	return memcmp(x->v, y->v, sizeof(x->v));
 }
 
-/* Install exactly WANT (N) as S's members: delete the old ones not in it,
- * add the new ones.  Quadratic in the worst case; sets change rarely. */
+static void member_write(struct compiler *c, struct cc_set *s, const struct cc_member *m,
+			 bool add, int *err)
+{
+	int r = add ? ovnbpf_set_add(c->w, s->id, m->v, m->len, m->plen)
+		    : ovnbpf_set_del(c->w, s->id, m->v, m->len, m->plen);
+
+	if (!r) {
+		c->st.set_members += add ? 1 : -1;
+		c->st.set_members_written++;
+	}
+	*err = *err ?: r;
+}
+
+/* Install exactly WANT (N, taken over) as S's members: delete the old
+ * ones not in it, add the new ones.  Both lists sorted: one merge walk.
+ * A set no compiled flow has used yet keeps its members here only
+ * (cc_set_use() writes them when a flow first tests it). */
 static int set_sync(struct compiler *c, struct cc_set *s, struct cc_member *want, size_t n)
 {
-	int err = 0, r;
-	size_t i, j;
+	size_t i = 0, j = 0, k = 0;
+	int err = 0;
 
-	for (i = 0; i < s->n_m; i++) {
-		for (j = 0; j < n && !member_eq(&s->m[i], &want[j]); j++)
-			;
-		if (j == n) {
-			r = ovnbpf_set_del(c->w, s->id, s->m[i].v, s->m[i].len, s->m[i].plen);
-			if (!r) {
-				c->st.set_members--;
-				c->st.set_members_written++;
-			}
-			err = err ?: r;
-		}
-	}
-	for (j = 0; j < n; j++) {
-		bool dup = false;
+	if (n > 1)
+		qsort(want, n, sizeof(*want), member_cmp);
+	for (j = 0; j < n; j++)		/* dedup */
+		if (!k || member_cmp(&want[k - 1], &want[j]))
+			want[k++] = want[j];
+	n = k;
+	for (i = 0, j = 0; s->used && (i < s->n_m || j < n);) {
+		int d = i == s->n_m ? 1 : j == n ? -1 : member_cmp(&s->m[i], &want[j]);
 
-		for (i = 0; i < s->n_m && !member_eq(&s->m[i], &want[j]); i++)
-			;
-		for (size_t k = 0; k < j && !dup; k++)
-			dup = member_eq(&want[k], &want[j]);
-		if (i < s->n_m || dup)
-			continue;
-		r = ovnbpf_set_add(c->w, s->id, want[j].v, want[j].len, want[j].plen);
-		if (!r) {
-			c->st.set_members++;
-			c->st.set_members_written++;
-		}
-		err = err ?: r;
+		if (d < 0)
+			member_write(c, s, &s->m[i++], false, &err);
+		else if (d > 0)
+			member_write(c, s, &want[j++], true, &err);
+		else
+			i++, j++;
 	}
 	free(s->m);
 	s->m = want;
 	s->n_m = n;
 	return err;
+}
+
+void cc_set_install(struct compiler *c, struct cc_set *s)
+{
+	int err = 0;
+
+	if (s->used)
+		return;
+	s->used = true;
+	for (size_t i = 0; i < s->n_m; i++)
+		member_write(c, s, &s->m[i], true, &err);
 }
 
 static struct cc_set *set_get(struct compiler *c, const char *kind, const char *name)
