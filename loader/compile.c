@@ -288,8 +288,11 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 			for (i = 0; i < cl->n_strings; i++) {
 				uint32_t k = name_key(c, dp, cl->strings[i]);
 
-				/* An unknown port name can never match. */
-				if (k)
+				/* An unknown port name can never match;
+				 * "none" is key 0, as in ovn-controller
+				 * (e.g. outport == "none" after a get_fdb
+				 * miss). */
+				if (k || !strcmp(cl->strings[i], "none"))
 					port_match(l->off, k, &alt->v[alt->n++]);
 			}
 		}
@@ -820,4 +823,16 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 	if (!r)
 		c->st.flows--;
 	return r;
+}
+
+void compile_for_each_flow(const struct compiler *c,
+			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
+			   void *aux)
+{
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	while (smap_next(&c->recs, &i, &k, &v))
+		fn(aux, k, ((struct cc_rec *)v)->ids, ((struct cc_rec *)v)->n);
 }

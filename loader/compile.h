@@ -140,6 +140,13 @@ int compile_flow_del(struct compiler *c, const char *uuid);
 int compile_commit(struct compiler *c);
 
 void compile_get_stats(const struct compiler *c, struct compile_stats *s);
+/* Every compiled key -- a logical flow's UUID as given to
+ * compile_flow_add(), or a helper flow's "ps\1PORT\1N" / "fdb\1..." --
+ * with its writer flow ids (the ovn_flows indexes the datapath reports as
+ * the matched flow).  For traces. */
+void compile_for_each_flow(const struct compiler *c,
+			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
+			   void *aux);
 
 /* Context location of a base field: byte offset, width in bytes and the
  * left shift of the field's bit 0 within those bytes.  -ENOENT when the

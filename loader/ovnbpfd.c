@@ -42,6 +42,7 @@ struct options {
 	const char *log_file;
 	const char *pin_dir;
 	const char *state_dir;
+	long cache_entries;		/* -1: default (maps/cache.h), 0: off */
 	bool detach;
 	char hostname[256];
 };
@@ -60,13 +61,15 @@ static void usage(FILE *f)
 "  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
+"  --cache-entries=N              exact-match cache keys (default %u; each holds\n"
+"                                 one result per CPU; 0 turns the cache off)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
 "  --detach                       run in the background\n"
 "  --log-file[=FILE]              log to FILE (default /var/log/ovnbpf/ovnbpfd.log)\n"
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR);
+		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES);
 }
 
 /* --detach changes to "/": make a relative PATH absolute first.  The
@@ -95,7 +98,7 @@ static int write_pidfile(const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
-	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE };
+	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -106,6 +109,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "log-file", optional_argument, NULL, OPT_LOG_FILE },
 		{ "bpffs-dir", required_argument, NULL, OPT_BPFFS },
 		{ "state-dir", required_argument, NULL, OPT_STATE },
+		{ "cache-entries", required_argument, NULL, OPT_CACHE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -118,6 +122,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->encap_type = "geneve";
 	o->pin_dir = OVNBPF_PIN_DIR;
 	o->state_dir = "/var/lib/ovnbpf";
+	o->cache_entries = -1;
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SB: o->ovnsb_db = optarg; break;
@@ -140,6 +145,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BPFFS: o->pin_dir = optarg; break;
 		case OPT_STATE: o->state_dir = optarg; break;
+		case OPT_CACHE: {
+			char *end;
+
+			o->cache_entries = strtol(optarg, &end, 10);
+			if (*end || o->cache_entries < 0 || o->cache_entries > (1L << 24)) {
+				fprintf(stderr, "ovnbpfd: bad --cache-entries %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'V': printf("ovnbpfd %s\n", OVNBPF_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -241,6 +256,10 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	err = ovnbpf_maps_from_object(d->dp->vif->obj, &d->maps);
 	if (!err)
 		err = ovnbpf_writer_new(&d->maps, &d->writer);
+	/* Explicitly on or off: the flag lives in a pinned map and would
+	 * otherwise outlive the run that set it. */
+	if (!err)
+		err = ovnbpf_cache_enable(d->writer, o->cache_entries != 0);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
 	if (err) {
@@ -338,6 +357,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
+	if (o.cache_entries >= 0)
+		datapath_set_cache_entries(o.cache_entries);
 	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;

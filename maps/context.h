@@ -54,6 +54,7 @@
 #define __OVNBPF_MAPS_CONTEXT_H
 
 #include "maps/abi.h"
+#include "maps/cache.h"
 
 /* offsetof that is an integer constant expression in BPF C too. */
 #define __ovn_offsetof(t, m) __builtin_offsetof(t, m)
@@ -318,7 +319,10 @@ struct ovn_ctx {
 	__u8 cls_key[64];
 	__u8 scratch_a[96];
 	__u8 scratch_b[64];
+	/* What this packet's pipeline run did, for the cache (maps/cache.h). */
+	struct ovn_cache_rec cache;
 };
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow_key) == OVN_CACHE_FLOW_KEY, "cache key out of date");
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +
 		       sizeof(struct ovn_exec) <= OVN_CTX_MATCH_BYTES, "exec state too big");
 

@@ -107,6 +107,7 @@ static __always_inline long ovn_no_match(struct ovn_ctx *c)
 {
 	struct ovn_stage_stats *ss;
 
+	OVN_TRACE(c, OVN_TR_NO_MATCH, bpf_ntohl(c->md.inport), 0);
 	if (c->x.pipeline == OVN_PIPE_HELPER)
 		return ovn_actions_end(c);
 	ss = ovn_stage_stats_of(c);
@@ -185,6 +186,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 	if (pc >= OVN_PROG_MAX_OPS || pc >= p->n_ops)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
+	/* Default deny: a run with any op not known to be pure is never
+	 * cached (lib/cache.h). */
+	if (!ovn_cache_op_pure(op->code))
+		ovn_cache_forbid(c);
 
 	switch (op->code) {
 	case OVN_OP_END:
@@ -244,7 +249,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_nd_na(c, op);
 		break;
 	case OVN_OP_PUNT:
-		r = ovn_punt_pkt(lc, op);
+		ovn_cache_forbid(c);
+		/* A trace sends nothing to the daemon: it records the punt. */
+		OVN_TRACE(c, OVN_TR_PUNT, op->n, op->arg);
+		r = ovn_trace_on ? DROP_PUNT : ovn_punt_pkt(lc, op);
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
 			ss->punted++;
@@ -258,6 +266,7 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.pc = 0;
 		return 0;
 	default:
+		ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
 			return ovn_end(c, DROP_CT_UNSUPPORTED);
 		return ovn_end(c, DROP_UNSUPPORTED_OP);
