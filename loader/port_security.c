@@ -101,7 +101,7 @@ static int ps_parse(const char *s, bool want_mac, struct cc_member *m)
 				return -EINVAL;
 			m->v[i] = b[i];
 		}
-		m->len = m->plen = 6;
+		m->len = 6;
 		m->plen = 48;
 		return 0;
 	}
