@@ -507,6 +507,45 @@ static bool is_ct(enum action_type t)
 
 static void emit_list(struct cc_act *a, const struct action_list *l);
 
+/* Opcode and flags of a packet-generating action (OVN 23.03 pinctrl: icmp4 {}
+ * and icmp6 {} answer UDP with port unreachable, the _error forms do not). */
+static uint8_t pktgen_opcode(enum action_type t, uint32_t *arg)
+{
+	*arg = 0;
+	switch (t) {
+	case ACT_ICMP4:
+	case ACT_ICMP6:
+		*arg = OVN_PKTGEN_F_UDP_CODE;
+		return OVN_OP_ICMP;
+	case ACT_ICMP4_ERROR:
+	case ACT_ICMP6_ERROR:
+		return OVN_OP_ICMP;
+	case ACT_TCP_RESET:
+		return OVN_OP_TCP_RESET;
+	case ACT_SCTP_ABORT:
+		return OVN_OP_SCTP_ABORT;
+	case ACT_REJECT:
+		return OVN_OP_REJECT;
+	default:
+		return OVN_OP_ND_NS;
+	}
+}
+
+/* Actions after a packet-generating block: OVN runs them on the original
+ * packet, which here has been replaced (northd never writes any). */
+static bool pktgen_type(enum action_type t)
+{
+	return t == ACT_ICMP4 || t == ACT_ICMP6 || t == ACT_ICMP4_ERROR ||
+	       t == ACT_ICMP6_ERROR || t == ACT_TCP_RESET || t == ACT_SCTP_ABORT ||
+	       t == ACT_REJECT ||
+	       t == ACT_ND_NS;
+}
+
+static void emit_nested(void *aux, const struct action_list *l)
+{
+	emit_list(aux, l);
+}
+
 static void emit_action(struct cc_act *a, const struct action *act)
 {
 	const char *name = action_info(act->type)->name;
@@ -546,6 +585,26 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.arg = act->type == ACT_ND_NA_ROUTER;
 		ops_push(a->ops, &op);
 		emit_list(a, &act->nested);
+		return;
+	case ACT_ICMP4:
+	case ACT_ICMP6:
+	case ACT_ICMP4_ERROR:
+	case ACT_ICMP6_ERROR:
+	case ACT_TCP_RESET:
+	case ACT_SCTP_ABORT:
+	case ACT_REJECT:
+	case ACT_ND_NS:
+		/* bpf/lib/pktgen.h: the op makes the packet pinctrl would,
+		 * the nested actions follow. */
+		op.code = pktgen_opcode(act->type, &op.arg);
+		ops_push(a->ops, &op);
+		emit_list(a, &act->nested);
+		return;
+	case ACT_OVNFIELD_LOAD:
+		op.code = OVN_OP_ICMP_FRAG_MTU;
+		op.n = act->load.dst.sym->field == MFF_ICMP6_FRAG_MTU ? 6 : 4;
+		op.arg = (uint32_t)act->load.imm.value.lo;
+		ops_push(a->ops, &op);
 		return;
 	case ACT_CHECK_IN_PORT_SEC:
 		err = emit_call_bit(a, &act->result.dst, OVN_MLF_CHECK_PORT_SEC,
@@ -592,9 +651,11 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		break;
 	default:
 		if (is_ct(act->type)) {
-			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
+			if (!cc_emit_ct(a->c, a->f, a->ops, act, emit_nested, a))
+				return;
+			/* Not done yet: counted DROP_CT_UNSUPPORTED. */
 			act_unsupported(a, act, name);
-			emit_simple(a, OVN_OP_CT_FIRST, act->type);
+			emit_simple(a, OVN_OP_CT_UNSUPPORTED, act->type);
 			return;
 		}
 		if (act->exec == ACT_EXEC_PUNT) {
@@ -615,8 +676,12 @@ static void emit_action(struct cc_act *a, const struct action *act)
 
 static void emit_list(struct cc_act *a, const struct action_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
+		if (i && pktgen_type(l->acts[i - 1].type))
+			act_unsupported(a, &l->acts[i],
+					"action after a packet-generating block");
 		emit_action(a, &l->acts[i]);
+	}
 }
 
 /* ---- flows ---- */

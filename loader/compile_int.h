@@ -71,5 +71,10 @@ int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lf
 		    const struct ovn_set_test *extra, size_t n_extra);
 int cc_del_rec(struct compiler *c, const char *key);
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
+/* Conntrack verb ACT of flow F as ops (compile_ct.c); NESTED(AUX, list)
+ * emits a nested action list.  -EOPNOTSUPP for a verb not done yet. */
+int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+	       const struct action *act,
+	       void (*nested)(void *aux, const struct action_list *l), void *aux);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "loader/compile.h"
+#include "loader/ct_zones.h"
 #include "loader/ctl_socket.h"
 #include "loader/ct_skip.h"
 #include "loader/engine.h"
@@ -44,6 +45,7 @@ struct eport {
 	char *name;
 	uint32_t dp;
 	uint32_t ifindex;
+	uint32_t ct_zone;
 };
 
 /* One logical flow compiled on one datapath (key: Logical_Flow UUID). */
@@ -61,6 +63,7 @@ struct engine {
 	local_vifs_change_fn *next_change_fn;
 	void *next_change_aux;
 	struct compiler *c;
+	struct ct_zones *zones;		/* NULL: zone = port key (tests) */
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
 	struct ovnbpf_writer *w;
 
@@ -132,6 +135,28 @@ static enum ovn_dp_type dp_type(const struct ovsdb_row *row)
 								      : OVN_DP_SWITCH;
 }
 
+/* The DNAT/SNAT zones of local datapath ROW (key K), as ovn-controller
+ * names their users: "<external_ids:name>_dnat" / "_snat". */
+static void dp_zones(struct engine *e, const struct ovsdb_row *row, uint32_t k)
+{
+	const char *name = sb_row_smap_get(row, "external_ids", "name");
+	const char *req = sb_row_smap_get(row, "external_ids", "snat-ct-zone");
+	char user[300], fallback[32];
+	uint16_t dnat, snat;
+
+	if (!e->zones)
+		return;
+	if (!name) {
+		snprintf(fallback, sizeof(fallback), "dp%u", k);
+		name = fallback;
+	}
+	snprintf(user, sizeof(user), "%s_dnat", name);
+	dnat = ct_zones_get(e->zones, user, 0);
+	snprintf(user, sizeof(user), "%s_snat", name);
+	snat = ct_zones_get(e->zones, user, req ? atoi(req) : 0);
+	compile_datapath_set_zones(e->c, k, dnat, snat);
+}
+
 /* Recompute the local datapath keys; add new ones to the compiler.
  * Returns true when the set changed. */
 static bool update_local_dps(struct engine *e)
@@ -153,6 +178,7 @@ static bool update_local_dps(struct engine *e)
 		keys[n++] = k;
 		if (!ldp_has(e, k))
 			compile_datapath_add(e->c, k, dp_type(row));
+		dp_zones(e, row, k);
 	}
 	qsort(keys, n, sizeof(*keys), cmp_u32);
 	changed = n != e->n_ldp || memcmp(keys, e->ldp_keys, n * sizeof(*keys));
@@ -182,6 +208,8 @@ static void port_remove(struct engine *e, const struct ovsdb_uuid *u)
 		if (!ovsdb_uuid_equals(&p->uuid, u))
 			continue;
 		compile_port_del(e->c, p->name);
+		if (e->zones)
+			ct_zones_release(e->zones, p->name);
 		*pp = p->next;
 		free(p->name);
 		free(p);
@@ -199,6 +227,14 @@ static uint32_t vif_ifindex(const struct engine *e, const char *type, const char
 		return 0;
 	b = bindings_find_lport(&e->vifs->bindings, name);
 	return b && b->ifindex > 0 ? (uint32_t)b->ifindex : 0;
+}
+
+/* Whether NAME is bound to an interface of this chassis (ovnbpfctl bind). */
+static bool vif_bound(const struct engine *e, const char *type, const char *name)
+{
+	if (*type && strcmp(type, "localport") && strcmp(type, "virtual"))
+		return false;
+	return bindings_find_lport(&e->vifs->bindings, name) != NULL;
 }
 
 /* Install, refresh or remove the port of ROW.  FORCE: its content changed. */
@@ -227,8 +263,16 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	cp.peer = sb_row_smap_get(row, "options", "peer") ?:
 		  sb_row_smap_get(row, "options", "router-port");
 	cp.ifindex = vif_ifindex(e, type, name);
-	cp.ct_zone = cp.ifindex ? cp.key : 0;
-	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && !strcmp(p->name, name))
+	if (!e->zones) {
+		cp.ct_zone = cp.ifindex ? cp.key : 0;
+	} else if (vif_bound(e, type, name)) {
+		/* kept while bound, interface present or not */
+		cp.ct_zone = ct_zones_get(e->zones, name, 0);
+	} else {
+		ct_zones_release(e->zones, name);
+	}
+	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && p->ct_zone == cp.ct_zone &&
+	    !strcmp(p->name, name))
 		return false;
 	if (p && strcmp(p->name, name))
 		port_remove(e, &row->uuid), p = NULL;
@@ -258,6 +302,7 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	}
 	p->dp = dp;
 	p->ifindex = cp.ifindex;
+	p->ct_zone = cp.ct_zone;
 	pr_dbg(MOD, "port %s dp %u key %u ifindex %u", name, dp, cp.key, cp.ifindex);
 	return true;
 }
@@ -708,6 +753,11 @@ void engine_destroy(struct engine *e)
 void engine_get_stats(const struct engine *e, struct engine_stats *st)
 {
 	*st = e->st;
+}
+
+void engine_set_ct_zones(struct engine *e, struct ct_zones *z)
+{
+	e->zones = z;
 }
 
 static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], void *aux)

@@ -44,6 +44,10 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 		  struct engine **out);
 void engine_destroy(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
+/* Allocate conntrack zones from Z (ct_zones.h) for local ports and
+ * datapaths; without it a port's zone is its tunnel key (tests). */
+struct ct_zones;
+void engine_set_ct_zones(struct engine *e, struct ct_zones *z);
 
 struct ctl_server;
 /* `engine-stats`: the engine's and the compiler's counters (logical flows

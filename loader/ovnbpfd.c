@@ -19,6 +19,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "loader/conntrack.h"
+#include "loader/ct_zones.h"
 #include "loader/acl_log.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
@@ -44,6 +46,8 @@ struct options {
 	const char *state_dir;
 	long cache_entries;		/* -1: default (maps/cache.h), 0: off */
 	bool detach;
+	unsigned long ct_max;		/* 0: default */
+	unsigned int ct_gc_interval;	/* seconds */
 	char hostname[256];
 };
 
@@ -60,16 +64,20 @@ static void usage(FILE *f)
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
 "  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
-"  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
+"  --state-dir=DIR                bindings, conntrack zones and control socket\n"
+"                                 (default /var/lib/ovnbpf)\n"
 "  --cache-entries=N              exact-match cache keys (default %u; each holds\n"
 "                                 one result per CPU; 0 turns the cache off)\n"
+"  --ct-max=N                     conntrack table size (default %u; a pinned table\n"
+"                                 keeps its size)\n"
+"  --ct-gc-interval=SECS          delete expired connections every SECS (default 10)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
 "  --detach                       run in the background\n"
 "  --log-file[=FILE]              log to FILE (default /var/log/ovnbpf/ovnbpfd.log)\n"
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES);
+		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, OVN_CT_MAX);
 }
 
 /* --detach changes to "/": make a relative PATH absolute first.  The
@@ -98,7 +106,8 @@ static int write_pidfile(const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
-	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE };
+	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_CT_MAX,
+	       OPT_CT_GC };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -110,13 +119,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "bpffs-dir", required_argument, NULL, OPT_BPFFS },
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "cache-entries", required_argument, NULL, OPT_CACHE },
+		{ "ct-max", required_argument, NULL, OPT_CT_MAX },
+		{ "ct-gc-interval", required_argument, NULL, OPT_CT_GC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	char *end;
 	int c;
 
+	o->ct_gc_interval = 10;
 	o->ovnsb_db = getenv("OVN_SB_DB") ? getenv("OVN_SB_DB")
 					  : "unix:/var/run/ovn/ovnsb_db.sock";
 	o->encap_type = "geneve";
@@ -146,8 +159,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_BPFFS: o->pin_dir = optarg; break;
 		case OPT_STATE: o->state_dir = optarg; break;
 		case OPT_CACHE: {
-			char *end;
-
 			o->cache_entries = strtol(optarg, &end, 10);
 			if (*end || o->cache_entries < 0 || o->cache_entries > (1L << 24)) {
 				fprintf(stderr, "ovnbpfd: bad --cache-entries %s\n", optarg);
@@ -155,6 +166,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 			break;
 		}
+		case OPT_CT_MAX:
+			o->ct_max = strtoul(optarg, &end, 10);
+			if (*end || o->ct_max < 1 || o->ct_max > (1ul << 26)) {
+				fprintf(stderr, "ovnbpfd: --ct-max=%s: 1 .. 67108864\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_CT_GC:
+			o->ct_gc_interval = strtoul(optarg, &end, 10);
+			if (*end || o->ct_gc_interval < 1 || o->ct_gc_interval > 3600) {
+				fprintf(stderr, "ovnbpfd: --ct-gc-interval=%s: 1 .. 3600\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'V': printf("ovnbpfd %s\n", OVNBPF_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -207,8 +233,38 @@ struct daemon {
 	struct ovnbpf_maps maps;
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
+	struct ovnbpf_ct ct;
+	struct ct_zones *zones;
+	unsigned int ct_gc_interval;
+	uint64_t next_gc_ns;
 	int sfd;
 };
+
+/* A zone given to a new user starts empty. */
+static void flush_zone(void *aux, uint16_t zone)
+{
+	struct daemon *d = aux;
+	int n = ovnbpf_ct_flush(&d->ct, zone);
+
+	if (n > 0)
+		pr_info("conntrack", "zone %u reassigned: flushed %d connections", zone, n);
+}
+
+/* Conntrack GC, every ct_gc_interval seconds. */
+static void daemon_ct_gc(struct daemon *d)
+{
+	uint64_t now = ovnbpf_ct_now();
+	int n;
+
+	if (now < d->next_gc_ns)
+		return;
+	d->next_gc_ns = now + d->ct_gc_interval * 1000000000ULL;
+	n = ovnbpf_ct_gc(&d->ct, now);
+	if (n < 0)
+		pr_warn("conntrack", "gc: %s", strerror(-n));
+	else if (n)
+		pr_dbg("conntrack", "gc: %d expired connections deleted", n);
+}
 
 /* Local side: bindings, their control socket, interface presence. */
 static int daemon_open_local(struct daemon *d, const struct options *o)
@@ -262,6 +318,14 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = ovnbpf_cache_enable(d->writer, o->cache_entries != 0);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
+	if (!err)
+		err = ovnbpf_ct_from_object(d->dp->vif->obj, &d->ct);
+	if (!err)
+		err = ct_zones_open(o->state_dir, &d->zones);
+	if (!err) {
+		ct_zones_set_flush(d->zones, flush_zone, d);
+		engine_set_ct_zones(d->engine, d->zones);
+	}
 	if (err) {
 		pr_err("main", "datapath writer / engine: %s", strerror(-err));
 		return err;
@@ -296,6 +360,7 @@ static int daemon_poll_once(struct daemon *d)
 
 	if (timeout < 0 || timeout > 1000)
 		timeout = 1000;
+	daemon_ct_gc(d);
 	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
 			return 1;
@@ -359,6 +424,8 @@ int main(int argc, char **argv)
 
 	if (o.cache_entries >= 0)
 		datapath_set_cache_entries(o.cache_entries);
+	d.ct_gc_interval = o.ct_gc_interval;
+	datapath_set_ct_max(o.ct_max);
 	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;
@@ -385,6 +452,7 @@ cleanup:
 	 * picks them up again. */
 	punt_close();
 	engine_destroy(d.engine);
+	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
 	ctl_server_close(d.ctl);

@@ -54,15 +54,52 @@ enum ovn_opcode {
 	/* Continue with op 0 of program `arg` (long action lists are split
 	 * into chained programs by the writer). */
 	OVN_OP_GOTO = 13,
-	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
-	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
+	/* Packet generators (bpf/lib/pktgen.h): the packet is replaced by
+	 * the one OVN's pinctrl would make, and the ops that follow are the
+	 * nested actions.  arg = OVN_PKTGEN_F_* flags. */
+	/* icmp4 {} / icmp6 {} / icmp4_error {} / icmp6_error {}: ICMP
+	 * destination unreachable quoting the packet (family of the packet). */
+	OVN_OP_ICMP = 16,
+	/* tcp_reset {}: RST|ACK answering a TCP segment. */
+	OVN_OP_TCP_RESET = 17,
+	/* reject {}: tcp_reset, sctp_abort or an ICMP error, with addresses
+	 * swapped. */
+	OVN_OP_REJECT = 18,
+	/* nd_ns {}: neighbour solicitation for ip6.dst (frame rebuilt at
+	 * output, as arp {}). */
+	OVN_OP_ND_NS = 19,
+	/* icmp4.frag_mtu = arg (n = 4) / icmp6.frag_mtu = arg (n = 6). */
+	OVN_OP_ICMP_FRAG_MTU = 20,
+	/* sctp_abort {}: ABORT answering an SCTP packet. */
+	OVN_OP_SCTP_ABORT = 21,
+	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
+	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
+	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb
+	 * not implemented yet, dropped as DROP_CT_UNSUPPORTED. */
 	OVN_OP_CT_FIRST = 64,
+	OVN_OP_CT_UNSUPPORTED = 64,
+	/* ct_next: look the packet up in zone ctx[src], set ct_state,
+	 * ct_mark, ct_label, then go to stage (pipeline, table). */
+	OVN_OP_CT_NEXT = 65,
+	/* ct_commit { ... }: stash the packet's ct_mark/ct_label and load the
+	 * connection's (0 for a new one); the nested assignments that follow
+	 * edit them; CT_COMMIT with n = 1 commits them and restores. */
+	OVN_OP_CT_COMMIT_BEGIN = 66,
+	/* ct_commit: create or refresh the connection in zone ctx[src];
+	 * n = 1: with ct_mark/ct_label from the context (after BEGIN). */
+	OVN_OP_CT_COMMIT = 67,
+	/* ct_clear: ct_state, ct_mark, ct_label = 0. */
+	OVN_OP_CT_CLEAR = 68,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1
+
+/* ovn_op.arg of OVN_OP_ICMP / OVN_OP_TCP_RESET. */
+#define OVN_PKTGEN_F_UDP_CODE	1	/* port unreachable for UDP (icmp4/6, reject) */
+#define OVN_PKTGEN_F_LOOPBACK	2	/* swap eth and IP addresses (reject) */
 
 struct ovn_op {
 	__u8 code;		/* enum ovn_opcode */

@@ -55,6 +55,7 @@
 
 #include "maps/abi.h"
 #include "maps/cache.h"
+#include "maps/ct.h"
 
 /* offsetof that is an integer constant expression in BPF C too. */
 #define __ovn_offsetof(t, m) __builtin_offsetof(t, m)
@@ -210,11 +211,15 @@ enum ovn_parse_flag {
 };
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
- * nd_na {}. */
+ * nd_na {} / nd_ns {}, or replaced by a generated packet (icmp4 {},
+ * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h), which cannot be turned
+ * back into the original for another multicast member. */
 enum ovn_shape {
 	OVN_SHAPE_ASIS = 0,
 	OVN_SHAPE_ARP = 1,
 	OVN_SHAPE_ND_NA = 2,
+	OVN_SHAPE_ND_NS = 3,
+	OVN_SHAPE_GEN = 4,
 };
 
 /* Execution phases of the stage executor (bpf/lib/pipeline.h). */
@@ -321,6 +326,8 @@ struct ovn_ctx {
 	__u8 scratch_b[64];
 	/* What this packet's pipeline run did, for the cache (maps/cache.h). */
 	struct ovn_cache_rec cache;
+	/* Conntrack ops' tuples and ct_commit { } stash (bpf/lib/ct.h). */
+	struct ovn_ct_scratch ct;
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow_key) == OVN_CACHE_FLOW_KEY, "cache key out of date");
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +

@@ -51,7 +51,14 @@
 	X(DROP_WRITEBACK, 51, "header-writeback-failed")		\
 	X(DROP_REDIRECT, 52, "redirect-failed")				\
 	X(DROP_CT_UNSUPPORTED, 53, "ct-op-unsupported")			\
-	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")
+	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")		\
+	/* Conntrack (bpf/lib/ct.h). */					\
+	X(DROP_CT_BAD_ZONE, 60, "ct-bad-zone-register")		\
+	/* Packet generators (bpf/lib/pktgen.h). */			\
+	X(DROP_PKTGEN_PROTO, 80, "pktgen-wrong-protocol")		\
+	X(DROP_PKTGEN_REJECT_IGNORED, 81, "reject-of-rst-or-unreach")	\
+	X(DROP_PKTGEN_SHAPE, 82, "pktgen-on-rebuilt-packet")		\
+	X(DROP_PKTGEN_FAILED, 83, "pktgen-skb-helper-failed")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -578,6 +578,19 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 	return bumped(w, map_update(w->m.dps, &dp, &r->d, BPF_ANY));
 }
 
+int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dnat, uint16_t snat)
+{
+	struct dp_rec *r = dp_find(w, dp);
+
+	if (!r)
+		return -ENOENT;
+	if (r->d.dnat_zone == dnat && r->d.snat_zone == snat)
+		return 0;
+	r->d.dnat_zone = dnat;
+	r->d.snat_zone = snat;
+	return map_update(w->m.dps, &dp, &r->d, BPF_ANY);
+}
+
 int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp)
 {
 	struct dp_rec *r = dp_find(w, dp);

@@ -100,6 +100,8 @@ int ovnbpf_set_del(struct ovnbpf_writer *w, uint32_t set_id, const void *val, ui
 /* Immediate, one entry each. */
 int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type type);
 int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp);
+/* Conntrack zones of a datapath added before (-ENOENT otherwise). */
+int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dnat, uint16_t snat);
 int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p);
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v);

@@ -10,6 +10,8 @@
 #include "lib/state.h"
 #include "lib/output.h"
 #include "lib/punt.h"
+#include "lib/pktgen.h"
+#include "lib/ct.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -261,14 +263,32 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		if (ss && r != DROP_PUNT)
 			ss->punt_lost++;
 		break;
+	case OVN_OP_ICMP:
+	case OVN_OP_TCP_RESET:
+	case OVN_OP_SCTP_ABORT:
+	case OVN_OP_REJECT:
+		err = ovn_pktgen(lc->skb, c, op->code, op->arg);
+		break;
+	case OVN_OP_ND_NS:
+		err = ovn_op_nd_ns(c);
+		break;
+	case OVN_OP_ICMP_FRAG_MTU:
+		err = ovn_pg_frag_mtu(lc->skb, c, op->arg, op->n);
+		break;
 	case OVN_OP_GOTO:
 		c->x.prog = op->arg;
 		c->x.pc = 0;
 		return 0;
 	default:
 		ovn_cache_forbid(c);
-		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
-			return ovn_end(c, DROP_CT_UNSUPPORTED);
+		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
+			bool adv;
+			long r2 = ovn_ct_op(lc, op, &adv);
+
+			if (!adv)
+				return r2;
+			break;
+		}
 		return ovn_end(c, DROP_UNSUPPORTED_OP);
 	}
 	if (err)
