@@ -643,6 +643,8 @@ static void engine_pass(void *aux)
 		sb_sync_datapath_reflects(e->sb, row ? sb_row_int(row, "nb_cfg", 0) : 0);
 	}
 	e->loaded = true;
+	if (e->zones)
+		ct_zones_sync(e->zones);
 	ovsdb_replica_clear_tracked(e->r);
 	e->st.pass_us_last = mono_us() - t0;
 	e->st.pass_us_total += e->st.pass_us_last;
