@@ -13,6 +13,7 @@
 #include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/expr.h"
 #include "loader/log.h"
 #include "loader/meter.h"
@@ -650,6 +651,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		}
 		break;
 	default:
+		if (cc_router_handles(act->type)) {
+			const char *why = name;
+
+			if (!cc_router_emit(a->c, a->f, a->ops, act, &why))
+				return;
+			act_unsupported(a, act, why);
+			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);
+			return;
+		}
 		if (is_ct(act->type)) {
 			if (!cc_emit_ct(a->c, a->f, a->ops, act, emit_nested, a))
 				return;
@@ -859,6 +869,8 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 		c->st.flows++;
 		c->st.flows_compiled++;
 	}
+	if (r != -EINVAL)
+		cc_router_flow_added(c, f);
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);
@@ -887,6 +899,7 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 
 	if (!r)
 		c->st.flows--;
+	cc_router_flow_deleted(c, uuid);
 	return r;
 }
 

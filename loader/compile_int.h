@@ -8,6 +8,7 @@
 
 struct symtab;
 struct port_sec;
+struct cc_router;
 
 struct cc_ops {
 	struct ovn_op *v;
@@ -55,6 +56,7 @@ struct compiler {
 	uint32_t next_set_id;
 	struct port_sec *ps;		/* loader/port_security.c */
 	struct compile_stats st;
+	struct cc_router *rt;		/* compile_router.c: select() labels */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,

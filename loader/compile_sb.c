@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/port_security.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
@@ -78,6 +79,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->mcgroups, NULL);
 	smap_destroy(&c->sets, set_free);
 	smap_destroy(&c->dps, NULL);
+	cc_router_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }
@@ -327,7 +329,7 @@ static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
 {
-	struct cc_port *p = xcalloc(1, sizeof(*p));
+	struct cc_port *p = xcalloc(1, sizeof(*p)), *old;
 	size_t i = 0;
 	const char *k;
 	void *v;
@@ -340,7 +342,11 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->key = in->key;
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
-	port_free(smap_put(&c->ports, in->name, p));
+	old = smap_put(&c->ports, in->name, p);
+	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
+	if (old && (old->dp != p->dp || old->key != p->key))
+		ovnbpf_port_del(c->w, old->dp, old->key);
+	port_free(old);
 	err = port_write(c, p);
 	/* A patch port waiting for this one as its peer. */
 	while (smap_next(&c->ports, &i, &k, &v)) {
@@ -457,5 +463,6 @@ int compile_commit(struct compiler *c)
 		if (s->is_pg && s->dirty)
 			pg_resolve(c, s, k + 1);
 	}
+	cc_router_commit(c);
 	return ovnbpf_commit(c->w);
 }

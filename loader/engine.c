@@ -23,6 +23,7 @@
 #include "loader/meter.h"
 #include "loader/port_security.h"
 #include "loader/punt.h"
+#include "loader/mac_binding.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
 #include "ovsdb-client/client.h"
@@ -71,6 +72,8 @@ struct engine {
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
 	struct ovsdb_table *addr_set, *port_group, *fdb;
 	struct ovsdb_table *meter, *meter_band;
+	struct ovsdb_table *mac_binding, *static_mb;
+	struct mac_bindings *mb;		/* the neighbour table */
 
 	struct eport *ports[N_BUCKETS];
 	struct eflow *flows[N_BUCKETS];
@@ -127,6 +130,11 @@ static uint32_t local_dp_key(const struct engine *e, const struct ovsdb_uuid *u)
 		return 0;
 	row = ovsdb_table_find(e->dpb, u);
 	return row ? (uint32_t)sb_row_int(row, "tunnel_key", 0) : 0;
+}
+
+static bool ldp_has_cb(void *aux, uint32_t key)
+{
+	return ldp_has(aux, key);
 }
 
 static enum ovn_dp_type dp_type(const struct ovsdb_row *row)
@@ -526,10 +534,43 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 
 /* ---- passes ---- */
 
+static size_t add_dp_key(uint32_t **v, size_t n, uint32_t key)
+{
+	uint32_t *nv;
+
+	if (!key)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if ((*v)[i] == key)
+			return n;
+	nv = realloc(*v, (n + 1) * sizeof(*nv));
+	if (!nv)
+		return n;
+	nv[n] = key;
+	*v = nv;
+	return n + 1;
+}
+
+/* Does flow ROW apply to one of the datapaths KEYS? */
+static bool flow_on_dps(struct engine *e, const struct ovsdb_row *row, const uint32_t *keys,
+			size_t n)
+{
+	uint32_t *dps = NULL;
+	bool group = false, hit = false;
+	size_t m = flow_dps(e, row, &dps, &group);
+
+	for (size_t i = 0; i < m && !hit; i++)
+		for (size_t j = 0; j < n && !hit; j++)
+			hit = dps[i] == keys[j];
+	free(dps);
+	return hit;
+}
+
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
-					  e->addr_set, e->port_group, e->fdb };
+					  e->addr_set, e->port_group, e->fdb, e->mac_binding,
+					  e->static_mb };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -555,6 +596,8 @@ static void engine_pass(void *aux)
 	bool full = !e->loaded || any_reset(e);
 	bool ldp_changed, ports_changed = false, sweep_flows;
 	uint64_t t0 = mono_us(), t1;
+	uint32_t *mc_new = NULL;
+	size_t n_mc_new = 0;
 	int err;
 
 	e->st.passes++;
@@ -589,9 +632,15 @@ static void engine_pass(void *aux)
 		ports_changed |= port_sync(e, row, full || row->track);
 	e->bindings_changed = false;
 
-	/* Multicast groups name their ports: all again when ports moved. */
-	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed)
+	/* Multicast groups name their ports: all again when ports moved.  A
+	 * group that arrives after the flows naming it (its rows come with
+	 * their own condition update) makes those flows compile again. */
+	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed) {
 		mcgroup_sync(e, row);
+		if (!full && ovsdb_row_is_inserted(row))
+			n_mc_new = add_dp_key(&mc_new, n_mc_new,
+					      local_dp_key(e, sb_row_uuid(row, "datapath")));
+	}
 	FOR_ROWS(row, e->addr_set, full)
 		set_sync(e, row, false);
 	FOR_ROWS(row, e->port_group, full)
@@ -600,6 +649,15 @@ static void engine_pass(void *aux)
 		fdb_sync(e, row);
 	FOR_ROWS(row, e->meter, full || has_tracked(e->meter_band))
 		meter_sync(e, row);
+	/* Neighbours name their port: all again when ports moved. */
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_mark(e->mb);
+	FOR_ROWS(row, e->mac_binding, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, false);
+	FOR_ROWS(row, e->static_mb, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, true);
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_sweep(e->mb);
 
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
@@ -628,6 +686,11 @@ static void engine_pass(void *aux)
 	 * just did. */
 	FOR_ROWS(row, e->lflow, false)
 		flow_sync(e, row, !ovsdb_row_is_inserted(row));
+	if (n_mc_new)
+		FOR_ROWS(row, e->lflow, true)
+			if (flow_on_dps(e, row, mc_new, n_mc_new))
+				flow_sync(e, row, true);
+	free(mc_new);
 
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
@@ -702,8 +765,12 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
 	e->meter = ovsdb_client_monitor(cl, "Meter", NULL);
 	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
+	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
+	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
+	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
-	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band) {
+	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
+	    !e->mac_binding || !e->static_mb) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -748,6 +815,7 @@ void engine_destroy(struct engine *e)
 	}
 	ct_skip_free(e->cts);
 	compiler_free(e->c);
+	mac_bindings_free(e->mb);
 	free(e->ldp_keys);
 	free(e);
 }

@@ -29,6 +29,7 @@
 #include "loader/local_vifs.h"
 #include "loader/log.h"
 #include "loader/punt.h"
+#include "loader/punt_mac_binding.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -237,6 +238,7 @@ struct daemon {
 	struct ct_zones *zones;
 	unsigned int ct_gc_interval;
 	uint64_t next_gc_ns;
+	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
 	int sfd;
 };
 
@@ -336,6 +338,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		ct_zones_set_flush(d->zones, flush_zone, d);
 		engine_set_ct_zones(d->engine, d->zones);
 	}
+	if (!err)
+		err = mac_learner_create(sb_sync_client(d->sb), &d->learner);
 	if (err) {
 		pr_err("main", "datapath writer / engine: %s", strerror(-err));
 		return err;
@@ -465,6 +469,8 @@ cleanup:
 	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
+	/* After the client: it may call back pending transactions. */
+	mac_learner_destroy(d.learner);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);

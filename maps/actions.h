@@ -72,6 +72,12 @@ enum ovn_opcode {
 	OVN_OP_ICMP_FRAG_MTU = 20,
 	/* sctp_abort {}: ABORT answering an SCTP packet. */
 	OVN_OP_SCTP_ABORT = 21,
+	/* Logical router helpers (maps/router.h, bpf/lib/mac_binding.h,
+	 * bpf/lib/select.h): get_arp/get_nd, lookup_arp/lookup_nd[_ip],
+	 * select(). */
+	OVN_OP_GET_MAC = 24,
+	OVN_OP_LOOKUP_MAC = 25,
+	OVN_OP_SELECT = 26,
 	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
 	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
 	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb

@@ -58,7 +58,9 @@
 	X(DROP_PKTGEN_PROTO, 80, "pktgen-wrong-protocol")		\
 	X(DROP_PKTGEN_REJECT_IGNORED, 81, "reject-of-rst-or-unreach")	\
 	X(DROP_PKTGEN_SHAPE, 82, "pktgen-on-rebuilt-packet")		\
-	X(DROP_PKTGEN_FAILED, 83, "pktgen-skb-helper-failed")
+	X(DROP_PKTGEN_FAILED, 83, "pktgen-skb-helper-failed")		\
+	/* Logical router helpers (bpf/lib/select.h). */		\
+	X(DROP_SELECT_NO_MEMBER, 90, "select-no-live-member")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

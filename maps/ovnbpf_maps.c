@@ -36,6 +36,7 @@ static const struct {
 	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
 	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
 	M(meters, "ovn_meters"), M(cache, "ovn_cache"), M(cache_ctl, "ovn_cache_ctl"),
+	M(mac_bind, "ovn_mac_bind"),
 	M(cache_stats, "ovn_cache_stats"),
 #undef M
 };
@@ -432,6 +433,11 @@ void ovnbpf_writer_set_grace(struct ovnbpf_writer *w, uint64_t grace_ns)
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w)
 {
 	return w->ver;
+}
+
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w)
+{
+	return &w->m;
 }
 
 static int map_update(int fd, const void *k, const void *v, uint64_t flags)

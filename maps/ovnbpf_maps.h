@@ -30,6 +30,7 @@
 #include "maps/punt.h"
 #include "maps/counters.h"
 #include "maps/cache.h"
+#include "maps/router.h"
 
 struct bpf_object;
 
@@ -39,6 +40,7 @@ struct ovnbpf_maps {
 	int set_hash, set_lpm, ports, vifs, mcgroups;
 	int drops, stage_stats, punt, meters;
 	int cache, cache_ctl, cache_stats;
+	int mac_bind;		/* maps/router.h */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 
@@ -126,6 +128,8 @@ int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats 
 int ovnbpf_commit(struct ovnbpf_writer *w);
 int ovnbpf_reclaim(struct ovnbpf_writer *w);
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w);
+/* The maps W writes (for tables kept outside the writer: maps/router.h). */
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 
 /* Introspection for tests and ovnbpfctl. */
 struct ovnbpf_writer_stats {

@@ -12,6 +12,8 @@
 #include "lib/punt.h"
 #include "lib/pktgen.h"
 #include "lib/ct.h"
+#include "lib/mac_binding.h"
+#include "lib/select.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -279,6 +281,17 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.prog = op->arg;
 		c->x.pc = 0;
 		return 0;
+	case OVN_OP_GET_MAC:
+		err = ovn_op_get_mac(c, op);
+		break;
+	case OVN_OP_LOOKUP_MAC:
+		err = ovn_op_lookup_mac(c, op);
+		break;
+	case OVN_OP_SELECT:
+		err = ovn_op_select(c, op);
+		if (err > 0)
+			return 0;	/* went to the next table */
+		break;
 	default:
 		ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
