@@ -492,6 +492,29 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 	return 0;
 }
 
+/* DST = dns_lookup(): ovn-controller answers a query for one of the
+ * switch's DNS records and otherwise resumes the pipeline with DST 0.
+ * ovnbpfd has no DNS responder: the daemon gets a copy and the query goes
+ * on with DST 0 (as ovn-trace traces it), toward the DNS server it was
+ * sent to, instead of being lost. */
+static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+{
+	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
+	enum mf_field_id f;
+	unsigned int bit, n;
+	uint16_t off;
+	uint8_t len;
+
+	if (afield_bytes(dst, &f, &off, &len, &bit, &n) || n != 1 || bit / 8 >= len)
+		return -EOPNOTSUPP;
+	op.dst = off + len - 1 - bit / 8;
+	op.mask[0] = 1u << (bit % 8);
+	ops_push(a->ops, &op);
+	emit_simple(a, OVN_OP_PUNT, ACT_DNS_LOOKUP);
+	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
+	return 0;
+}
+
 static bool is_ct(enum action_type t)
 {
 	switch (t) {
@@ -641,6 +664,11 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.table = OVN_HT_GET_FDB;
 		ops_push(a->ops, &op);
 		return;
+	case ACT_DNS_LOOKUP:
+		err = emit_dns_lookup(a, &act->result.dst);
+		if (!err)
+			return;
+		break;
 	case ACT_LOG:
 		/* Metered by log(meter=) only, as ovn-controller does. */
 		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,

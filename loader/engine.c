@@ -81,6 +81,7 @@ struct engine {
 	size_t n_ldp;
 
 	bool loaded;			/* a full load happened */
+	bool adopt_done;		/* stale pinned entries swept */
 	bool bindings_changed;
 	struct engine_stats st;
 };
@@ -695,6 +696,22 @@ static void engine_pass(void *aux)
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
 
+	/* Once the replica holds every row our conditions select (not at the
+	 * first full load: the local datapaths, hence the flows, come with
+	 * later condition changes), the whole southbound is installed: what the previous ovnbpfd left and this one did not
+	 * install again goes with this commit (DESIGN §3.9). */
+	if (!e->adopt_done && e->sb && sb_sync_conditions_settled(e->sb)) {
+		uint32_t adopted, claimed;
+
+		e->adopt_done = true;
+
+		ovnbpf_adopt_stats(e->w, &adopted, &claimed);
+		if (adopted)
+			pr_info(MOD, "restart: kept %u of %u flows found pinned", claimed, adopted);
+		err = ovnbpf_adopt_finish(e->w);
+		if (err)
+			pr_warn(MOD, "restart: removing stale entries: %s", strerror(-err));
+	}
 	t1 = mono_us();
 	err = compile_commit(e->c);
 	e->st.commit_us_total += mono_us() - t1;

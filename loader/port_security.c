@@ -10,8 +10,9 @@
  * "MAC IP4... IP6..." is data:
  *
  *   class set  (datapath, class):  its port key        (1 member)
- *   port set   (block base + key): MAC, each IPv4/CIDR, and when it has
- *              IPv6 addresses its link-local address and each IPv6/CIDR
+ *   port set   (block base + key): MAC, each IPv4/CIDR, each IPv6/CIDR
+ *              and, when it lists any address, the MAC's link-local
+ *              address (allowed as IPv6 source and NA target)
  *
  * class = (has IPv4 ? 1 : 0) | (has IPv6 ? 2 : 0) selects which generic
  * flows apply, as the per-port flows differ only by those two facts.
@@ -21,7 +22,7 @@
  *
  * The tests are exact per port: eth.src, arp.sha, nd.sll, nd.tll must be
  * the port's one MAC, arp.spa/ip4.src one of its IPv4 addresses, etc., as
- * in the per-port flows.  With several entries the checks bind each IP
+ * in the per-port flows (port_flows(), whose comment gives the verdicts).  With several entries the checks bind each IP
  * list to its entry's MAC, which membership of two independent fields
  * cannot express: such ports keep per-port flows.
  */
@@ -246,8 +247,22 @@ static void helper_flow(struct compiler *c, const char *key, const char *uuid, u
 	c->st.helper_flows++;
 }
 
-/* Per-port flows (ports the sets cannot express): exactly ovn-controller's
- * tables 73-75 for one entry. */
+/* Per-port flows (ports the sets cannot express), per entry, with the
+ * verdicts of ovn-trace's model of check_in_port_sec()/check_out_port_sec()
+ * (which the diff tests compare against).  Ingress:
+ *   - the entry's MAC, nothing else (84) -- other ethertypes pass, and so
+ *     does all IP when the entry lists no address;
+ *   - ARP (94/95): arp.sha is the MAC and, if IPv4 addresses are listed,
+ *     arp.spa one of them;
+ *   - with addresses (85/90): ip4.src listed (or a DHCP discover);
+ *     ip6.src listed or the MAC's link-local address, and then ND (91/92):
+ *     nd.sll / nd.tll zero or the MAC, an NA's target listed (if IPv6
+ *     addresses are; an NA's source is not checked);
+ *   - as ovn-controller and unlike ovn-trace: DAD and MLD from :: to
+ *     ff02::/16 (90), without which IPv6 never comes up on the port.
+ * Egress: eth.dst the entry's MAC and, with addresses, ip4.dst / ip6.dst
+ * listed, link-local, broadcast or multicast; northd lets eth.mcast
+ * through before check_out_port_sec(). */
 struct pp_gen {
 	struct compiler *c;
 	const struct cc_port *p;
@@ -282,45 +297,54 @@ static void port_flows(struct compiler *c, const struct cc_port *p, struct ps_po
 
 #define IN_P "inport == \"%s\" && eth.src == %s"
 #define OUT_P "outport == \"%s\" && eth.dst == %s"
-	/* Ingress (73/74). */
+	/* Ingress. */
 	pp_flow(&g, OVN_HT_PORT_SEC_IN, 80, true, "inport == \"%s\"", n);
-	pp_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, "inport == \"%s\" && (arp || nd)", n);
+	pp_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, n, mac);
+	pp_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, IN_P " && arp", n, mac);
 	if (e->n4)
 		pp_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
 			IN_P " && arp && arp.sha == %s && arp.spa == {%s}", n, mac, mac, a4);
 	else
 		pp_flow(&g, OVN_HT_PORT_SEC_IN, 95, false, IN_P " && arp && arp.sha == %s",
 			n, mac, mac);
-	pp_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-		IN_P " && nd_ns && (nd.sll == %s || nd.sll == 00:00:00:00:00:00)", n, mac, mac);
-	if (e->n6)
-		pp_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00) && "
-			"nd.target == {%s, %s}", n, mac, mac, lla, a6);
-	else
-		pp_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00)",
-			n, mac, mac);
 	if (e->n4 || e->n6) {
+		struct strbuf s6 = STRBUF_INIT;
+		const char *src6;
+
+		strbuf_printf(&s6, "%s%s%s", lla, e->n6 ? ", " : "", a6);
+		src6 = strbuf_str(&s6);
 		pp_flow(&g, OVN_HT_PORT_SEC_IN, 85, true, IN_P " && ip", n, mac);
-		if (e->n4) {
+		if (e->n4)
 			pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip4.src == {%s}",
 				n, mac, a4);
-			pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
-				"udp.src == 68 && udp.dst == 67", n, mac);
-		}
-		if (e->n6) {
-			pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s, %s}",
-				n, mac, lla, a6);
-			pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
-				"icmp6.type == {131, 135, 143}", n, mac);
-		}
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
+			IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
+			"udp.src == 68 && udp.dst == 67", n, mac);
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s}", n, mac,
+			src6);
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
+			IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
+			"icmp6.type == {131, 135, 143}", n, mac);
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && ip6.src == {%s} && nd_ns",
+			n, mac, src6);
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+			IN_P " && ip6.src == {%s} && nd_ns && "
+			"nd.sll == {00:00:00:00:00:00, %s}", n, mac, src6, mac);
+		/* An NA's source is not checked with its target: both sets would
+		 * need more classifier words than a flow has (OVN_CLS_WORDS). */
+		pp_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && nd_na", n, mac);
+		if (e->n6)
+			pp_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s} && "
+				"nd.target == {%s}", n, mac, mac, src6);
+		else
+			pp_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s}", n, mac,
+				mac);
+		strbuf_free(&s6);
 	}
-	pp_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, n, mac);
 
-	/* Egress (75). */
+	/* Egress. */
 	pp_flow(&g, OVN_HT_PORT_SEC_OUT, 80, true, "outport == \"%s\"", n);
 	if (e->n4 || e->n6) {
 		pp_flow(&g, OVN_HT_PORT_SEC_OUT, 85, true, OUT_P " && ip", n, mac);
@@ -396,44 +420,50 @@ static void class_flows(struct compiler *c, struct ps_dp *d, int cls)
 	const uint8_t T_IN = OVN_HT_PORT_SEC_IN, T_OUT = OVN_HT_PORT_SEC_OUT;
 
 	snprintf(g.uuid, sizeof(g.uuid), "port-security/%u/%d", d->dp, cls);
-	/* Ingress (73/74). */
+	/* Ingress: port_flows() with the port's addresses as set tests. */
 	cl_flow(&g, T_IN, 80, true, "1", 1, k);
-	cl_flow(&g, T_IN, 94, true, "arp || nd", 1, k);
+	cl_flow(&g, T_IN, 84, false, "1", 2, k, src);
+	cl_flow(&g, T_IN, 94, true, "arp", 2, k, src);
 	if (a4)
 		cl_flow(&g, T_IN, 95, false, "arp", 4, k, src,
 			t_port(&g, false, OVN_OFF_ARP_SHA, 6), t_port(&g, false, OVN_OFF_ARP_SPA, 4));
 	else
 		cl_flow(&g, T_IN, 95, false, "arp", 3, k, src,
 			t_port(&g, false, OVN_OFF_ARP_SHA, 6));
-	cl_flow(&g, T_IN, 95, false, "nd_ns", 3, k, src, t_port(&g, false, OVN_OFF_ND_SLL, 6));
-	cl_flow(&g, T_IN, 95, false, "nd_ns && nd.sll == 00:00:00:00:00:00", 2, k, src);
-	if (a6) {
-		struct ovn_set_test tgt = t_port(&g, false, OVN_OFF_ND_TARGET, 16);
+	if (a4 || a6) {
+		/* The port set holds the link-local address whenever the port
+		 * lists any address: ip6.src / nd.target "in the set" is
+		 * {link-local, IPv6 addresses}. */
+		struct ovn_set_test s6 = t_port(&g, false, OVN_OFF_IP6_SRC, 16);
 
-		cl_flow(&g, T_IN, 95, false, "nd_na", 4, k, src,
-			t_port(&g, false, OVN_OFF_ND_TLL, 6), tgt);
-		cl_flow(&g, T_IN, 95, false, "nd_na && nd.tll == 00:00:00:00:00:00", 3, k, src,
-			tgt);
-	} else {
-		cl_flow(&g, T_IN, 95, false, "nd_na", 3, k, src,
-			t_port(&g, false, OVN_OFF_ND_TLL, 6));
-		cl_flow(&g, T_IN, 95, false, "nd_na && nd.tll == 00:00:00:00:00:00", 2, k, src);
-	}
-	if (a4 || a6)
 		cl_flow(&g, T_IN, 85, true, "ip", 2, k, src);
-	if (a4) {
-		cl_flow(&g, T_IN, 90, false, "ip4", 3, k, src,
-			t_port(&g, false, OVN_OFF_IP4_SRC, 4));
+		if (a4)
+			cl_flow(&g, T_IN, 90, false, "ip4", 3, k, src,
+				t_port(&g, false, OVN_OFF_IP4_SRC, 4));
 		cl_flow(&g, T_IN, 90, false, "ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
 			"udp.src == 68 && udp.dst == 67", 2, k, src);
-	}
-	if (a6) {
-		cl_flow(&g, T_IN, 90, false, "ip6", 3, k, src,
-			t_port(&g, false, OVN_OFF_IP6_SRC, 16));
+		cl_flow(&g, T_IN, 90, false, "ip6", 3, k, src, s6);
 		cl_flow(&g, T_IN, 90, false, "ip6.src == :: && ip6.dst == ff02::/16 && "
 			"icmp6.type == {131, 135, 143}", 2, k, src);
+		cl_flow(&g, T_IN, 91, true, "nd_ns", 3, k, src, s6);
+		cl_flow(&g, T_IN, 92, false, "nd_ns", 4, k, src, s6,
+			t_port(&g, false, OVN_OFF_ND_SLL, 6));
+		cl_flow(&g, T_IN, 92, false, "nd_ns && nd.sll == 00:00:00:00:00:00", 3, k, src, s6);
+		cl_flow(&g, T_IN, 91, true, "nd_na", 2, k, src);
+		if (a6) {
+			struct ovn_set_test tgt = t_port(&g, false, OVN_OFF_ND_TARGET, 16);
+
+			cl_flow(&g, T_IN, 92, false, "nd_na", 4, k, src,
+				t_port(&g, false, OVN_OFF_ND_TLL, 6), tgt);
+			cl_flow(&g, T_IN, 92, false, "nd_na && nd.tll == 00:00:00:00:00:00", 3, k,
+				src, tgt);
+		} else {
+			cl_flow(&g, T_IN, 92, false, "nd_na", 3, k, src,
+				t_port(&g, false, OVN_OFF_ND_TLL, 6));
+			cl_flow(&g, T_IN, 92, false, "nd_na && nd.tll == 00:00:00:00:00:00", 2, k,
+				src);
+		}
 	}
-	cl_flow(&g, T_IN, 84, false, "1", 2, k, src);
 
 	/* Egress (75). */
 	cl_flow(&g, T_OUT, 80, true, "1", 1, ko);
@@ -653,7 +683,7 @@ void port_sec_set(struct compiler *c, const struct cc_port *p, const char *const
 	pp->cls = (e.n4 ? CLASS_IP4 : 0) | (e.n6 ? CLASS_IP6 : 0);
 	pp->m = xcalloc(e.n_ip + 2, sizeof(*pp->m));
 	pp->m[pp->n_m++] = e.mac;
-	if (e.n6)
+	if (e.n4 || e.n6)
 		pp->m[pp->n_m++] = e.lla;
 	for (size_t i = 0; i < e.n_ip; i++) {
 		size_t j;

@@ -44,6 +44,8 @@ struct sb_sync {
 	bool registered;		/* our Chassis row is in the replica */
 	bool conflict;			/* registration refused (logged) */
 	bool started;			/* initial conditions sent */
+	unsigned long cond_want;	/* replica reflects the conditions at */
+	unsigned long cond_seen;	/* ovsdb_client_cond_seqno() last seen */
 };
 
 static long long mono_ms(void)
@@ -110,6 +112,19 @@ static void txn_done(void *arg, int status, const json_t *result)
 	s->retry_at = mono_ms() + SB_RETRY_MS;
 }
 
+/* Remember the latest condition sequence number the replica must reach. */
+static void cond_want(struct sb_sync *s, long seqno)
+{
+	if (seqno > 0 && (unsigned long)seqno > s->cond_want)
+		s->cond_want = seqno;
+}
+
+bool sb_sync_conditions_settled(const struct sb_sync *s)
+{
+	return ovsdb_client_is_synced(s->client) &&
+	       ovsdb_client_cond_seqno(s->client) >= s->cond_want;
+}
+
 /* Ask the SB for the rows of local datapaths only.  Tables nobody
  * monitors are skipped (-ENOENT); an unchanged condition is not resent. */
 static void update_conditions(struct sb_sync *s, const struct ovsdb_uuid *me)
@@ -125,22 +140,22 @@ static void update_conditions(struct sb_sync *s, const struct ovsdb_uuid *me)
 		return;
 	}
 	w = local_datapaths_pb_condition(&s->ld, &s->vifs->bindings, me);
-	ovsdb_client_set_condition(s->client, "Port_Binding", w);
+	cond_want(s, ovsdb_client_set_condition(s->client, "Port_Binding", w));
 	json_decref(w);
 	/* Flows of datapath groups are all sent and filtered by their
 	 * consumer: a group's membership is not expressible here. */
 	w = local_datapaths_condition(&s->ld, "logical_datapath", "==",
 				      json_pack("[s, s, [s, []]]", "logical_dp_group", "!=",
 						"set"));
-	ovsdb_client_set_condition(s->client, "Logical_Flow", w);
+	cond_want(s, ovsdb_client_set_condition(s->client, "Logical_Flow", w));
 	json_decref(w);
 	for (i = 0; i < sizeof(by_datapath) / sizeof(by_datapath[0]); i++) {
 		w = local_datapaths_condition(&s->ld, "datapath", "==", NULL);
-		ovsdb_client_set_condition(s->client, by_datapath[i], w);
+		cond_want(s, ovsdb_client_set_condition(s->client, by_datapath[i], w));
 		json_decref(w);
 	}
 	w = local_datapaths_condition(&s->ld, "datapaths", "includes", NULL);
-	ovsdb_client_set_condition(s->client, "DNS", w);
+	cond_want(s, ovsdb_client_set_condition(s->client, "DNS", w));
 	json_decref(w);
 }
 
@@ -231,6 +246,12 @@ void sb_sync_run(struct sb_sync *s)
 		s->seen_seqno = seq;
 		s->dirty = true;
 	}
+	/* A condition acknowledged without new rows is news too: the
+	 * replica is now complete for it (sb_sync_conditions_settled()). */
+	if (ovsdb_client_cond_seqno(s->client) != s->cond_seen) {
+		s->cond_seen = ovsdb_client_cond_seqno(s->client);
+		s->dirty = true;
+	}
 	if (!ovsdb_client_is_synced(s->client) || !s->dirty || s->txn_pending)
 		return;
 	if (s->retry_at && mono_ms() < s->retry_at)
@@ -308,7 +329,7 @@ int sb_sync_create(const struct sb_sync_options *o, struct local_vifs *vifs,
 	}
 	/* Other chassis' private rows are none of our business. */
 	where = json_pack("[[s, s, s]]", "name", "==", s->name);
-	ovsdb_client_set_condition(s->client, "Chassis_Private", where);
+	cond_want(s, ovsdb_client_set_condition(s->client, "Chassis_Private", where));
 	json_decref(where);
 	vifs->change_fn = on_binding_change;
 	vifs->change_aux = s;

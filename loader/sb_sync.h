@@ -66,6 +66,10 @@ void sb_sync_set_consumer(struct sb_sync *s, sb_sync_consumer_fn *fn, void *aux)
  * Datapath_Binding rows). */
 struct local_datapaths;
 const struct local_datapaths *sb_sync_local_datapaths(const struct sb_sync *s);
+/* The replica holds every row the current monitor conditions select (the
+ * server acknowledged the last condition sent): the SB as far as this
+ * chassis is concerned, complete. */
+bool sb_sync_conditions_settled(const struct sb_sync *s);
 
 /* `status`: SB connection, chassis, nb_cfg. */
 int sb_sync_register_ctl(struct sb_sync *s, struct ctl_server *ctl);

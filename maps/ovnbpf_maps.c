@@ -322,6 +322,8 @@ struct dp_rec {
 	struct ovn_dp d;
 };
 
+struct adopt;
+
 struct ovnbpf_writer {
 	struct ovnbpf_maps m;
 	uint32_t ver;			/* active version */
@@ -357,7 +359,21 @@ struct ovnbpf_writer {
 	uint32_t cap_dps;
 	struct idalloc dp_recs;
 	struct u64map dp_idx;
+
+	/* What a previous writer left pinned (NULL when nothing). */
+	struct adopt *adopt;
 };
+
+/* Restart reconciliation (bottom of this file). */
+static int adopt_scan(struct ovnbpf_writer *w);
+static void adopt_free(struct ovnbpf_writer *w);
+static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
+			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
+			     const struct ovn_flow *fv, uint32_t *id);
+static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k);
+enum adopt_imm { A_DP, A_PORT, A_MCGROUP, A_VIF };
+static void adopt_claim_imm(struct ovnbpf_writer *w, enum adopt_imm kind, uint32_t a, uint32_t b);
+static void adopt_after_commit(struct ovnbpf_writer *w);
 
 static uint64_t now_ns(void)
 {
@@ -376,6 +392,7 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 {
 	struct ovnbpf_writer *w;
 	uint32_t zero = 0;
+	int err;
 
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
@@ -394,6 +411,13 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 	w->prog_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_PROGS };
 	w->flow_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
 	w->dp_recs = (struct idalloc){ .next = 0, .max = OVN_MAX_DPS };
+	/* A previous ovnbpfd's rules stay in force until ovnbpf_adopt_finish()
+	 * (DESIGN §3.9): take them over rather than write over them. */
+	err = adopt_scan(w);
+	if (err) {
+		ovnbpf_writer_free(w);
+		return err;
+	}
 	*out = w;
 	return 0;
 }
@@ -404,6 +428,7 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 
 	if (!w)
 		return;
+	adopt_free(w);
 	for (i = 0; i < w->cap_progs; i++)
 		free(w->progs[i].ops);
 	free(w->subs);
@@ -562,6 +587,7 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 
 	if (type != OVN_DP_SWITCH && type != OVN_DP_ROUTER)
 		return -EINVAL;
+	adopt_claim_imm(w, A_DP, dp, 0);
 	if (!r) {
 		err = id_get(&w->dp_recs, &i);
 		if (err)
@@ -617,6 +643,7 @@ int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const s
 {
 	struct ovn_port_key k = { .dp = dp, .port = port };
 
+	adopt_claim_imm(w, A_PORT, dp, port);
 	return bumped(w, map_update(w->m.ports, &k, p, BPF_ANY));
 }
 
@@ -629,6 +656,7 @@ int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port)
 
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v)
 {
+	adopt_claim_imm(w, A_VIF, ifindex, 0);
 	return bumped(w, map_update(w->m.vifs, &ifindex, v, BPF_ANY));
 }
 
@@ -648,6 +676,7 @@ int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const
 	if (n > OVN_MC_MAX_PORTS)
 		return -E2BIG;
 	memcpy(g.port, ports, n * sizeof(*ports));
+	adopt_claim_imm(w, A_MCGROUP, dp, key);
 	return bumped(w, map_update(w->m.mcgroups, &k, &g, BPF_ANY));
 }
 
@@ -1125,6 +1154,17 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		err = sub_get(w, si, &def, f->priority, &sub);
 		if (err)
 			return err;
+		key.sub_id = sub;
+		key.slot = 0;
+		memset(&fv, 0, sizeof(fv));
+		fv.stage_idx = OVN_STAGE_IDX(f->pipeline == OVN_PIPE_HELPER ? 2 :
+					     ((dr = dp_find(w, f->dp)) ? dr->d.type : 0),
+					     f->pipeline, f->table);
+		for (i = 0; i < f->n_sets; i++)
+			fv.set[i] = f->sets[i];
+		/* The same flow installed by the previous writer: keep it. */
+		if (adopt_claim_flow(w, sub, &key, f->priority, f->ops, f->n_ops, &fv, id))
+			return 0;
 		w->subs[sub].refs++;
 		err = prog_get(w, f->ops, f->n_ops, &pi);
 		if (err)
@@ -1135,13 +1175,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		err = grow((void **)&w->flows, &w->cap_flows, *id, sizeof(*w->flows));
 		if (err)
 			goto fail_id;
-		memset(&fv, 0, sizeof(fv));
 		fv.prog = w->progs[pi].chunk[0];
-		fv.stage_idx = OVN_STAGE_IDX(f->pipeline == OVN_PIPE_HELPER ? 2 :
-					     ((dr = dp_find(w, f->dp)) ? dr->d.type : 0),
-					     f->pipeline, f->table);
-		for (i = 0; i < f->n_sets; i++)
-			fv.set[i] = f->sets[i];
 		err = map_update(w->m.flows, id, &fv, BPF_ANY);
 		if (err)
 			goto fail_id;
@@ -1282,7 +1316,7 @@ int ovnbpf_set_add(struct ovnbpf_writer *w, uint32_t set_id, const void *val, ui
 	k = lpm ? (const void *)&lk : (const void *)&hk;
 	if (!bpf_map_lookup_elem(fd, k, &cur)) {
 		if (cur.rm_ver == OVN_VER_INF)
-			return -EEXIST;
+			return adopt_claim_member(w, lpm, k) ? 0 : -EEXIST;
 		if (cur.rm_ver == w->ver + 1)
 			m.add_ver = cur.add_ver;	/* un-delete: stays visible */
 	}
@@ -1440,6 +1474,7 @@ int ovnbpf_commit(struct ovnbpf_writer *w)
 		}
 	}
 	w->n_pending = 0;
+	adopt_after_commit(w);
 	return ovnbpf_reclaim(w);
 }
 
@@ -1501,4 +1536,670 @@ const char *ovnbpf_stage_name(enum ovn_dp_type type, enum ovn_pipeline pipeline,
 	if (pipeline == OVN_PIPE_INGRESS)
 		return table < OVN_LR_IN_TABLES ? lr_in[table] : "lr_in_?";
 	return table < OVN_LR_OUT_TABLES ? lr_out[table] : "lr_out_?";
+}
+
+/* ---- restart: adopting a previous writer's entries -------------------- */
+
+/*
+ * The maps outlive ovnbpfd (DESIGN §3.9).  A new writer must neither reuse
+ * an id that a visible cell still leads to (a program or flow record
+ * rewritten under a live cell sends packets into another stage's actions)
+ * nor leave the old rules visible forever.  So at start it reads back what
+ * packets can see at the active version and takes it over as its own:
+ * stages, subtables, flows with their programs, set members, datapaths,
+ * ports, multicast groups and VIFs.  What no packet can see any more
+ * (retired, or staged by a writer that died before its commit) is freed.
+ *
+ * The daemon then installs the southbound as usual.  An add identical to an
+ * adopted entry claims it and changes nothing in the kernel; anything else
+ * is written in fresh ids, invisible until the commit.  ovnbpf_adopt_finish()
+ * stages the removal of every unclaimed flow and set member, so the commit
+ * that follows the full load swaps the old rule set for the new one at
+ * once; unclaimed datapaths, ports, groups and VIFs go right after it.
+ */
+
+struct adopt_ent {
+	uint8_t kind;			/* enum adopt_imm, or A_MEMBER_* */
+	bool claimed;
+	union {
+		struct ovn_set_key hk;
+		struct ovn_set_lpm_key lk;
+		uint32_t k[2];
+	};
+};
+
+enum { A_MEMBER_HASH = 8, A_MEMBER_LPM = 9 };
+
+struct adopt {
+	bool finished;
+	uint8_t *flow;			/* per flow id: 1 adopted, 2 claimed */
+	uint32_t cap_flow;
+	struct u64map flow_idx;		/* claim hash (+ i) -> flow id */
+	struct adopt_ent *ent;		/* members and immediate entries */
+	uint32_t n_ent, cap_ent;
+	struct u64map ent_idx;		/* entry hash (+ i) -> ent[] index */
+};
+
+static uint64_t flow_claim_hash(uint32_t sub, const struct ovn_cls_key *key, int32_t prio)
+{
+	return fnv1a(key->w, sizeof(key->w)) ^ ((uint64_t)sub << 32) ^ (uint32_t)prio;
+}
+
+static uint64_t ent_hash(const struct adopt_ent *e)
+{
+	return fnv1a(&e->lk, sizeof(e->lk)) ^ e->kind;
+}
+
+/* Insert VAL under the first free key of H, H+1, ... */
+static int chain_put(struct u64map *m, uint64_t h, uint32_t val)
+{
+	uint32_t cur;
+
+	while (u64map_get(m, h, &cur))
+		h++;
+	return u64map_put(m, h, val);
+}
+
+static int ent_add(struct adopt *a, const struct adopt_ent *e)
+{
+	if (a->n_ent == a->cap_ent) {
+		uint32_t nc = a->cap_ent ? a->cap_ent * 2 : 64;
+		struct adopt_ent *n = realloc(a->ent, nc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		a->ent = n;
+		a->cap_ent = nc;
+	}
+	a->ent[a->n_ent] = *e;
+	a->ent[a->n_ent].claimed = false;
+	return chain_put(&a->ent_idx, ent_hash(e), a->n_ent++);
+}
+
+static bool ent_claim(struct adopt *a, const struct adopt_ent *e)
+{
+	uint64_t h = ent_hash(e);
+	uint32_t i;
+
+	for (; u64map_get(&a->ent_idx, h, &i); h++) {
+		struct adopt_ent *x = &a->ent[i];
+
+		if (x->kind == e->kind && !memcmp(&x->lk, &e->lk, sizeof(e->lk))) {
+			x->claimed = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void adopt_claim_imm(struct ovnbpf_writer *w, enum adopt_imm kind, uint32_t a, uint32_t b)
+{
+	struct adopt_ent e = { .kind = kind };
+
+	if (!w->adopt)
+		return;
+	e.k[0] = a;
+	e.k[1] = b;
+	ent_claim(w->adopt, &e);
+}
+
+static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k)
+{
+	struct adopt_ent e = { .kind = lpm ? A_MEMBER_LPM : A_MEMBER_HASH };
+	struct adopt_ent *x;
+	uint64_t h;
+	uint32_t i;
+
+	if (!w->adopt || w->adopt->finished)
+		return false;
+	if (lpm)
+		e.lk = *(const struct ovn_set_lpm_key *)k;
+	else
+		e.hk = *(const struct ovn_set_key *)k;
+	/* Claimed twice is a duplicate add: -EEXIST as without a restart. */
+	for (h = ent_hash(&e); u64map_get(&w->adopt->ent_idx, h, &i); h++) {
+		x = &w->adopt->ent[i];
+		if (x->kind == e.kind && !memcmp(&x->lk, &e.lk, sizeof(e.lk))) {
+			if (x->claimed)
+				return false;
+			x->claimed = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
+			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
+			     const struct ovn_flow *fv, uint32_t *id)
+{
+	struct adopt *a = w->adopt;
+	struct ovn_flow cur;
+	uint64_t h;
+	uint32_t fid;
+
+	if (!a || a->finished)
+		return false;
+	for (h = flow_claim_hash(sub, key, prio); u64map_get(&a->flow_idx, h, &fid); h++) {
+		struct flow_rec *f = &w->flows[fid];
+		struct prog_rec *p = &w->progs[f->prog];
+
+		if (a->flow[fid] != 1 || f->state != F_LIVE || f->sub != sub || f->prio != prio ||
+		    memcmp(f->key.w, key->w, sizeof(key->w)) || p->n_ops != n_ops ||
+		    memcmp(p->ops, ops, n_ops * sizeof(*ops)))
+			continue;
+		if (bpf_map_lookup_elem(w->m.flows, &fid, &cur) ||
+		    cur.stage_idx != fv->stage_idx || memcmp(cur.set, fv->set, sizeof(cur.set)))
+			continue;
+		a->flow[fid] = 2;
+		*id = fid;
+		return true;
+	}
+	return false;
+}
+
+/* Bitmap of ids in use, to rebuild an allocator afterwards. */
+static void bit_set(uint8_t *b, uint32_t i)
+{
+	b[i / 8] |= 1u << (i % 8);
+}
+
+static bool bit_get(const uint8_t *b, uint32_t i)
+{
+	return b[i / 8] & (1u << (i % 8));
+}
+
+/* Make A hand out only ids not in USED (ids from A->next on). */
+static int id_reserve(struct idalloc *a, const uint8_t *used)
+{
+	uint32_t first = a->next, last = first, i;
+
+	for (i = first; i < a->max; i++)
+		if (bit_get(used, i))
+			last = i + 1;
+	/* Free ids come off the end of the list: lowest last, so that
+	 * allocation stays dense. */
+	for (i = last; i-- > first;) {
+		if (bit_get(used, i))
+			continue;
+		if (a->n_free == a->cap_free) {
+			uint32_t nc = a->cap_free ? a->cap_free * 2 : 64;
+			uint32_t *nf = realloc(a->free, nc * sizeof(*nf));
+
+			if (!nf)
+				return -ENOMEM;
+			a->free = nf;
+			a->cap_free = nc;
+		}
+		a->free[a->n_free++] = i;
+	}
+	a->next = last;
+	return 0;
+}
+
+/* Every key of map FD, read before anything is deleted. */
+static int all_keys(int fd, size_t ksz, void **out, uint32_t *n)
+{
+	uint32_t cap = 0;
+	char *keys = NULL, prev[64], cur[64];
+	bool first = true;
+
+	*n = 0;
+	*out = NULL;
+	while (!bpf_map_get_next_key(fd, first ? NULL : prev, cur)) {
+		if (*n == cap) {
+			char *nk;
+
+			cap = cap ? cap * 2 : 256;
+			nk = realloc(keys, (size_t)cap * ksz);
+			if (!nk) {
+				free(keys);
+				return -ENOMEM;
+			}
+			keys = nk;
+		}
+		memcpy(keys + (size_t)*n * ksz, cur, ksz);
+		(*n)++;
+		memcpy(prev, cur, ksz);
+		first = false;
+	}
+	*out = keys;
+	return 0;
+}
+
+/* The program whose entry chunk is C0, as a progs[] record (shared by the
+ * adopted flows that run it). */
+static int adopt_prog(struct ovnbpf_writer *w, struct u64map *by_chunk, uint8_t *used,
+		      uint32_t c0, uint32_t *idx)
+{
+	struct ovn_op *ops = NULL, *nops;
+	uint32_t n = 0, chunks[8], nc = 0, c = c0, i;
+	struct ovn_prog prog;
+	struct prog_rec *p;
+	int err;
+
+	if (u64map_get(by_chunk, c0, idx)) {
+		w->progs[*idx].refs++;
+		return 0;
+	}
+	/* A full chunk ending in GOTO continues in another chunk. */
+	for (;;) {
+		if (!c || c >= OVN_MAX_PROGS || nc == 8 ||
+		    bpf_map_lookup_elem(w->m.progs, &c, &prog) || prog.n_ops > OVN_PROG_MAX_OPS) {
+			free(ops);
+			return -EINVAL;
+		}
+		chunks[nc++] = c;
+		nops = realloc(ops, (n + prog.n_ops + 1) * sizeof(*ops));
+		if (!nops) {
+			free(ops);
+			return -ENOMEM;
+		}
+		ops = nops;
+		if (prog.n_ops == OVN_PROG_MAX_OPS &&
+		    prog.op[OVN_PROG_MAX_OPS - 1].code == OVN_OP_GOTO && nc < 8) {
+			memcpy(ops + n, prog.op, (OVN_PROG_MAX_OPS - 1) * sizeof(*ops));
+			n += OVN_PROG_MAX_OPS - 1;
+			c = prog.op[OVN_PROG_MAX_OPS - 1].arg;
+			continue;
+		}
+		memcpy(ops + n, prog.op, prog.n_ops * sizeof(*ops));
+		n += prog.n_ops;
+		break;
+	}
+	err = id_get(&w->prog_recs, idx);
+	if (!err)
+		err = grow((void **)&w->progs, &w->cap_progs, *idx, sizeof(*w->progs));
+	if (!err)
+		err = u64map_put(by_chunk, c0, *idx);
+	if (err) {
+		free(ops);
+		return err;
+	}
+	p = &w->progs[*idx];
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+	p->in_use = true;
+	p->refs = 1;
+	p->ops = ops;
+	p->n_ops = n;
+	p->hash = fnv1a(ops, n * sizeof(*ops)) ^ n;
+	p->n_chunks = nc;
+	for (i = 0; i < nc; i++) {
+		p->chunk[i] = chunks[i];
+		bit_set(used, chunks[i]);
+	}
+	u64map_put(&w->prog_idx, p->hash, *idx);
+	w->n_progs_used++;
+	return 0;
+}
+
+static bool cell_visible(const struct ovn_cls_cell *c, uint32_t ver)
+{
+	return c->prio >= 0 && c->add_ver <= ver && ver < c->rm_ver;
+}
+
+/* One classifier key: adopt its visible cells, free the others. */
+static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64map *by_chunk,
+		     uint8_t *sub_used, uint8_t *prog_used, uint8_t *flow_used)
+{
+	struct adopt *a = w->adopt;
+	struct ovn_cls_val v;
+	struct flow_rec *f;
+	struct ovn_flow fv;
+	bool changed = false;
+	uint32_t i, dead = 0, pi;
+	int err;
+
+	if (bpf_map_lookup_elem(w->m.cls, k, &v))
+		return 0;
+	/* Not on any stage's list: no packet looks here. */
+	if (k->sub_id >= OVN_MAX_SUBTABLES || !bit_get(sub_used, k->sub_id))
+		return bpf_map_delete_elem(w->m.cls, k) && errno != ENOENT ? -errno : 0;
+	for (i = 0; i < OVN_CLS_CELLS; i++) {
+		struct ovn_cls_cell *c = &v.cell[i];
+
+		if (c->prio < 0)
+			continue;
+		if (!cell_visible(c, w->ver) || !c->flow || c->flow >= OVN_MAX_FLOWS ||
+		    bit_get(flow_used, c->flow) ||
+		    bpf_map_lookup_elem(w->m.flows, &c->flow, &fv) ||
+		    adopt_prog(w, by_chunk, prog_used, fv.prog, &pi)) {
+			/* Invisible, or nothing sane to run: free it. */
+			dead |= 1u << i;
+			continue;
+		}
+		if (c->rm_ver != OVN_VER_INF) {
+			/* A removal staged by a writer that died before its
+			 * commit: the flow is live until swept. */
+			c->rm_ver = OVN_VER_INF;
+			changed = true;
+		}
+		err = grow((void **)&w->flows, &w->cap_flows, c->flow, sizeof(*w->flows));
+		if (!err)
+			err = grow((void **)&a->flow, &a->cap_flow, c->flow, 1);
+		if (!err)
+			err = chain_put(&a->flow_idx, flow_claim_hash(k->sub_id, k, c->prio), c->flow);
+		if (err)
+			return err;
+		bit_set(flow_used, c->flow);
+		a->flow[c->flow] = 1;
+		f = &w->flows[c->flow];
+		memset(f, 0, sizeof(*f));
+		f->state = F_LIVE;
+		f->prio = c->prio;
+		f->sub = k->sub_id;
+		f->stage = w->subs[k->sub_id].stage;
+		f->prog = pi;
+		f->key = *k;
+		f->cell = i;
+		{
+			const struct stage_rec *s = &w->stages[f->stage];
+			const struct prog_rec *p = &w->progs[pi];
+
+			f->passlike = w->subs[f->sub].def.n_words == 0 && !fv.set[0].flags &&
+				      p->n_ops == 1 && p->ops[0].code == OVN_OP_NEXT &&
+				      s->key.pipeline <= OVN_PIPE_EGRESS &&
+				      p->ops[0].pipeline == s->key.pipeline &&
+				      p->ops[0].table == s->key.table + 1;
+		}
+		w->subs[f->sub].refs++;
+		w->stages[f->stage].n_flows++;
+		w->stages[f->stage].n_pass += f->passlike;
+		w->n_flows_used++;
+	}
+	if (changed) {
+		err = map_update(w->m.cls, k, &v, BPF_EXIST);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < OVN_CLS_CELLS; i++) {
+		if (dead & (1u << i)) {
+			struct flow_rec tmp = { .key = *k, .cell = i };
+
+			cls_free(w, &tmp);	/* unlinks an emptied tail slot */
+		}
+	}
+	return 0;
+}
+
+static int adopt_stages(struct ovnbpf_writer *w, uint8_t *sub_used)
+{
+	struct ovn_stage_key *keys = NULL;
+	struct ovn_stage v;
+	uint32_t n = 0, i, j, si;
+	int err;
+
+	err = all_keys(w->m.stages, sizeof(*keys), (void **)&keys, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && !err; i++) {
+		struct stage_rec *s;
+
+		if (bpf_map_lookup_elem(w->m.stages, &keys[i], &v))
+			continue;
+		err = stage_get(w, &keys[i], true, &si);
+		if (err)
+			break;
+		s = &w->stages[si];
+		for (j = 0; j < v.n_sub && j < OVN_STAGE_MAX_SUB; j++) {
+			uint32_t id = v.sub.sub_id[j];
+			struct sub_rec *r;
+
+			if (!id || id >= OVN_MAX_SUBTABLES || bit_get(sub_used, id))
+				continue;
+			err = grow((void **)&w->subs, &w->cap_subs, id, sizeof(*w->subs));
+			if (err)
+				break;
+			r = &w->subs[id];
+			memset(r, 0, sizeof(*r));
+			if (bpf_map_lookup_elem(w->m.subtables, &id, &r->def))
+				continue;
+			bit_set(sub_used, id);
+			r->in_use = true;
+			r->stage = si;
+			r->max_prio = v.sub.sub_max_prio[j];
+			s->sub[s->n_sub++] = id;
+		}
+	}
+	free(keys);
+	return err;
+}
+
+static int adopt_members(struct ovnbpf_writer *w, bool lpm)
+{
+	int fd = lpm ? w->m.set_lpm : w->m.set_hash;
+	size_t ksz = lpm ? sizeof(struct ovn_set_lpm_key) : sizeof(struct ovn_set_key);
+	struct ovn_set_member cur;
+	struct adopt_ent e;
+	char *keys = NULL;
+	uint32_t n = 0, i;
+	int err;
+
+	err = all_keys(fd, ksz, (void **)&keys, &n);
+	for (i = 0; i < n && !err; i++) {
+		void *k = keys + i * ksz;
+
+		if (bpf_map_lookup_elem(fd, k, &cur))
+			continue;
+		if (cur.add_ver > w->ver || cur.rm_ver <= w->ver) {
+			bpf_map_delete_elem(fd, k);	/* no packet sees it */
+			continue;
+		}
+		if (cur.rm_ver != OVN_VER_INF) {
+			cur.rm_ver = OVN_VER_INF;
+			err = map_update(fd, k, &cur, BPF_EXIST);
+		}
+		memset(&e, 0, sizeof(e));
+		e.kind = lpm ? A_MEMBER_LPM : A_MEMBER_HASH;
+		memcpy(&e.lk, k, ksz);
+		err = err ?: ent_add(w->adopt, &e);
+	}
+	free(keys);
+	return err;
+}
+
+static int adopt_imm(struct ovnbpf_writer *w, enum adopt_imm kind)
+{
+	int fd = kind == A_DP ? w->m.dps : kind == A_PORT ? w->m.ports :
+		 kind == A_MCGROUP ? w->m.mcgroups : w->m.vifs;
+	size_t ksz = kind == A_PORT || kind == A_MCGROUP ? 8 : 4;
+	struct adopt_ent e;
+	uint32_t n = 0, i, ri;
+	char *keys = NULL;
+	int err;
+
+	err = all_keys(fd, ksz, (void **)&keys, &n);
+	for (i = 0; i < n && !err; i++) {
+		memset(&e, 0, sizeof(e));
+		e.kind = kind;
+		memcpy(e.k, keys + i * ksz, ksz);
+		err = ent_add(w->adopt, &e);
+		if (err || kind != A_DP)
+			continue;
+		/* The datapath record keeps its zones and passthrough bits. */
+		err = id_get(&w->dp_recs, &ri);
+		err = err ?: grow((void **)&w->dps, &w->cap_dps, ri, sizeof(*w->dps));
+		err = err ?: u64map_put(&w->dp_idx, e.k[0], ri);
+		if (err)
+			break;
+		memset(&w->dps[ri], 0, sizeof(w->dps[ri]));
+		w->dps[ri].key = e.k[0];
+		w->dps[ri].in_use = true;
+		if (bpf_map_lookup_elem(fd, &e.k[0], &w->dps[ri].d))
+			memset(&w->dps[ri].d, 0, sizeof(w->dps[ri].d));
+	}
+	free(keys);
+	return err;
+}
+
+static int adopt_scan(struct ovnbpf_writer *w)
+{
+	uint8_t *sub_used, *prog_used, *flow_used;
+	struct u64map by_chunk = {};
+	struct ovn_cls_key *keys = NULL;
+	uint32_t n = 0, i;
+	int err;
+
+	w->adopt = calloc(1, sizeof(*w->adopt));
+	sub_used = calloc(OVN_MAX_SUBTABLES / 8 + 1, 1);
+	prog_used = calloc(OVN_MAX_PROGS / 8 + 1, 1);
+	flow_used = calloc(OVN_MAX_FLOWS / 8 + 1, 1);
+	if (!w->adopt || !sub_used || !prog_used || !flow_used) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = adopt_imm(w, A_DP) ?: adopt_imm(w, A_PORT) ?: adopt_imm(w, A_MCGROUP) ?:
+	      adopt_imm(w, A_VIF) ?: adopt_members(w, false) ?: adopt_members(w, true) ?:
+	      adopt_stages(w, sub_used) ?: all_keys(w->m.cls, sizeof(*keys), (void **)&keys, &n);
+	for (i = 0; i < n && !err; i++)
+		err = adopt_cls(w, &keys[i], &by_chunk, sub_used, prog_used, flow_used);
+	if (!err)
+		err = id_reserve(&w->sub_ids, sub_used) ?: id_reserve(&w->prog_ids, prog_used) ?:
+		      id_reserve(&w->flow_ids, flow_used);
+out:
+	free(keys);
+	u64map_free(&by_chunk);
+	free(sub_used);
+	free(prog_used);
+	free(flow_used);
+	if (!err && !w->adopt->n_ent && !w->n_flows_used && !w->n_stages_used)
+		adopt_free(w);	/* fresh maps */
+	return err;
+}
+
+static void adopt_free(struct ovnbpf_writer *w)
+{
+	struct adopt *a = w->adopt;
+
+	if (!a)
+		return;
+	free(a->flow);
+	u64map_free(&a->flow_idx);
+	free(a->ent);
+	u64map_free(&a->ent_idx);
+	free(a);
+	w->adopt = NULL;
+}
+
+int ovnbpf_adopt_finish(struct ovnbpf_writer *w)
+{
+	struct adopt *a = w->adopt;
+	uint32_t i, j;
+	int err, ret = 0;
+
+	if (!a || a->finished)
+		return 0;
+	a->finished = true;
+	for (i = 0; i < a->cap_flow; i++) {
+		if (a->flow[i] == 1 && w->flows[i].state == F_LIVE) {
+			err = ovnbpf_flow_del(w, i);
+			ret = ret ?: err;
+		}
+	}
+	for (i = 0; i < a->n_ent; i++) {
+		struct adopt_ent *e = &a->ent[i];
+		struct ovn_set_member cur;
+		struct retire_rec *r;
+		int fd;
+
+		if (e->claimed || (e->kind != A_MEMBER_HASH && e->kind != A_MEMBER_LPM))
+			continue;
+		fd = e->kind == A_MEMBER_LPM ? w->m.set_lpm : w->m.set_hash;
+		if (bpf_map_lookup_elem(fd, &e->lk, &cur) || cur.rm_ver != OVN_VER_INF)
+			continue;
+		r = push_retire(w);
+		if (!r)
+			return -ENOMEM;
+		cur.rm_ver = w->ver + 1;
+		err = map_update(fd, &e->lk, &cur, BPF_EXIST);
+		if (err) {
+			w->n_retire--;
+			ret = ret ?: err;
+			continue;
+		}
+		r->kind = e->kind == A_MEMBER_LPM ? R_SET_LPM : R_SET_HASH;
+		r->ver = w->ver + 1;
+		r->lk = e->lk;
+		e->claimed = true;
+	}
+	/* Subtables on a stage list that no flow uses (none adopted, none
+	 * added): off the list; no packet matched anything there. */
+	for (i = 0; i < w->cap_subs; i++) {
+		struct sub_rec *r = &w->subs[i];
+		struct stage_rec *s;
+
+		if (!r->in_use || r->refs)
+			continue;
+		s = &w->stages[r->stage];
+		for (j = 0; j < s->n_sub; j++) {
+			if (s->sub[j] == i) {
+				s->sub[j] = s->sub[--s->n_sub];
+				break;
+			}
+		}
+		stage_write(w, r->stage);
+		r->in_use = false;
+		id_put(&w->sub_ids, i);
+	}
+	return ret;
+}
+
+/* After the commit that hid the old rules: the single entries nobody
+ * claimed go, and the writer is on its own. */
+static void adopt_after_commit(struct ovnbpf_writer *w)
+{
+	struct adopt *a = w->adopt;
+	bool bump = false;
+	uint32_t i;
+
+	if (!a || !a->finished)
+		return;
+	for (i = 0; i < a->n_ent; i++) {
+		struct adopt_ent *e = &a->ent[i];
+		struct dp_rec *d;
+		uint32_t ri;
+
+		if (e->claimed)
+			continue;
+		switch (e->kind) {
+		case A_DP:
+			d = dp_find(w, e->k[0]);
+			if (d && u64map_get(&w->dp_idx, e->k[0], &ri)) {
+				u64map_del(&w->dp_idx, e->k[0]);
+				d->in_use = false;
+				id_put(&w->dp_recs, ri);
+			}
+			bpf_map_delete_elem(w->m.dps, &e->k[0]);
+			break;
+		case A_PORT:
+			bpf_map_delete_elem(w->m.ports, e->k);
+			break;
+		case A_MCGROUP:
+			bpf_map_delete_elem(w->m.mcgroups, e->k);
+			break;
+		case A_VIF:
+			bpf_map_delete_elem(w->m.vifs, &e->k[0]);
+			break;
+		default:
+			continue;
+		}
+		bump = true;
+	}
+	if (bump)
+		cache_bump(w);
+	adopt_free(w);
+}
+
+void ovnbpf_adopt_stats(const struct ovnbpf_writer *w, uint32_t *flows, uint32_t *claimed)
+{
+	uint32_t i;
+
+	*flows = *claimed = 0;
+	if (!w->adopt)
+		return;
+	for (i = 0; i < w->adopt->cap_flow; i++) {
+		*flows += w->adopt->flow[i] != 0;
+		*claimed += w->adopt->flow[i] == 2;
+	}
 }

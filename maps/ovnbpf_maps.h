@@ -123,6 +123,18 @@ int ovnbpf_cache_invalidate(struct ovnbpf_writer *w);
 int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats *s,
 			    uint64_t *entries, uint64_t *hits);
 
+/* Restart (DESIGN §3.9): ovnbpf_writer_new() adopts what a previous
+ * writer left in pinned maps -- the entries visible at the active version
+ * stay in force and their ids are never reused; invisible leftovers are
+ * freed.  An add identical to an adopted entry keeps it as is.  Once the
+ * caller has installed its whole rule set, ovnbpf_adopt_finish() stages
+ * the removal of every adopted flow and set member it did not add again;
+ * the next commit swaps the rule sets and then deletes unclaimed datapaths,
+ * ports, multicast groups and VIFs.  Without the call, adopted entries stay. */
+int ovnbpf_adopt_finish(struct ovnbpf_writer *w);
+/* Adopted flows still pending a decision, and how many were claimed. */
+void ovnbpf_adopt_stats(const struct ovnbpf_writer *w, uint32_t *flows, uint32_t *claimed);
+
 /* Make every staged flow/set change visible at once; reclaim what earlier
  * commits retired.  Returns 0 or -errno. */
 int ovnbpf_commit(struct ovnbpf_writer *w);

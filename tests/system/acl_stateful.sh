@@ -177,10 +177,8 @@ n=$("${CTL[@]}" conntrack flush --zone "$zb" | awk '{print $1}')
 check "conntrack flush --zone $zb ($n entries)" test "${n:-0}" -gt 0
 check "zone $zb is empty" bash -c "[[ -z \$(${CTL[*]} conntrack list --zone $zb) ]]"
 
-# A restart keeps the zones (their connections stay valid).  (Traffic
-# after the restart is not checked here: with these ACL flows the
-# restarted writer currently leaves packets looping to the step limit,
-# a reconciliation problem of the map writer, not of conntrack.)
+# A restart keeps the zones (their connections stay valid).  Traffic
+# across restarts with these ACLs is tests/system/restart.sh's.
 daemon_stop
 check "ovnbpfd restarts" daemon_start --ct-gc-interval=1
 check "--wait=hv sync after restart" wait_hv
