@@ -153,6 +153,17 @@ static size_t c_ns_sll0(uint8_t *b) { return nd(b, false, MAC1, P1_LLA, "fd00::2
 static size_t c_na_ok(uint8_t *b) { return nd(b, true, MAC1, P1_LLA, P1_IP6, MAC1); }
 static size_t c_na_tgt(uint8_t *b) { return nd(b, true, MAC1, P1_LLA, "fd00::9", MAC1); }
 static size_t c_na_tll(uint8_t *b) { return nd(b, true, MAC1, P1_LLA, P1_IP6, MAC3); }
+/* ovn-trace's model (main's h-diffx): ND only after the IPv6 source check,
+ * DAD from ::, an NA's source not checked, other ethertypes on the MAC. */
+static size_t c_ns_src(uint8_t *b) { return nd(b, false, MAC1, "fd00::9", "fd00::2", MAC1); }
+static size_t c_ns_dad(uint8_t *b) { return nd(b, false, MAC1, "::", P1_IP6, ZERO); }
+static size_t c_na_src(uint8_t *b) { return nd(b, true, MAC1, "fd00::9", P1_IP6, MAC1); }
+static size_t c_other_eth(uint8_t *b)
+{
+	pkt_eth(b, MAC2, MAC1, 0x88b5);
+	memset(b + 14, 0, 46);
+	return 60;
+}
 
 static const struct pcase cases[] = {
 	{ "udp4", true, c_udp_ok },
@@ -177,6 +188,10 @@ static const struct pcase cases[] = {
 	{ "nd_na", true, c_na_ok },
 	{ "nd_na_spoofed_target", false, c_na_tgt },
 	{ "nd_na_spoofed_tll", false, c_na_tll },
+	{ "nd_ns_from_unlisted_src", false, c_ns_src },
+	{ "nd_ns_dad_from_unspecified", true, c_ns_dad },
+	{ "nd_na_from_unlisted_src", true, c_na_src },
+	{ "other_ethertype", true, c_other_eth },
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -298,6 +313,9 @@ void test_port_security_sets(void)
 		len = udp6(pkt, MAC2, MAC3, "fd00::5", "fd00::2");
 		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, NULL, NULL), "run");
 		ASSERT_EQ(ret, TC_ACT_SHOT, "IPv4-only port: IPv6 dropped");
+		len = udp6(pkt, MAC2, MAC3, "fe80::800:ff:fe00:3", "fd00::2");
+		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, NULL, NULL), "run");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "IPv4-only port: IPv6 from its link-local");
 	}
 out:
 	compiler_free(c);
