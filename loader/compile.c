@@ -176,6 +176,16 @@ uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name)
 	return s->id;
 }
 
+uint32_t cc_set_use(struct compiler *c, const char *kind, const char *name)
+{
+	uint32_t id = cc_set_id(c, kind, name);
+	char k[300];
+
+	snprintf(k, sizeof(k), "%.8s%.280s", kind, name);
+	cc_set_install(c, smap_get(&c->sets, k));
+	return id;
+}
+
 /* ---- matches ---- */
 
 /* A conjunction being turned into writer specs: fixed clauses, set tests,
@@ -317,9 +327,9 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 		if (cl->type == EXPR_CL_PORT_GROUP) {
 			/* northd 23.03 names the SB group "<dp key>_<name>". */
 			snprintf(pgname, sizeof(pgname), "%u_%s", dp, cl->name);
-			t->set_id = cc_set_id(c, "@", pgname);
+			t->set_id = cc_set_use(c, "@", pgname);
 		} else {
-			t->set_id = cc_set_id(c, "$", cl->name);
+			t->set_id = cc_set_use(c, "$", cl->name);
 			if (cl->field == MFF_IPV4_SRC || cl->field == MFF_IPV4_DST ||
 			    cl->field == MFF_IPV6_SRC || cl->field == MFF_IPV6_DST ||
 			    cl->field == MFF_ARP_SPA || cl->field == MFF_ARP_TPA ||
@@ -784,6 +794,14 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *f,
 	       const char *match, const struct cc_ops *ops, bool helper)
 {
+	return cc_compile_sets(c, key, f, match, ops, helper, NULL, 0);
+}
+
+/* cc_compile with set tests EXTRA (N_EXTRA) added to every conjunction. */
+int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lflow *f,
+		    const char *match, const struct cc_ops *ops, bool helper,
+		    const struct ovn_set_test *extra, size_t n_extra)
+{
 	struct expr_dnf *dnf = NULL;
 	struct expr *e = NULL;
 	struct cc_rec *rec;
@@ -812,6 +830,12 @@ int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *
 
 		for (size_t j = 0; j < conj->n_clauses && r > 0; j++)
 			r = add_clause(c, f->dp, &conj->clauses[j], cj, &why);
+		if (r > 0 && cj->n_sets + n_extra > OVN_FLOW_SETS) {
+			why = "more than 4 set tests in one conjunction";
+			r = -E2BIG;
+		}
+		for (size_t j = 0; r > 0 && j < n_extra; j++)
+			cj->sets[cj->n_sets++] = extra[j];
 		if (r < 0) {
 			cc_report(c, COMPILE_R_UNSUPPORTED, f->uuid, "match", why);
 			ret = -EOPNOTSUPP;

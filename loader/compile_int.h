@@ -7,6 +7,7 @@
 #include "loader/compile_map.h"
 
 struct symtab;
+struct port_sec;
 struct cc_router;
 
 struct cc_ops {
@@ -37,9 +38,10 @@ struct cc_set {
 	bool is_pg;
 	char **names;			/* port group: port names */
 	size_t n_names;
-	struct cc_member *m;		/* installed members */
+	struct cc_member *m;		/* members, sorted (installed if used) */
 	size_t n_m;
 	bool dirty;
+	bool used;			/* a compiled flow tests it: members written */
 };
 
 struct compiler {
@@ -52,6 +54,7 @@ struct compiler {
 	struct smap sets;		/* "$name" / "@K_pg" -> struct cc_set */
 	struct smap dps;		/* "%u" -> type + 1 */
 	uint32_t next_set_id;
+	struct port_sec *ps;		/* loader/port_security.c */
 	struct compile_stats st;
 	struct cc_router *rt;		/* compile_router.c: select() labels */
 };
@@ -60,8 +63,14 @@ void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uu
 	       const char *reason, const char *detail);
 struct cc_port *cc_port_in_dp(const struct compiler *c, uint32_t dp, const char *name);
 uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name);
+/* cc_set_id() for a flow that tests the set: its members get written. */
+uint32_t cc_set_use(struct compiler *c, const char *kind, const char *name);
+void cc_set_install(struct compiler *c, struct cc_set *s);
 int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *f,
 	       const char *match, const struct cc_ops *ops, bool helper);
+int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lflow *f,
+		    const char *match, const struct cc_ops *ops, bool helper,
+		    const struct ovn_set_test *extra, size_t n_extra);
 int cc_del_rec(struct compiler *c, const char *key);
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
 /* Conntrack verb ACT of flow F as ops (compile_ct.c); NESTED(AUX, list)

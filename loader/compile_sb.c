@@ -13,6 +13,7 @@
 
 #include "loader/compile_int.h"
 #include "loader/compile_router.h"
+#include "loader/port_security.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -72,6 +73,7 @@ void compiler_free(struct compiler *c)
 {
 	if (!c)
 		return;
+	port_sec_free(c);
 	smap_destroy(&c->recs, rec_free2);
 	smap_destroy(&c->ports, port_free);
 	smap_destroy(&c->mcgroups, NULL);
@@ -160,50 +162,70 @@ static int parse_addr(const char *s, struct cc_member *m)
 	return 0;
 }
 
-static bool member_eq(const struct cc_member *a, const struct cc_member *b)
+static int member_cmp(const void *a, const void *b)
 {
-	return a->len == b->len && a->plen == b->plen && !memcmp(a->v, b->v, a->len);
+	const struct cc_member *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	return memcmp(x->v, y->v, sizeof(x->v));
 }
 
-/* Install exactly WANT (N) as S's members: delete the old ones not in it,
- * add the new ones.  Quadratic in the worst case; sets change rarely. */
+static void member_write(struct compiler *c, struct cc_set *s, const struct cc_member *m,
+			 bool add, int *err)
+{
+	int r = add ? ovnbpf_set_add(c->w, s->id, m->v, m->len, m->plen)
+		    : ovnbpf_set_del(c->w, s->id, m->v, m->len, m->plen);
+
+	if (!r) {
+		c->st.set_members += add ? 1 : -1;
+		c->st.set_members_written++;
+	}
+	*err = *err ?: r;
+}
+
+/* Install exactly WANT (N, taken over) as S's members: delete the old
+ * ones not in it, add the new ones.  Both lists sorted: one merge walk.
+ * A set no compiled flow has used yet keeps its members here only
+ * (cc_set_use() writes them when a flow first tests it). */
 static int set_sync(struct compiler *c, struct cc_set *s, struct cc_member *want, size_t n)
 {
-	int err = 0, r;
-	size_t i, j;
+	size_t i = 0, j = 0, k = 0;
+	int err = 0;
 
-	for (i = 0; i < s->n_m; i++) {
-		for (j = 0; j < n && !member_eq(&s->m[i], &want[j]); j++)
-			;
-		if (j == n) {
-			r = ovnbpf_set_del(c->w, s->id, s->m[i].v, s->m[i].len, s->m[i].plen);
-			if (!r) {
-				c->st.set_members--;
-				c->st.set_members_written++;
-			}
-			err = err ?: r;
-		}
-	}
-	for (j = 0; j < n; j++) {
-		bool dup = false;
+	if (n > 1)
+		qsort(want, n, sizeof(*want), member_cmp);
+	for (j = 0; j < n; j++)		/* dedup */
+		if (!k || member_cmp(&want[k - 1], &want[j]))
+			want[k++] = want[j];
+	n = k;
+	for (i = 0, j = 0; s->used && (i < s->n_m || j < n);) {
+		int d = i == s->n_m ? 1 : j == n ? -1 : member_cmp(&s->m[i], &want[j]);
 
-		for (i = 0; i < s->n_m && !member_eq(&s->m[i], &want[j]); i++)
-			;
-		for (size_t k = 0; k < j && !dup; k++)
-			dup = member_eq(&want[k], &want[j]);
-		if (i < s->n_m || dup)
-			continue;
-		r = ovnbpf_set_add(c->w, s->id, want[j].v, want[j].len, want[j].plen);
-		if (!r) {
-			c->st.set_members++;
-			c->st.set_members_written++;
-		}
-		err = err ?: r;
+		if (d < 0)
+			member_write(c, s, &s->m[i++], false, &err);
+		else if (d > 0)
+			member_write(c, s, &want[j++], true, &err);
+		else
+			i++, j++;
 	}
 	free(s->m);
 	s->m = want;
 	s->n_m = n;
 	return err;
+}
+
+void cc_set_install(struct compiler *c, struct cc_set *s)
+{
+	int err = 0;
+
+	if (s->used)
+		return;
+	s->used = true;
+	for (size_t i = 0; i < s->n_m; i++)
+		member_write(c, s, &s->m[i], true, &err);
 }
 
 static struct cc_set *set_get(struct compiler *c, const char *kind, const char *name)
@@ -293,6 +315,9 @@ static int port_write(struct compiler *c, struct cc_port *p)
 	return ovnbpf_port_add(c->w, p->dp, p->key, &op);
 }
 
+/* Kept for helper flows built op by op (FDB, MAC bindings). */
+static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op) __attribute__((unused));
+
 static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 {
 	if (o->n == o->alloc) {
@@ -300,188 +325,6 @@ static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 		o->v = xrealloc(o->v, o->alloc * sizeof(*o->v));
 	}
 	o->v[o->n++] = *op;
-}
-
-/* Port security, with the verdicts of ovn-trace's model of
- * check_in_port_sec()/check_out_port_sec() (which the diff tests compare
- * against): each helper flow either allows (returns with
- * flags.check_port_sec 0) or flags a violation.  Per port_security entry
- * (MAC, IPv4 list, IPv6 list), ingress:
- *   - the entry's MAC, nothing else (84) -- other ethertypes pass, and so
- *     does all IP when the entry lists no address;
- *   - ARP (94/95): arp.sha is the MAC and, if IPv4 addresses are listed,
- *     arp.spa one of them;
- *   - with addresses (85/90): ip4.src listed (or a DHCP discover);
- *     ip6.src listed or the MAC's link-local address, and then ND (91/92):
- *     nd.sll / nd.tll zero or the MAC, an NA's target listed (if IPv6
- *     addresses are; an NA's source is not checked);
- *   - as ovn-controller and unlike ovn-trace: DAD and MLD from :: to
- *     ff02::/16 (90), without which IPv6 never comes up on the port.
- * Egress: eth.dst the entry's MAC and, with addresses, ip4.dst / ip6.dst
- * listed, link-local, broadcast or multicast; northd lets eth.mcast
- * through before check_out_port_sec(). */
-struct ps_gen {
-	struct compiler *c;
-	const struct cc_port *p;
-	struct strbuf key;
-	int n;
-};
-
-static void ps_flow(struct ps_gen *g, uint8_t table, uint16_t prio, bool violation,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void ps_flow(struct ps_gen *g, uint8_t table, uint16_t prio, bool violation,
-		    const char *fmt, ...)
-{
-	struct compile_lflow f = { .uuid = g->p->name, .dp = g->p->dp,
-				   .pipeline = OVN_PIPE_HELPER, .table = table,
-				   .priority = prio };
-	struct ovn_op set = { .code = OVN_OP_SET, .n = 1,
-			      .dst = OVN_OFF_FLAGS + 3 - OVN_MLF_CHECK_PORT_SEC / 8 };
-	struct ovn_op end = { .code = OVN_OP_END };
-	struct cc_ops ops = { 0 };
-	struct strbuf m = STRBUF_INIT;
-	char key[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	if (violation) {
-		set.mask[0] = set.value[0] = 1u << (OVN_MLF_CHECK_PORT_SEC % 8);
-		cc_ops_push(&ops, &set);
-	}
-	cc_ops_push(&ops, &end);
-	snprintf(key, sizeof(key), "ps\x01%s\x01%d", g->p->name, g->n++);
-	cc_compile(g->c, key, &f, strbuf_str(&m), &ops, true);
-	g->c->st.helper_flows++;
-	strbuf_free(&m);
-	free(ops.v);
-}
-
-static void port_security(struct compiler *c, const struct cc_port *p, const char *ps)
-{
-	struct ps_gen g = { .c = c, .p = p };
-	struct strbuf a4 = STRBUF_INIT, a6 = STRBUF_INIT, s6 = STRBUF_INIT;
-	char *copy = xstrndup(ps, strlen(ps)), *tok, *save = NULL;
-	const char *mac = NULL;
-	struct cc_member mm;
-	char lla[64];
-	static int seq;
-
-	g.n = 1000 * (seq++ % 1000000);
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!mac) {
-			mac = tok;
-			continue;
-		}
-		if (strchr(tok, ':'))
-			strbuf_printf(&a6, "%s%s", a6.len ? ", " : "", tok);
-		else
-			strbuf_printf(&a4, "%s%s", a4.len ? ", " : "", tok);
-	}
-	if (!mac || parse_addr(mac, &mm) || mm.len != 6) {
-		cc_report(c, COMPILE_R_ERROR, p->name, "bad port_security", ps);
-		goto out;
-	}
-	snprintf(lla, sizeof(lla), "fe80::%02x%02x:%02xff:fe%02x:%02x%02x", mm.v[0] ^ 2,
-		 mm.v[1], mm.v[2], mm.v[3], mm.v[4], mm.v[5]);
-
-#define IN_P "inport == \"%s\" && eth.src == %s"
-#define OUT_P "outport == \"%s\" && eth.dst == %s"
-	/* Ingress. */
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 80, true, "inport == \"%s\"", p->name);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, p->name, mac);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, IN_P " && arp", p->name, mac);
-	if (a4.len)
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && arp && arp.sha == %s && arp.spa == {%s}", p->name, mac, mac,
-			strbuf_str(&a4));
-	else
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false, IN_P " && arp && arp.sha == %s",
-			p->name, mac, mac);
-	if (a4.len || a6.len) {
-		const char *src6;
-
-		strbuf_printf(&s6, "%s%s%s", lla, a6.len ? ", " : "", strbuf_str(&a6));
-		src6 = strbuf_str(&s6);
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 85, true, IN_P " && ip", p->name, mac);
-		if (a4.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip4.src == {%s}",
-				p->name, mac, strbuf_str(&a4));
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-			IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
-			"udp.src == 68 && udp.dst == 67", p->name, mac);
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s}",
-			p->name, mac, src6);
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-			IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
-			"icmp6.type == {131, 135, 143}", p->name, mac);
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && ip6.src == {%s} && nd_ns",
-			p->name, mac, src6);
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
-			IN_P " && ip6.src == {%s} && nd_ns && "
-			"nd.sll == {00:00:00:00:00:00, %s}", p->name, mac, src6, mac);
-		/* An NA's source is not checked with its target: both sets would
-		 * need more classifier words than a flow has (OVN_CLS_WORDS). */
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && nd_na", p->name, mac);
-		if (a6.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
-				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s} && "
-				"nd.target == {%s}", p->name, mac, mac, src6);
-		else
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
-				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s}", p->name,
-				mac, mac);
-	}
-
-	/* Egress (75). */
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 80, true, "outport == \"%s\"", p->name);
-	if (a4.len || a6.len) {
-		ps_flow(&g, OVN_HT_PORT_SEC_OUT, 85, true, OUT_P " && ip", p->name, mac);
-		ps_flow(&g, OVN_HT_PORT_SEC_OUT, 85, true, "outport == \"%s\" && eth.mcast && ip",
-			p->name);
-		if (a4.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_OUT, 90, false,
-				"outport == \"%s\" && (eth.dst == %s || eth.mcast) && "
-				"ip4.dst == {%s, 255.255.255.255, 224.0.0.0/4}", p->name, mac,
-				strbuf_str(&a4));
-		if (a6.len)
-			ps_flow(&g, OVN_HT_PORT_SEC_OUT, 90, false,
-				"outport == \"%s\" && (eth.dst == %s || eth.mcast) && "
-				"ip6.dst == {%s, %s, ff00::/8}", p->name, mac, lla, strbuf_str(&a6));
-	}
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 84, false, OUT_P, p->name, mac);
-	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 83, false, "outport == \"%s\" && eth.mcast", p->name);
-#undef IN_P
-#undef OUT_P
-out:
-	strbuf_free(&a4);
-	strbuf_free(&a6);
-	strbuf_free(&s6);
-	free(copy);
-}
-
-static void port_security_del(struct compiler *c, const char *name)
-{
-	char pfx[300];
-	size_t i = 0, n = 0, plen;
-	const char *k;
-	void *v;
-	char **keys = NULL;
-
-	plen = snprintf(pfx, sizeof(pfx), "ps\x01%s\x01", name);
-	while (smap_next(&c->recs, &i, &k, &v)) {
-		if (!strncmp(k, pfx, plen)) {
-			keys = xrealloc(keys, (n + 1) * sizeof(*keys));
-			keys[n++] = xstrndup(k, strlen(k));
-		}
-	}
-	for (i = 0; i < n; i++) {
-		cc_del_rec(c, keys[i]);
-		free(keys[i]);
-	}
-	free(keys);
 }
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
@@ -499,7 +342,6 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->key = in->key;
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
-	port_security_del(c, in->name);
 	old = smap_put(&c->ports, in->name, p);
 	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
 	if (old && (old->dp != p->dp || old->key != p->key))
@@ -518,8 +360,7 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 
 		err = err ?: ovnbpf_vif_add(c->w, in->ifindex, &vif);
 	}
-	for (size_t j = 0; j < in->n_port_security; j++)
-		port_security(c, p, in->port_security[j]);
+	port_sec_set(c, p, in->port_security, in->n_port_security);
 	/* Port groups naming this port get their key at the next commit. */
 	i = 0;
 	while (smap_next(&c->sets, &i, &k, &v))
@@ -537,7 +378,7 @@ int compile_port_del(struct compiler *c, const char *name)
 
 	if (!p)
 		return -ENOENT;
-	port_security_del(c, name);
+	port_sec_clear(c, name);
 	ovnbpf_port_del(c->w, p->dp, p->key);
 	if (p->ifindex)
 		ovnbpf_vif_del(c->w, p->ifindex);

@@ -5,6 +5,7 @@
  * holds each zone's user; lookups by name scan it through a name index.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,11 @@ struct ct_zones {
 	char *path;			/* NULL: not persisted */
 	char *user[CT_ZONE_MAX + 1];	/* zone -> user, NULL = free */
 	struct smap by_user;		/* user -> zone (as a pointer) */
+	/* Zones that may hold connections: assigned at some time since open,
+	 * or marked (entries found in the table at start).  Handing out a
+	 * zone never used needs no flush (a walk of the whole table). */
+	uint8_t used[CT_ZONE_MAX / 8 + 1];
+	bool dirty;			/* assignments not written yet */
 	unsigned int n;
 	ct_zones_flush_fn *flush;
 	void *flush_aux;
@@ -61,6 +67,7 @@ static int assign(struct ct_zones *z, uint16_t zone, const char *user)
 	if (!u)
 		return -ENOMEM;
 	unassign(z, zone);
+	z->used[zone / 8] |= 1u << (zone % 8);
 	z->user[zone] = u;
 	smap_put(&z->by_user, u, (void *)(uintptr_t)zone);
 	z->n++;
@@ -107,6 +114,7 @@ void ct_zones_close(struct ct_zones *z)
 {
 	if (!z)
 		return;
+	ct_zones_sync(z);
 	for (unsigned int i = 0; i <= CT_ZONE_MAX; i++)
 		free(z->user[i]);
 	smap_destroy(&z->by_user, NULL);
@@ -149,11 +157,17 @@ uint16_t ct_zones_get(struct ct_zones *z, const char *user, int requested)
 			return 0;
 		}
 	}
-	if (assign(z, zone, user))
-		return 0;
-	if (z->flush)
-		z->flush(z->flush_aux, zone);
-	save(z);
+	{
+		bool was_used = z->used[zone / 8] & (1u << (zone % 8));
+
+		if (assign(z, zone, user))
+			return 0;
+		if (z->flush && was_used)
+			z->flush(z->flush_aux, zone);
+	}
+	/* Written by ct_zones_sync(), once per engine pass: a bulk load
+	 * of N ports is then not N rewrites of the file. */
+	z->dirty = true;
 	return zone;
 }
 
@@ -164,7 +178,20 @@ void ct_zones_release(struct ct_zones *z, const char *user)
 	if (!zone)
 		return;
 	unassign(z, zone);
-	save(z);
+	z->dirty = true;
+}
+
+void ct_zones_sync(struct ct_zones *z)
+{
+	if (z && z->dirty) {
+		save(z);
+		z->dirty = false;
+	}
+}
+
+void ct_zones_mark_used(struct ct_zones *z, uint16_t zone)
+{
+	z->used[zone / 8] |= 1u << (zone % 8);
 }
 
 unsigned int ct_zones_count(const struct ct_zones *z)

@@ -37,6 +37,12 @@ uint16_t ct_zones_get(struct ct_zones *z, const char *user, int requested);
 uint16_t ct_zones_find(const struct ct_zones *z, const char *user);
 /* USER no longer needs its zone. */
 void ct_zones_release(struct ct_zones *z, const char *user);
+/* Write the assignments to the state file if they changed (the engine
+ * calls it at the end of each pass; ct_zones_close() too). */
+void ct_zones_sync(struct ct_zones *z);
+/* ZONE may hold connections (found in the table): flush it when it is
+ * handed out.  Zones assigned since open count as used anyway. */
+void ct_zones_mark_used(struct ct_zones *z, uint16_t zone);
 /* How many zones are assigned. */
 unsigned int ct_zones_count(const struct ct_zones *z);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "loader/compile.h"
 #include "loader/ct_zones.h"
@@ -20,6 +21,7 @@
 #include "loader/local_vifs.h"
 #include "loader/log.h"
 #include "loader/meter.h"
+#include "loader/port_security.h"
 #include "loader/punt.h"
 #include "loader/mac_binding.h"
 #include "loader/sb_row.h"
@@ -27,6 +29,14 @@
 #include "ovsdb-client/client.h"
 
 #define MOD "engine"
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 #define N_BUCKETS 4096u
 
 /* One installed port (key: Port_Binding UUID). */
@@ -586,6 +596,7 @@ static void engine_pass(void *aux)
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
 	bool ldp_changed, ports_changed = false, sweep_flows;
+	uint64_t t0 = mono_us(), t1;
 	uint32_t *mc_new = NULL;
 	size_t n_mc_new = 0;
 	int err;
@@ -701,7 +712,9 @@ static void engine_pass(void *aux)
 		if (err)
 			pr_warn(MOD, "restart: removing stale entries: %s", strerror(-err));
 	}
+	t1 = mono_us();
 	err = compile_commit(e->c);
+	e->st.commit_us_total += mono_us() - t1;
 	if (err) {
 		pr_err(MOD, "commit failed: %s; the datapath keeps its last state",
 		       strerror(-err));
@@ -710,7 +723,13 @@ static void engine_pass(void *aux)
 		sb_sync_datapath_reflects(e->sb, row ? sb_row_int(row, "nb_cfg", 0) : 0);
 	}
 	e->loaded = true;
+	if (e->zones)
+		ct_zones_sync(e->zones);
 	ovsdb_replica_clear_tracked(e->r);
+	e->st.pass_us_last = mono_us() - t0;
+	e->st.pass_us_total += e->st.pass_us_last;
+	if (e->st.pass_us_last > e->st.pass_us_max)
+		e->st.pass_us_max = e->st.pass_us_last;
 	if (full)
 		pr_info(MOD, "loaded: %zu local datapaths, %zu ports, %zu flows "
 			"(%zu skipped so far)", e->n_ldp, e->st.ports_installed,
@@ -833,12 +852,14 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	struct engine *e = aux;
 	struct compile_stats cs;
 	struct ovnbpf_writer_stats ws;
+	struct port_sec_stats pss;
 	struct punt_stats ps;
 	json_t *j;
 
 	(void)argc;
 	(void)argv;
 	compile_get_stats(e->c, &cs);
+	port_sec_get_stats(e->c, &pss);
 	punt_get_stats(&ps);
 	ovnbpf_writer_stats(e->w, &ws);
 	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
@@ -860,6 +881,15 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 				  "punt_events", (json_int_t)ps.events,
 				  "punt_unhandled", (json_int_t)ps.unhandled);
 	/* What the map writer holds: classifier flows, masks, programs. */
+	/* Port security: ports as set members vs per-port flows. */
+	json_object_set_new(j, "port_sec_ports_sets", json_integer((json_int_t)pss.ports_sets));
+	json_object_set_new(j, "port_sec_ports_flows", json_integer((json_int_t)pss.ports_flows));
+	json_object_set_new(j, "port_sec_members", json_integer((json_int_t)pss.members));
+	json_object_set_new(j, "port_sec_class_flows", json_integer((json_int_t)pss.class_flows));
+	json_object_set_new(j, "pass_us_total", json_integer((json_int_t)e->st.pass_us_total));
+	json_object_set_new(j, "pass_us_max", json_integer((json_int_t)e->st.pass_us_max));
+	json_object_set_new(j, "pass_us_last", json_integer((json_int_t)e->st.pass_us_last));
+	json_object_set_new(j, "commit_us_total", json_integer((json_int_t)e->st.commit_us_total));
 	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
 	json_object_set_new(j, "map_flows", json_integer(ws.flows));
 	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));

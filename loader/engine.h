@@ -32,6 +32,9 @@ struct engine_stats {
 	size_t flow_errors;		/* skipped by the compiler */
 	size_t ports_installed;
 	size_t local_datapaths;
+	/* Time in engine passes (compile + map writes + commit), for the
+	 * convergence breakdown of tests/bench/acl_scale.sh. */
+	uint64_t pass_us_total, pass_us_max, pass_us_last, commit_us_total;
 };
 
 /* Add the engine's monitors to S's client (before the first

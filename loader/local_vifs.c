@@ -153,7 +153,7 @@ int local_vifs_bind(struct local_vifs *lv, const char *iface, const char *lport,
 			b->lport = prev;
 			return -ENOMEM;
 		}
-		ret = bindings_save(&lv->bindings, lv->state_path);
+		ret = lv->defer_save ? 0 : bindings_save(&lv->bindings, lv->state_path);
 		if (ret) {
 			free(b->lport);
 			b->lport = prev;
@@ -172,7 +172,7 @@ int local_vifs_bind(struct local_vifs *lv, const char *iface, const char *lport,
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
-	ret = bindings_save(&lv->bindings, lv->state_path);
+	ret = lv->defer_save ? 0 : bindings_save(&lv->bindings, lv->state_path);
 	if (ret) {
 		bindings_remove(&lv->bindings, b);
 		goto save_failed;
@@ -223,15 +223,50 @@ static json_t *binding_json(const struct binding *b)
 	return o;
 }
 
+/* bind IFACE LPORT [IFACE LPORT]...: several pairs write the state file
+ * once (a bulk setup of many pods is then not one fsync per pod).  The
+ * pairs before a refused one stay bound; the reply says which failed. */
 static void cmd_bind(struct ctl_reply *r, int argc, const char *argv[], void *aux)
 {
 	struct local_vifs *lv = aux;
+	json_t *arr;
 	char err[512];
+	int i, ret = 0;
 
-	if (local_vifs_bind(lv, argv[0], argv[1], err, sizeof(err)))
+	if (argc % 2) {
+		ctl_reply_error(r, "bind takes IFACE LPORT pairs");
+		return;
+	}
+	if (argc == 2) {
+		if (local_vifs_bind(lv, argv[0], argv[1], err, sizeof(err)))
+			ctl_reply_error(r, "%s", err);
+		else
+			ctl_reply_ok(r, binding_json(bindings_find_iface(&lv->bindings, argv[0])));
+		return;
+	}
+	lv->defer_save = true;
+	for (i = 0; i < argc && !ret; i += 2)
+		ret = local_vifs_bind(lv, argv[i], argv[i + 1], err, sizeof(err));
+	lv->defer_save = false;
+	if (ret) {
+		i -= 2;
+		snprintf(err + strlen(err), sizeof(err) - strlen(err), " (%s %s)", argv[i],
+			 argv[i + 1]);
+	}
+	if (i && bindings_save(&lv->bindings, lv->state_path)) {
+		snprintf(err, sizeof(err), "bound, but cannot record the bindings in %s",
+			 lv->state_path);
+		ret = -EIO;
+	}
+	if (ret) {
 		ctl_reply_error(r, "%s", err);
-	else
-		ctl_reply_ok(r, binding_json(bindings_find_iface(&lv->bindings, argv[0])));
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < argc; i += 2)
+		json_array_append_new(arr, binding_json(bindings_find_iface(&lv->bindings,
+									   argv[i])));
+	ctl_reply_ok(r, json_pack("{s:o}", "bindings", arr));
 }
 
 static void cmd_unbind(struct ctl_reply *r, int argc, const char *argv[], void *aux)
@@ -271,7 +306,8 @@ int local_vifs_register_ctl(struct local_vifs *lv, struct ctl_server *ctl)
 {
 	int err;
 
-	err = ctl_server_register(ctl, "bind", "IFACE LPORT", 2, 2, cmd_bind, lv);
+	err = ctl_server_register(ctl, "bind", "IFACE LPORT [IFACE LPORT]...", 2,
+				  CTL_MAX_ARGS, cmd_bind, lv);
 	if (!err)
 		err = ctl_server_register(ctl, "unbind", "IFACE", 1, 1, cmd_unbind, lv);
 	if (!err)

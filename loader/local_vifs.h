@@ -29,6 +29,7 @@ struct local_vifs {
 	struct iface_monitor *ifaces;	/* NULL until set */
 	local_vifs_change_fn *change_fn;
 	void *change_aux;
+	bool defer_save;		/* a batch bind writes the file once, at its end */
 };
 
 /* The state file's name in the state directory. */

@@ -36,9 +36,11 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: ovnbpfctl [OPTIONS] COMMAND [ARGS]\n"
 "Commands (through ovnbpfd's control socket):\n"
-"  bind IFACE LPORT      make IFACE the VIF of logical port LPORT (what OVS\n"
+"  bind IFACE LPORT [IFACE LPORT]...\n"
+"                        make IFACE the VIF of logical port LPORT (what OVS\n"
 "                        calls external_ids:iface-id); IFACE need not exist\n"
-"                        yet; an interface already bound is re-bound\n"
+"                        yet; an interface already bound is re-bound; many\n"
+"                        pairs go in batches of %d\n"
 "  unbind IFACE          undo bind: detach and release the logical port\n"
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
@@ -67,7 +69,7 @@ static void usage(FILE *f)
 "  -j, --json            print replies as JSON\n"
 "  --bpffs-dir=DIR       where ovnbpfd pinned its maps (default %s)\n"
 "  -h, --help            print this help\n",
-		DEFAULT_STATE_DIR, CTL_SOCKET_NAME, OVNBPF_PIN_DIR);
+		CTL_MAX_ARGS / 2, DEFAULT_STATE_DIR, CTL_SOCKET_NAME, OVNBPF_PIN_DIR);
 }
 
 static void print_show(json_t *result)
@@ -153,6 +155,20 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 	}
 	json_decref(result);
 	return 0;
+}
+
+/* bind with many pairs: requests of CTL_MAX_ARGS / 2 pairs each. */
+static int cmd_bind_many(int argc, char *const argv[])
+{
+	int i, err = 0;
+
+	if (argc % 2) {
+		fprintf(stderr, "ovnbpfctl: bind takes IFACE LPORT pairs\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < argc && !err; i += CTL_MAX_ARGS)
+		err = cmd_ctl("bind", argc - i < CTL_MAX_ARGS ? argc - i : CTL_MAX_ARGS, argv + i);
+	return err;
 }
 
 /* Which OVN stage dropped (stage-no-match / stage-drop-action above, by
@@ -438,7 +454,7 @@ int main(int argc, char **argv)
 		const char *name;
 		int min_args, max_args;
 	} ctl_cmds[] = {
-		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
+		{ "bind", 2, 1 << 20 }, { "unbind", 1, 1 }, { "show", 0, 1 },
 		{ "list-commands", 0, 0 }, { "status", 0, 0 }, { "engine-stats", 0, 0 },
 	};
 	const char *cmd;
@@ -478,6 +494,8 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+		if (!strcmp(cmd, "bind") && n > 2)
+			return cmd_bind_many(n, argv + optind + 1) ? 1 : 0;
 		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
 	}
 	if (!strcmp(cmd, "trace"))

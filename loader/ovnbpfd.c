@@ -252,6 +252,13 @@ static void flush_zone(void *aux, uint16_t zone)
 		pr_info("conntrack", "zone %u reassigned: flushed %d connections", zone, n);
 }
 
+static int mark_zone(const struct ovn_ct_key *k, const struct ovn_ct_entry *e, void *aux)
+{
+	(void)e;
+	ct_zones_mark_used(aux, k->zone);
+	return 0;
+}
+
 /* Conntrack GC, every ct_gc_interval seconds. */
 static void daemon_ct_gc(struct daemon *d)
 {
@@ -325,6 +332,9 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	if (!err)
 		err = ct_zones_open(o->state_dir, &d->zones);
 	if (!err) {
+		/* The pinned table may hold connections of zones the state
+		 * file no longer names: those get flushed when handed out. */
+		ovnbpf_ct_walk(&d->ct, -1, mark_zone, d->zones);
 		ct_zones_set_flush(d->zones, flush_zone, d);
 		engine_set_ct_zones(d->engine, d->zones);
 	}

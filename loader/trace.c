@@ -359,6 +359,14 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 
 				if (p.summary)
 					break;
+				/* Port security by address sets: one flow for all
+				 * ports, named after the port it checked. */
+				if (h && !strcmp(h, TRACE_PS_SETS)) {
+					snprintf(hb, sizeof(hb), "port security of \"%s\" (address sets)",
+						 port_name(t, e->dp, e->table == OVN_HT_PORT_SEC_OUT
+								 ? outport : e->port, pa));
+					h = hb;
+				}
 				if (e->kind == OVN_TR_NO_MATCH)
 					printf("    %s: no match\n", stage_name(t, e));
 				else

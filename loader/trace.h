@@ -80,6 +80,10 @@ struct trace_lflow {
 	char *stage;			/* external_ids:stage-name, or ours */
 };
 
+/* id_helper of the shared port-security flows (loader/port_security.c);
+ * the trace names the port they checked. */
+#define TRACE_PS_SETS "port security (address sets)"
+
 struct trace_sb {
 	struct trace_dp *dps;
 	size_t n_dps;

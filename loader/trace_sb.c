@@ -441,6 +441,10 @@ static void index_one(void *aux, const char *key, const uint32_t *ids, size_t n)
 		if (asprintf(&helper, "port security of \"%.*s\"", e ? (int)(e - p) : (int)strlen(p),
 			     p) < 0)
 			helper = NULL;
+	} else if (!strncmp(key, "psc\x01", 4)) {
+		/* loader/port_security.c: one flow for every port of a class,
+		 * the port's addresses being set members. */
+		helper = xstr(TRACE_PS_SETS);
 	} else if (!strncmp(key, "fdb\x01", 4)) {
 		helper = xstr("FDB entry");
 	} else if (!strncmp(key, "ctskip\x01", 7)) {

@@ -132,12 +132,23 @@ struct ovn_cls_val {
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 104, "ovn_cls_val is ABI");
 
 /* Set membership test of a flow: the bytes [off, off + len) of the
- * context (len <= 16) are looked up in set `set_id`. */
+ * context (len <= 16) are looked up in set `set_id`.
+ *
+ * Per-port sets (OVN_SET_T_BY_INPORT/OUTPORT): the set looked up is
+ * set_id + (logical inport/outport & OVN_SET_PORT_MASK), i.e. set_id is the
+ * base of a block of OVN_SET_PORT_MASK + 1 sets, one per port key.  Port
+ * security uses it: "eth.src is one of inport's allowed MACs" is one set
+ * member per address instead of classifier flows per port.  Added in
+ * session 3; old flows (flags without these bits) are unchanged. */
 enum ovn_set_test_flag {
 	OVN_SET_T_USED = 1 << 0,
 	OVN_SET_T_NEGATE = 1 << 1,	/* field != $set */
 	OVN_SET_T_LPM = 1 << 2,		/* also try CIDR members (IP sets) */
+	OVN_SET_T_BY_INPORT = 1 << 3,	/* set_id + inport's key */
+	OVN_SET_T_BY_OUTPORT = 1 << 4,	/* set_id + outport's key */
 };
+
+#define OVN_SET_PORT_MASK	0xffffu
 
 struct ovn_set_test {
 	__u32 set_id;

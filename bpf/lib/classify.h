@@ -30,6 +30,10 @@ static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test
 	if (len > 16)
 		return false;
 	k.set_id = t->set_id;
+	if (t->flags & OVN_SET_T_BY_INPORT)
+		k.set_id += bpf_ntohl(c->words[OVN_OFF_INPORT / 4]) & OVN_SET_PORT_MASK;
+	else if (t->flags & OVN_SET_T_BY_OUTPORT)
+		k.set_id += bpf_ntohl(c->words[OVN_OFF_OUTPORT / 4]) & OVN_SET_PORT_MASK;
 	k.len = len;
 #pragma unroll
 	for (i = 0; i < 16; i++) {
@@ -42,7 +46,7 @@ static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test
 	if (!(t->flags & OVN_SET_T_LPM))
 		return false;
 	lk.prefixlen = OVN_SET_LPM_HDR_BITS + len * 8;
-	lk.set_id = bpf_htonl(t->set_id);
+	lk.set_id = bpf_htonl(k.set_id);
 	lk.len = len;
 	__builtin_memcpy(lk.v, k.v, 16);
 	m = bpf_map_lookup_elem(&ovn_set_lpm, &lk);

@@ -110,6 +110,22 @@ check "ovnbpfd restarts again" daemon_start
 check "unbind persisted across restart" test "$("${CTL[@]}" show | wc -l)" = 1
 check "still detached" test -z "$(attached_id)"
 
+# Batch bind: 10 pairs in one ovnbpfctl call (two requests of at most 8),
+# each request writing the state file once; persisted like single binds.
+pairs=()
+for k in $(seq 1 10); do pairs+=(tbl-b$k lp-bind-local-b$k); done
+check "batch bind of 10 pairs" "${CTL[@]}" bind "${pairs[@]}"
+check "show: all 10 bound" test "$("${CTL[@]}" show | grep -c '^tbl-b')" = 10
+check "batch bind: odd argument count refused" bash -c "! '${CTL[0]}' --state-dir='$T_DIR/state' bind a b c 2>/dev/null"
+out=$("${CTL[@]}" bind tbl-c1 lp-bind-local-c1 tbl-c2 lp-bind-local-b3 2>&1)
+check "batch bind: a refused pair is named" grep -q 'already bound.*(tbl-c2 lp-bind-local-b3)' <<<"$out"
+check "batch bind: the pairs before it stay bound" bash -c "'${CTL[0]}' --state-dir='$T_DIR/state' show | grep -q '^tbl-c1 '"
+daemon_stop
+check "ovnbpfd restarts after the batch" daemon_start
+check "batch bindings persisted" test "$("${CTL[@]}" show | grep -c '^tbl-[bc]')" = 11
+for i in $(seq -f 'tbl-b%g' 1 10) tbl-c1; do "${CTL[@]}" unbind "$i" >/dev/null; done
+check "batch bindings unbound" test "$("${CTL[@]}" show | grep -c '^tbl-[bc]')" = 0
+
 check "--ctl=PATH finds the socket" bash -c "'$B/ovnbpfctl' --ctl='$T_DIR/state/ovnbpfd.ctl' show >/dev/null"
 check "no daemon: clear error" \
     bash -c "'$B/ovnbpfctl' --state-dir='$T_DIR/nowhere' show 2>&1 | grep -q 'is ovnbpfd running'"

@@ -36,12 +36,33 @@ void test_ct_zones(void)
 	ASSERT_EQ(ct_zones_get(z, "lr1_dnat", 0), 3, "datapath zone");
 	ASSERT_EQ(ct_zones_get(z, "lr1_snat", 2), 2, "requested SNAT zone");
 	ASSERT_EQ(ct_zones_find(z, "pod2"), 0, "pod2 lost its zone to the request");
-	ASSERT_EQ(n_flushed, 4, "every new assignment flushed");
-	ASSERT_EQ(flushed[3], 2, "the requested zone flushed");
+	/* Zones never handed out hold no connection: only the requested
+	 * zone, which pod2 had, is flushed. */
+	ASSERT_EQ(n_flushed, 1, "only a zone used before is flushed");
+	ASSERT_EQ(flushed[0], 2, "the requested zone flushed");
 	ct_zones_release(z, "pod1");
 	ASSERT_EQ(ct_zones_get(z, "pod3", 0), 1, "released zone reused");
+	ASSERT_EQ(n_flushed, 2, "a released zone is flushed when reused");
+	ASSERT_EQ(flushed[1], 1, "zone 1 flushed");
 	ASSERT_EQ(ct_zones_get(z, "pod2", 0), 4, "pod2 gets a new one");
+	ASSERT_EQ(n_flushed, 2, "fresh zone 4: no flush");
+	ct_zones_mark_used(z, 5);	/* connections found in the table */
+	ASSERT_EQ(ct_zones_get(z, "pod4", 0), 5, "zone 5");
+	ASSERT_EQ(n_flushed, 3, "a zone with connections is flushed");
+	ct_zones_release(z, "pod4");
 	ASSERT_EQ(ct_zones_count(z), 4, "4 users");
+	ct_zones_sync(z);
+	snprintf(path, sizeof(path), "%s/%s", dir, CT_ZONES_FILE);
+	{
+		FILE *f = fopen(path, "r");
+		char buf[256] = "";
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		buf[n] = 0;
+		if (f)
+			fclose(f);
+		ASSERT_TRUE(strstr(buf, "1 pod3") != NULL, "sync wrote the file");
+	}
 	ct_zones_close(z);
 
 	/* a restart gives everyone the same zone, flushing nothing */
