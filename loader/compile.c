@@ -684,8 +684,11 @@ int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *
 		ret = -EINVAL;
 		goto out;
 	}
+	/* Recompiling a key replaces its flows. */
+	cc_del_rec(c, key);
 	rec = xcalloc(1, sizeof(*rec));
-	rec_free(smap_put(&c->recs, key, rec));
+	rec->dp = f->dp;
+	smap_put(&c->recs, key, rec);
 	for (size_t i = 0; i < dnf->n_conjs; i++) {
 		const struct expr_conj *conj = &dnf->conjs[i];
 		struct cc_conj *cj = xcalloc(1, sizeof(*cj));

@@ -122,8 +122,14 @@ int compile_addr_set_set(struct compiler *c, const char *name, const char *const
 			 size_t n);
 int compile_port_group_set(struct compiler *c, const char *name, const char *const *ports,
 			   size_t n);
-/* FDB row: MAC learnt on port PORT of datapath DP (get_fdb/lookup_fdb). */
+/* FDB row: MAC learnt on port PORT of datapath DP (get_fdb/lookup_fdb);
+ * adding a known (dp, MAC) moves it to PORT.  (loader/compile_fdb.c) */
 int compile_fdb_add(struct compiler *c, uint32_t dp, const uint8_t mac[6], uint32_t port);
+int compile_fdb_del(struct compiler *c, uint32_t dp, const uint8_t mac[6]);
+/* Remove everything installed for datapath DP (flows, helper flows,
+ * ports, VIFs, multicast groups, FDB); the ovn_dps entry goes with the
+ * next commit's version flip. */
+int compile_datapath_del(struct compiler *c, uint32_t dp);
 
 /* 0 when compiled (possibly with unsupported actions), -EINVAL when the
  * flow was skipped (reported), -EEXIST for a known UUID. */

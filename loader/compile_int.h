@@ -17,6 +17,7 @@ struct cc_ops {
 struct cc_rec {
 	uint32_t *ids;
 	size_t n, alloc;
+	uint32_t dp;			/* datapath the flows are on */
 };
 
 struct cc_port {

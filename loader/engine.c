@@ -139,6 +139,12 @@ static bool update_local_dps(struct engine *e)
 	}
 	qsort(keys, n, sizeof(*keys), cmp_u32);
 	changed = n != e->n_ldp || memcmp(keys, e->ldp_keys, n * sizeof(*keys));
+	/* Datapaths no longer local (or deleted): everything of theirs goes
+	 * with this pass's commit.  The port and flow sweeps that follow find
+	 * their entries already gone. */
+	for (i = 0; i < e->n_ldp; i++)
+		if (!bsearch(&e->ldp_keys[i], keys, n, sizeof(*keys), cmp_u32))
+			compile_datapath_del(e->c, e->ldp_keys[i]);
 	free(e->ldp_keys);
 	e->ldp_keys = keys;
 	e->n_ldp = n;
@@ -294,20 +300,27 @@ static void set_sync(struct engine *e, const struct ovsdb_row *row, bool pg)
 	free(v);
 }
 
+/* FDB row -> get_fdb/lookup_fdb helper flows.  mac and dp_key identify
+ * a row (OVN never changes them; port_key moves), so a deleted row's last
+ * content says what to remove. */
 static void fdb_sync(struct engine *e, const struct ovsdb_row *row)
 {
 	const char *mac = sb_row_string(row, "mac");
 	uint32_t dp = (uint32_t)sb_row_int(row, "dp_key", 0);
+	uint32_t port = (uint32_t)sb_row_int(row, "port_key", 0);
 	unsigned int b[6];
 	uint8_t m[6];
 	int i;
 
-	if (ovsdb_row_is_deleted(row) || !mac || !ldp_has(e, dp) ||
+	if (!mac || !ldp_has(e, dp) ||
 	    sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
 		return;
 	for (i = 0; i < 6; i++)
 		m[i] = b[i];
-	compile_fdb_add(e->c, dp, m, (uint32_t)sb_row_int(row, "port_key", 0));
+	if (ovsdb_row_is_deleted(row) || !port)
+		compile_fdb_del(e->c, dp, m);
+	else
+		compile_fdb_add(e->c, dp, m, port);
 }
 
 /* ---- logical flows ---- */
