@@ -276,8 +276,10 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 			for (i = 0; i < cl->n_strings; i++) {
 				uint32_t k = name_key(c, dp, cl->strings[i]);
 
-				/* An unknown port name can never match. */
-				if (k)
+				/* An unknown port name can never match; "none"
+				 * is OVN's name for port key 0 (what get_fdb
+				 * leaves when it finds nothing). */
+				if (k || !strcmp(cl->strings[i], "none"))
 					port_match(l->off, k, &alt->v[alt->n++]);
 			}
 		}

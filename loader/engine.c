@@ -16,6 +16,7 @@
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/meters.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
 #include "ovsdb-client/client.h"
@@ -51,6 +52,7 @@ struct engine {
 	struct ovsdb_replica *r;
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
 	struct ovsdb_table *addr_set, *port_group, *fdb;
+	struct ovsdb_table *meter, *meter_band;
 
 	struct eport *ports[N_BUCKETS];
 	struct eflow *flows[N_BUCKETS];
@@ -425,7 +427,7 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 			.priority = (uint16_t)sb_row_int(row, "priority", 0),
 			.match = sb_row_string(row, "match") ?: "",
 			.actions = sb_row_string(row, "actions") ?: "",
-			.controller_meter = 0,
+			.controller_meter = meters_id(sb_row_string(row, "controller_meter")),
 		};
 
 		if (have[i])
@@ -452,7 +454,8 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
-					  e->addr_set, e->port_group, e->fdb };
+					  e->addr_set, e->port_group, e->fdb, e->meter,
+					  e->meter_band };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -520,6 +523,9 @@ static void engine_pass(void *aux)
 		set_sync(e, row, true);
 	FOR_ROWS(row, e->fdb, full || ldp_changed)
 		fdb_sync(e, row);
+	/* Punt meters by name (loader/meters.c); the tables are small. */
+	if (full || has_tracked(e->meter) || has_tracked(e->meter_band))
+		meters_sb_sync(e->meter, e->meter_band);
 
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
@@ -604,7 +610,9 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->addr_set = ovsdb_client_monitor(cl, "Address_Set", NULL);
 	e->port_group = ovsdb_client_monitor(cl, "Port_Group", NULL);
 	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
-	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
+	e->meter = ovsdb_client_monitor(cl, "Meter", NULL);
+	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
+	if (!e->meter || !e->meter_band || !e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb) {
 		engine_destroy(e);
 		return -ENOMEM;

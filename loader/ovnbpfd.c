@@ -22,9 +22,12 @@
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
 #include "loader/engine.h"
+#include "loader/fdb.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/meters.h"
+#include "loader/punt.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -41,6 +44,7 @@ struct options {
 	const char *pin_dir;
 	const char *state_dir;
 	bool detach;
+	uint32_t punt_rate, punt_burst;
 	char hostname[256];
 };
 
@@ -59,12 +63,31 @@ static void usage(FILE *f)
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
+"  --punt-rate=PPS                default punt meter: packets per second per CPU\n"
+"                                 sent to ovnbpfd by flows without a controller_meter\n"
+"                                 (default %u; 0 drops them)\n"
+"  --punt-burst=N                 burst of the default punt meter (default %u)\n"
 "  --detach                       run in the background\n"
 "  --log-file[=FILE]              log to FILE (default /var/log/ovnbpf/ovnbpfd.log)\n"
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR);
+		OVNBPF_PIN_DIR, METERS_DEFAULT_PPS, METERS_DEFAULT_BURST);
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > UINT32_MAX || *s == '-') {
+		fprintf(stderr, "ovnbpfd: --%s=%s: not a number\n", opt, s);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
 }
 
 /* --detach changes to "/": make a relative PATH absolute first.  The
@@ -93,7 +116,7 @@ static int write_pidfile(const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
-	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE };
+	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_PUNT_RATE, OPT_PUNT_BURST };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -104,6 +127,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "log-file", optional_argument, NULL, OPT_LOG_FILE },
 		{ "bpffs-dir", required_argument, NULL, OPT_BPFFS },
 		{ "state-dir", required_argument, NULL, OPT_STATE },
+		{ "punt-rate", required_argument, NULL, OPT_PUNT_RATE },
+		{ "punt-burst", required_argument, NULL, OPT_PUNT_BURST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -116,6 +141,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->encap_type = "geneve";
 	o->pin_dir = OVNBPF_PIN_DIR;
 	o->state_dir = "/var/lib/ovnbpf";
+	o->punt_rate = METERS_DEFAULT_PPS;
+	o->punt_burst = METERS_DEFAULT_BURST;
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SB: o->ovnsb_db = optarg; break;
@@ -138,6 +165,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BPFFS: o->pin_dir = optarg; break;
 		case OPT_STATE: o->state_dir = optarg; break;
+		case OPT_PUNT_RATE:
+			if (parse_u32("punt-rate", optarg, &o->punt_rate))
+				return -EINVAL;
+			break;
+		case OPT_PUNT_BURST:
+			if (parse_u32("punt-burst", optarg, &o->punt_burst))
+				return -EINVAL;
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'V': printf("ovnbpfd %s\n", OVNBPF_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -190,6 +225,7 @@ struct daemon {
 	struct ovnbpf_maps maps;
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
+	struct fdb_learner *fdb;
 	int sfd;
 };
 
@@ -240,9 +276,16 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	if (!err)
 		err = ovnbpf_writer_new(&d->maps, &d->writer);
 	if (!err)
+		err = meters_bind(d->writer, o->punt_rate, o->punt_burst);
+	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
+	/* Punts: the ring buffer reader and its handlers. */
+	if (!err)
+		err = punt_open(d->maps.punt);
+	if (!err)
+		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
 	if (err) {
-		pr_err("main", "datapath writer / engine: %s", strerror(-err));
+		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
 		return err;
 	}
 	return sb_sync_register_ctl(d->sb, d->ctl);
@@ -251,13 +294,14 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
-	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, N_FDS };
+	enum { FD_SIGNAL, FD_CTL, FD_IFACE, FD_SB, FD_PUNT, N_FDS };
 	struct pollfd pfd[N_FDS] = {
 		[FD_SIGNAL] = { .fd = d->sfd, .events = POLLIN },
 		[FD_CTL] = { .fd = ctl_server_fd(d->ctl), .events = POLLIN },
 		[FD_IFACE] = { .fd = iface_monitor_fd(d->ifaces), .events = POLLIN },
 		/* -1 while waiting to reconnect: poll() skips it */
 		[FD_SB] = { .fd = sb_sync_fd(d->sb), .events = sb_sync_events(d->sb) },
+		[FD_PUNT] = { .fd = punt_fd(), .events = POLLIN },
 	};
 	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
@@ -277,6 +321,8 @@ static int daemon_poll_once(struct daemon *d)
 	}
 	if (pfd[FD_CTL].revents)
 		ctl_server_run(d->ctl);
+	if (pfd[FD_PUNT].revents)
+		punt_run();
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
@@ -347,7 +393,10 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	fdb_learner_destroy(d.fdb);
+	punt_close();
 	engine_destroy(d.engine);
+	meters_bind(NULL, 0, 0);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
 	ctl_server_close(d.ctl);
