@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile.h"
+#include "loader/dhcp_opts.h"
 #include "loader/engine.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
@@ -53,6 +54,8 @@ struct engine {
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
 	struct ovsdb_table *addr_set, *port_group, *fdb;
 	struct ovsdb_table *meter, *meter_band;
+	struct ovsdb_table *dhcp, *dhcpv6;
+	struct dhcp_opts dhcp_opts, dhcpv6_opts;
 
 	struct eport *ports[N_BUCKETS];
 	struct eflow *flows[N_BUCKETS];
@@ -455,7 +458,7 @@ static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
 					  e->addr_set, e->port_group, e->fdb, e->meter,
-					  e->meter_band };
+					  e->meter_band, e->dhcp, e->dhcpv6 };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -479,7 +482,7 @@ static void engine_pass(void *aux)
 	struct engine *e = aux;
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
-	bool ldp_changed, ports_changed = false, sweep_flows;
+	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed;
 	int err;
 
 	e->st.passes++;
@@ -527,9 +530,19 @@ static void engine_pass(void *aux)
 	if (full || has_tracked(e->meter) || has_tracked(e->meter_band))
 		meters_sb_sync(e->meter, e->meter_band);
 
+	/* DHCP option definitions: the parser of put_dhcp_opts() needs
+	 * them; flows are compiled again when they change (rare: northd
+	 * writes them once). */
+	opts_changed = false;
+	if (full || has_tracked(e->dhcp) || has_tracked(e->dhcpv6)) {
+		opts_changed = dhcp_opts_load(&e->dhcp_opts, e->dhcp);
+		opts_changed |= dhcp_opts_load(&e->dhcpv6_opts, e->dhcpv6);
+		compile_set_opt_tables(e->c, &e->dhcp_opts.t, &e->dhcpv6_opts.t);
+	}
+
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
-	sweep_flows = full || ldp_changed || has_tracked(e->dp_group);
+	sweep_flows = full || ldp_changed || has_tracked(e->dp_group) || opts_changed;
 	if (sweep_flows) {
 		size_t i;
 
@@ -547,7 +560,7 @@ static void engine_pass(void *aux)
 			}
 		}
 		FOR_ROWS(row, e->lflow, true)
-			flow_sync(e, row, full && e->loaded);
+			flow_sync(e, row, (full || opts_changed) && e->loaded);
 	}
 	/* Tracked rows: a deleted or modified flow is removed (and compiled
 	 * again if it still applies); a new one is added unless the sweep
@@ -612,7 +625,9 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
 	e->meter = ovsdb_client_monitor(cl, "Meter", NULL);
 	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
-	if (!e->meter || !e->meter_band || !e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
+	e->dhcp = ovsdb_client_monitor(cl, "DHCP_Options", NULL);
+	e->dhcpv6 = ovsdb_client_monitor(cl, "DHCPv6_Options", NULL);
+	if (!e->dhcp || !e->dhcpv6 || !e->meter || !e->meter_band || !e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb) {
 		engine_destroy(e);
 		return -ENOMEM;
@@ -657,6 +672,8 @@ void engine_destroy(struct engine *e)
 		}
 	}
 	compiler_free(e->c);
+	dhcp_opts_free(&e->dhcp_opts);
+	dhcp_opts_free(&e->dhcpv6_opts);
 	free(e->ldp_keys);
 	free(e);
 }
