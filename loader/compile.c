@@ -527,6 +527,13 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		emit_simple(a, OVN_OP_ARP, 0);
 		emit_list(a, &act->nested);
 		return;
+	case ACT_CLONE:
+		/* bpf/lib/clone.h: the ops between CLONE and CLONE_END run on
+		 * a copy. */
+		emit_simple(a, OVN_OP_CLONE, 0);
+		emit_list(a, &act->nested);
+		emit_simple(a, OVN_OP_CLONE_END, 0);
+		return;
 	case ACT_ND_NA:
 	case ACT_ND_NA_ROUTER:
 		op.code = OVN_OP_ND_NA;

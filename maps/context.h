@@ -287,6 +287,23 @@ struct ovn_stage_copy {
 	__s32 sub_max_prio[OVN_STAGE_MAX_SUB];
 };
 
+/* clone { }: what the original packet continues with (bpf/lib/clone.h).
+ * Outside the first 512 bytes, so reset by the executor at packet start. */
+struct ovn_clone_save {
+	__u8 active;		/* a copy is running */
+	__u8 skipping;		/* original: skipping the clone's ops */
+	__u8 skip_depth;	/* nested CLONE ops seen while skipping */
+	__u8 in_mc;		/* the clone started inside a multicast member */
+	__u8 dp_type, pipeline, table, shape;
+	__u8 n_tables[2], na_router, loop_skipped;
+	__u32 dp_key;
+	__u32 pass_mask[2];
+	__u32 prog, pc;		/* the op after CLONE */
+	__u32 mc_group, mc_idx, mc_n;
+	struct ovn_md md;
+	struct ovn_flow_key key;
+};
+
 #define OVN_CTX_MATCH_BYTES	512
 #define OVN_CTX_MATCH_WORDS	(OVN_CTX_MATCH_BYTES / 4)
 
@@ -318,6 +335,7 @@ struct ovn_ctx {
 	__u8 cls_key[64];
 	__u8 scratch_a[96];
 	__u8 scratch_b[64];
+	struct ovn_clone_save clone;
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +
 		       sizeof(struct ovn_exec) <= OVN_CTX_MATCH_BYTES, "exec state too big");

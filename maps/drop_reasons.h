@@ -51,7 +51,9 @@
 	X(DROP_WRITEBACK, 51, "header-writeback-failed")		\
 	X(DROP_REDIRECT, 52, "redirect-failed")				\
 	X(DROP_CT_UNSUPPORTED, 53, "ct-op-unsupported")			\
-	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")
+	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")		\
+	/* clone (bpf/lib/clone.h). */					\
+	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

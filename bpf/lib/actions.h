@@ -185,6 +185,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 	if (pc >= OVN_PROG_MAX_OPS || pc >= p->n_ops)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
+	if (c->clone.skipping)
+		return ovn_clone_skip(c, op->code, op->arg);
 
 	switch (op->code) {
 	case OVN_OP_END:
@@ -257,6 +259,13 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.prog = op->arg;
 		c->x.pc = 0;
 		return 0;
+	case OVN_OP_CLONE:
+		ovn_clone_start(c, id, pc);
+		break;
+	case OVN_OP_CLONE_END:
+		if (c->clone.active)
+			return ovn_clone_end(c);
+		break;
 	default:
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
 			return ovn_end(c, DROP_CT_UNSUPPORTED);

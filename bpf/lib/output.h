@@ -99,6 +99,8 @@ static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 	return 0;
 done:
 	c->x.in_mc = 0;
+	if (c->clone.active)
+		return ovn_clone_end(c);	/* the fan-out was the clone's */
 	c->x.phase = OVN_PH_DONE;
 	c->x.verdict = TC_ACT_SHOT;
 	c->x.drop_reason = c->x.mc_sent ? DROP_NONE : DROP_MC_EMPTY;
@@ -143,9 +145,11 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	ifindex = p->ifindex;
 	if (ovn_writeback(lc->skb, c))
 		return ovn_end(c, DROP_WRITEBACK);
-	if (c->x.in_mc) {
+	if (c->x.in_mc || c->clone.active) {
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
+		if (ovn_clone_innermost(c))
+			return ovn_clone_end(c);
 		if (!ret)
 			c->x.mc_sent++;
 		c->x.phase = OVN_PH_MC_NEXT;

@@ -84,6 +84,8 @@ static __always_inline int ovn_run(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->x.pipeline = OVN_PIPE_INGRESS;
 	c->x.table = 0;
 	c->x.phase = OVN_PH_STAGE;
+	c->clone.active = 0;
+	c->clone.skipping = 0;
 	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;

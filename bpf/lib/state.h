@@ -8,6 +8,7 @@
 
 #include "lib/common.h"
 #include "lib/maps.h"
+#include "lib/clone.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -37,6 +38,8 @@ static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct o
  * with: drop it for REASON.  Returns the bpf_loop callback value. */
 static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
 {
+	if (ovn_clone_innermost(c))
+		return ovn_clone_end(c);
 	if (c->x.in_mc) {
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
