@@ -296,6 +296,9 @@ struct ovn_clone_save {
 	__u8 in_mc;		/* the clone started inside a multicast member */
 	__u8 dp_type, pipeline, table, shape;
 	__u8 n_tables[2], na_router, loop_skipped;
+	__u8 resumed;		/* a continuation (maps/resume.h): deliver
+				 * with bpf_clone_redirect */
+	__u8 pad[3];
 	__u32 dp_key;
 	__u32 pass_mask[2];
 	__u32 prog, pc;		/* the op after CLONE */

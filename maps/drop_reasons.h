@@ -53,7 +53,10 @@
 	X(DROP_CT_UNSUPPORTED, 53, "ct-op-unsupported")			\
 	X(DROP_EGRESS_OUTPORT, 54, "egress-changed-outport")		\
 	/* clone (bpf/lib/clone.h). */					\
-	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")
+	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")	\
+	/* continuations (bpf/lib/resume.h). */				\
+	X(DROP_RESUME_BAD, 101, "resume-bad-header")			\
+	X(DROP_RESUME_STALE, 102, "resume-stale-version")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

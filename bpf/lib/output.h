@@ -145,11 +145,18 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	ifindex = p->ifindex;
 	if (ovn_writeback(lc->skb, c))
 		return ovn_end(c, DROP_WRITEBACK);
-	if (c->x.in_mc || c->clone.active) {
+	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
 		if (ovn_clone_innermost(c))
 			return ovn_clone_end(c);
+		if (!c->x.in_mc) {
+			/* A continuation: sent; the test run's skb is freed. */
+			c->x.verdict = TC_ACT_SHOT;
+			c->x.drop_reason = ret ? DROP_REDIRECT : DROP_NONE;
+			c->x.phase = OVN_PH_DONE;
+			return 1;
+		}
 		if (!ret)
 			c->x.mc_sent++;
 		c->x.phase = OVN_PH_MC_NEXT;

@@ -86,6 +86,7 @@ static __always_inline int ovn_run(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->x.phase = OVN_PH_STAGE;
 	c->clone.active = 0;
 	c->clone.skipping = 0;
+	c->clone.resumed = 0;
 	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;
