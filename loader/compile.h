@@ -136,6 +136,21 @@ int compile_datapath_del(struct compiler *c, uint32_t dp);
 int compile_flow_add(struct compiler *c, const struct compile_lflow *f);
 int compile_flow_del(struct compiler *c, const char *uuid);
 
+/* Flows with pausing controller actions (put_dhcp_opts, dns_lookup, ...),
+ * for the daemon that answers their punts (loader/compile_pause.c). */
+struct compile_pause {
+	const char *actions;		/* Logical_Flow.actions */
+	uint32_t dp;
+	uint8_t pipeline, table;
+};
+/* The logical flow of writer flow FLOW_ID (ovn_punt_event.flow) if it
+ * pauses, else NULL. */
+const struct compile_pause *compile_pause_find(const struct compiler *c, uint32_t flow_id);
+/* Parse its actions with the compiler's symbols and option tables; free
+ * RES with action_parse_result_free(). */
+int compile_pause_parse(struct compiler *c, const struct compile_pause *p,
+			struct action_parse_result *res);
+
 /* Write pending port-group members and commit the writer. */
 int compile_commit(struct compiler *c);
 

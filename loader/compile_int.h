@@ -51,6 +51,7 @@ struct compiler {
 	struct smap mcgroups;		/* "dp\1name" -> key */
 	struct smap sets;		/* "$name" / "@K_pg" -> struct cc_set */
 	struct smap dps;		/* "%u" -> type + 1 */
+	struct smap pauses;		/* "%u" writer flow id -> struct cc_pause */
 	uint32_t next_set_id;
 	struct compile_stats st;
 };
@@ -63,5 +64,9 @@ int cc_compile(struct compiler *c, const char *key, const struct compile_lflow *
 	       const char *match, const struct cc_ops *ops, bool helper);
 int cc_del_rec(struct compiler *c, const char *key);
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
+/* Flows with pausing controller actions (compile_pause.c). */
+void cc_pause_record(struct compiler *c, const struct compile_lflow *f);
+void cc_pause_forget(struct compiler *c, uint32_t flow_id);
+void cc_pause_free_all(struct compiler *c);
 
 #endif

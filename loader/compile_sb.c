@@ -76,6 +76,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->mcgroups, NULL);
 	smap_destroy(&c->sets, set_free);
 	smap_destroy(&c->dps, NULL);
+	cc_pause_free_all(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }

@@ -682,3 +682,8 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st)
 {
 	*st = e->st;
 }
+
+struct compiler *engine_compiler(struct engine *e)
+{
+	return e->c;
+}

@@ -41,5 +41,7 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 		  struct engine **out);
 void engine_destroy(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
+/* The engine's compiler (punt handlers look up paused flows in it). */
+struct compiler *engine_compiler(struct engine *e);
 
 #endif /* __OVNBPF_LOADER_ENGINE_H */

@@ -21,6 +21,7 @@
 
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
+#include "loader/dhcp.h"
 #include "loader/engine.h"
 #include "loader/fdb.h"
 #include "loader/iface.h"
@@ -28,6 +29,7 @@
 #include "loader/log.h"
 #include "loader/meters.h"
 #include "loader/punt.h"
+#include "loader/resume.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -284,6 +286,11 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = punt_open(d->maps.punt);
 	if (!err)
 		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
+	/* Pausing actions answered here continue in the pipeline. */
+	if (!err) {
+		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
+		err = dhcp_server_start(engine_compiler(d->engine));
+	}
 	if (err) {
 		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
 		return err;
@@ -393,6 +400,8 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	dhcp_server_stop();
+	resume_init(-1, NULL);
 	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);

@@ -1150,6 +1150,32 @@ int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id)
 	return w->progs[w->flows[id].prog].chunk[0];
 }
 
+int ovnbpf_flow_resume_point(const struct ovnbpf_writer *w, uint32_t id, uint32_t punt_arg,
+			     uint32_t *prog, uint32_t *pc)
+{
+	uint32_t per = OVN_PROG_MAX_OPS - 1, i;
+	const struct prog_rec *p;
+
+	if (id >= w->cap_flows || w->flows[id].state != F_LIVE)
+		return -ENOENT;
+	p = &w->progs[w->flows[id].prog];
+	for (i = 0; i < p->n_ops; i++)
+		if (p->ops[i].code == OVN_OP_PUNT && p->ops[i].arg == punt_arg &&
+		    !(p->ops[i].n & OVN_PUNT_F_CONTINUE))
+			break;
+	if (++i >= p->n_ops)
+		return -ENOENT;
+	/* The chunking of prog_get(). */
+	if (p->n_chunks <= 1) {
+		*prog = p->chunk[0];
+		*pc = i;
+	} else {
+		*prog = p->chunk[i / per];
+		*pc = i % per;
+	}
+	return 0;
+}
+
 /* ---- set members ----------------------------------------------------- */
 
 static int set_keys(uint32_t set_id, const void *val, uint8_t len, uint8_t plen,
