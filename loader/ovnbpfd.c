@@ -313,8 +313,16 @@ static int daemon_poll_once(struct daemon *d)
 	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
 
+	struct ovnbpf_writer_stats ws;
+
 	if (timeout < 0 || timeout > 1000)
 		timeout = 1000;
+	/* Entries retired by the last commits are freed once no packet can
+	 * see them (the writer's grace period), without waiting for the next
+	 * SB change. */
+	ovnbpf_writer_stats(d->writer, &ws);
+	if (ws.retired && timeout > 100)
+		timeout = 100;
 	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
 			return 1;
@@ -330,6 +338,8 @@ static int daemon_poll_once(struct daemon *d)
 		ctl_server_run(d->ctl);
 	if (pfd[FD_PUNT].revents)
 		punt_run();
+	if (ws.retired)
+		ovnbpf_reclaim(d->writer);
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
