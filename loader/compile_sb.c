@@ -559,9 +559,14 @@ int compile_datapath_del(struct compiler *c, uint32_t dp)
 		keys[n++] = xstrndup(key, strlen(key));
 	}
 	for (i = 0; i < n; i++) {
-		/* Logical flows are counted; helper flows (ps, fdb) are not. */
-		if (!cc_del_rec(c, keys[i]) && strncmp(keys[i], "ps\x01", 3) &&
-		    strncmp(keys[i], "fdb\x01", 4))
+		/* Logical flows count under flows, port security and FDB
+		 * entries under helper_flows. */
+		bool helper = !strncmp(keys[i], "ps\x01", 3) || !strncmp(keys[i], "fdb\x01", 4);
+		struct cc_rec *r = smap_get(&c->recs, keys[i]);
+
+		if (helper && r && !strncmp(keys[i], "fdb\x01", 4))
+			c->st.helper_flows -= r->n;
+		if (!cc_del_rec(c, keys[i]) && !helper)
 			c->st.flows--;
 		free(keys[i]);
 	}
