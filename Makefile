@@ -130,11 +130,15 @@ $(OUTPUT)/tools/%: tests/tools/%.c $(LOADER_OBJS) $(OVSDB_OBJS) $(USER_HDRS)
 
 # The test list is generated, as in the kernel's test_progs: every
 # `void test_NAME(void)` in tests/unit and tests/bpf is a named test.
-$(OUTPUT)/tests.h: $(wildcard tests/unit/*.c tests/bpf/*.c) | $(OUTPUT)
-	$(call msg,GEN,$@)
-	$(Q){ for f in $^; do grep -ohE '^void (test_[a-zA-Z0-9_]+)\(void\)' $$f | \
+# Regenerated on every make (a merge can bring test files older than the
+# list); replaced only when the list changed, so nothing rebuilds needlessly.
+$(OUTPUT)/tests.h: $(wildcard tests/unit/*.c tests/bpf/*.c) FORCE | $(OUTPUT)
+	$(Q){ for f in $(filter %.c,$^); do grep -ohE '^void (test_[a-zA-Z0-9_]+)\(void\)' $$f | \
 		sed -E 's/^void test_([a-zA-Z0-9_]+).*/DEFINE_TEST(\1)/'; done; } > $@.tmp && \
-		mv $@.tmp $@
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || { echo "  GEN      $@"; mv $@.tmp $@; }; }
+
+.PHONY: FORCE
+FORCE:
 
 # ASSERT_EQ(u32_value, 2, ...) is the natural way to write a test.
 $(TEST_OBJS): CFLAGS += -Wno-sign-compare

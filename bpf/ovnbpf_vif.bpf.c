@@ -6,7 +6,9 @@
  * The interface's logical port comes from ovn_vifs; the flow key is
  * extracted once (lib/parse.h), then the compiled pipelines run
  * (lib/pipeline.h) until the packet is delivered (redirect to a local VIF),
- * punted to ovnbpfd, or dropped.  Every verdict is counted once in
+ * punted to ovnbpfd, or dropped.  Before the pipeline, the exact-match
+ * cache (lib/cache.h) may answer for it: a packet whose key was seen under
+ * the current rules replays the recorded result.  Every verdict is counted once in
  * ovn_drops under its reason (DROP_NONE = delivered).
  */
 #include "lib/common.h"
@@ -15,6 +17,7 @@
 #include "lib/parse.h"
 #include "lib/pipeline.h"
 #include "lib/resume.h"
+#include "lib/cache.h"
 
 static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c)
 {
@@ -28,6 +31,12 @@ static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c
 	if (err)
 		return err;
 	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
+	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
+	c->x.version = ver ? *ver : 0;
+	/* A packet whose key the pipeline has seen under the current rules
+	 * replays the cached result (lib/cache.h). */
+	if (ovn_cache_lookup(skb, c))
+		goto done;
 	vif = bpf_map_lookup_elem(&ovn_vifs, &ifindex);
 	if (!vif)
 		return -DROP_NO_VIF;
@@ -37,9 +46,9 @@ static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c
 	c->md.inport = bpf_htonl(vif->port);
 	c->md.ct_zone = bpf_htonl(vif->ct_zone);
 	c->md.pkt_mark = bpf_htonl(skb->mark);
-	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
-	c->x.version = ver ? *ver : 0;
 	ovn_run(skb, c);
+	ovn_cache_store(c);
+done:
 	if (c->x.drop_reason)
 		return -(int)c->x.drop_reason;
 	return 0;

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 #include "loader/expr.h"
 #include "loader/log.h"
+#include "loader/meter.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -276,9 +278,10 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 			for (i = 0; i < cl->n_strings; i++) {
 				uint32_t k = name_key(c, dp, cl->strings[i]);
 
-				/* An unknown port name can never match; "none"
-				 * is OVN's name for port key 0 (what get_fdb
-				 * leaves when it finds nothing). */
+				/* An unknown port name can never match;
+				 * "none" is key 0, as in ovn-controller
+				 * (e.g. outport == "none" after a get_fdb
+				 * miss). */
 				if (k || !strcmp(cl->strings[i], "none"))
 					port_match(l->off, k, &alt->v[alt->n++]);
 			}
@@ -523,6 +526,40 @@ static bool is_ct(enum action_type t)
 
 static void emit_list(struct cc_act *a, const struct action_list *l);
 
+/* Opcode and flags of a packet-generating action (OVN 23.03 pinctrl: icmp4 {}
+ * and icmp6 {} answer UDP with port unreachable, the _error forms do not). */
+static uint8_t pktgen_opcode(enum action_type t, uint32_t *arg)
+{
+	*arg = 0;
+	switch (t) {
+	case ACT_ICMP4:
+	case ACT_ICMP6:
+		*arg = OVN_PKTGEN_F_UDP_CODE;
+		return OVN_OP_ICMP;
+	case ACT_ICMP4_ERROR:
+	case ACT_ICMP6_ERROR:
+		return OVN_OP_ICMP;
+	case ACT_TCP_RESET:
+		return OVN_OP_TCP_RESET;
+	case ACT_SCTP_ABORT:
+		return OVN_OP_SCTP_ABORT;
+	case ACT_REJECT:
+		return OVN_OP_REJECT;
+	default:
+		return OVN_OP_ND_NS;
+	}
+}
+
+/* Actions after a packet-generating block: OVN runs them on the original
+ * packet, which here has been replaced (northd never writes any). */
+static bool pktgen_type(enum action_type t)
+{
+	return t == ACT_ICMP4 || t == ACT_ICMP6 || t == ACT_ICMP4_ERROR ||
+	       t == ACT_ICMP6_ERROR || t == ACT_TCP_RESET || t == ACT_SCTP_ABORT ||
+	       t == ACT_REJECT ||
+	       t == ACT_ND_NS;
+}
+
 static void emit_action(struct cc_act *a, const struct action *act)
 {
 	const char *name = action_info(act->type)->name;
@@ -570,6 +607,26 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		ops_push(a->ops, &op);
 		emit_list(a, &act->nested);
 		return;
+	case ACT_ICMP4:
+	case ACT_ICMP6:
+	case ACT_ICMP4_ERROR:
+	case ACT_ICMP6_ERROR:
+	case ACT_TCP_RESET:
+	case ACT_SCTP_ABORT:
+	case ACT_REJECT:
+	case ACT_ND_NS:
+		/* bpf/lib/pktgen.h: the op makes the packet pinctrl would,
+		 * the nested actions follow. */
+		op.code = pktgen_opcode(act->type, &op.arg);
+		ops_push(a->ops, &op);
+		emit_list(a, &act->nested);
+		return;
+	case ACT_OVNFIELD_LOAD:
+		op.code = OVN_OP_ICMP_FRAG_MTU;
+		op.n = act->load.dst.sym->field == MFF_ICMP6_FRAG_MTU ? 6 : 4;
+		op.arg = (uint32_t)act->load.imm.value.lo;
+		ops_push(a->ops, &op);
+		return;
 	case ACT_CHECK_IN_PORT_SEC:
 		err = emit_call_bit(a, &act->result.dst, OVN_MLF_CHECK_PORT_SEC,
 				    OVN_HT_PORT_SEC_IN);
@@ -604,6 +661,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.table = OVN_HT_GET_FDB;
 		ops_push(a->ops, &op);
 		return;
+	case ACT_LOG:
+		/* Metered by log(meter=) only, as ovn-controller does. */
+		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
+				 meter_id(act->log.meter), &op);
+		if (!err) {
+			ops_push(a->ops, &op);
+			return;
+		}
+		break;
 	default:
 		if (is_ct(act->type)) {
 			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
@@ -632,8 +698,12 @@ static void emit_action(struct cc_act *a, const struct action *act)
 
 static void emit_list(struct cc_act *a, const struct action_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
+		if (i && pktgen_type(l->acts[i - 1].type))
+			act_unsupported(a, &l->acts[i],
+					"action after a packet-generating block");
 		emit_action(a, &l->acts[i]);
+	}
 }
 
 /* ---- flows ---- */
@@ -691,6 +761,7 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 			}
 			rec->ids[rec->n++] = id;
 			c->st.writer_flows++;
+			c->st.entries_written++;
 		}
 		for (k = 0; k < cj->n_alts; k++) {
 			if (++idx[k] < cj->alts[k].n)
@@ -795,10 +866,12 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	r = cc_compile(c, f->uuid, f, match ? match : f->match, &ops, false);
 	if (a.pauses)
 		cc_pause_record(c, f);
-	if (r == -EINVAL)
+	if (r == -EINVAL) {
 		c->st.errors++;
-	else
+	} else {
 		c->st.flows++;
+		c->st.flows_compiled++;
+	}
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);
@@ -829,4 +902,16 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 	if (!r)
 		c->st.flows--;
 	return r;
+}
+
+void compile_for_each_flow(const struct compiler *c,
+			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
+			   void *aux)
+{
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	while (smap_next(&c->recs, &i, &k, &v))
+		fn(aux, k, ((struct cc_rec *)v)->ids, ((struct cc_rec *)v)->n);
 }

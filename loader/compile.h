@@ -98,6 +98,12 @@ struct compile_stats {
 	size_t set_members;		/* address set + port group members */
 	size_t empty;			/* match can never be true here */
 	size_t helper_flows;		/* port security / FDB helper flows */
+	/* Cumulative work, never decremented: tests and benchmarks tell a
+	 * set-map update (set_members_written moves) from a recompile
+	 * (flows_compiled, entries_written move). */
+	size_t flows_compiled;		/* compile_flow_add() calls that compiled */
+	size_t entries_written;		/* writer flows added */
+	size_t set_members_written;	/* set members added or removed */
 };
 
 struct compiler;
@@ -155,6 +161,13 @@ int compile_pause_parse(struct compiler *c, const struct compile_pause *p,
 int compile_commit(struct compiler *c);
 
 void compile_get_stats(const struct compiler *c, struct compile_stats *s);
+/* Every compiled key -- a logical flow's UUID as given to
+ * compile_flow_add(), or a helper flow's "ps\1PORT\1N" / "fdb\1..." --
+ * with its writer flow ids (the ovn_flows indexes the datapath reports as
+ * the matched flow).  For traces. */
+void compile_for_each_flow(const struct compiler *c,
+			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
+			   void *aux);
 
 /* Context location of a base field: byte offset, width in bytes and the
  * left shift of the field's bit 0 within those bytes.  -ENOENT when the

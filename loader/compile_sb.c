@@ -176,8 +176,10 @@ static int set_sync(struct compiler *c, struct cc_set *s, struct cc_member *want
 			;
 		if (j == n) {
 			r = ovnbpf_set_del(c->w, s->id, s->m[i].v, s->m[i].len, s->m[i].plen);
-			if (!r)
+			if (!r) {
 				c->st.set_members--;
+				c->st.set_members_written++;
+			}
 			err = err ?: r;
 		}
 	}
@@ -191,8 +193,10 @@ static int set_sync(struct compiler *c, struct cc_set *s, struct cc_member *want
 		if (i < s->n_m || dup)
 			continue;
 		r = ovnbpf_set_add(c->w, s->id, want[j].v, want[j].len, want[j].plen);
-		if (!r)
+		if (!r) {
 			c->st.set_members++;
+			c->st.set_members_written++;
+		}
 		err = err ?: r;
 	}
 	free(s->m);

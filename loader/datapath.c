@@ -8,11 +8,15 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
+#include <unistd.h>
+
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "loader/datapath.h"
 #include "loader/fsutil.h"
 #include "loader/log.h"
+#include "maps/cache.h"
 #include "ovnbpf_vif.skel.h"
 
 static bool is_bpffs(const char *path)
@@ -49,6 +53,40 @@ int bpffs_prepare(const char *pin_dir)
 	return 0;
 }
 
+static unsigned int cache_entries = OVN_CACHE_ENTRIES;
+
+void datapath_set_cache_entries(unsigned int n)
+{
+	cache_entries = n;
+}
+
+/* The cache holds nothing that cannot be recomputed: a pinned cache of
+ * another size is dropped rather than failing the load (libbpf refuses to
+ * reuse a pinned map whose size differs). */
+static int cache_size(struct ovnbpf_vif *vif, const char *pin_dir)
+{
+	unsigned int n = cache_entries ? cache_entries : 1;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = bpf_map__set_max_entries(vif->maps.ovn_cache, n);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/ovn_cache", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.max_entries != n) {
+		pr_info("datapath", "cache size %u -> %u: dropping the pinned cache",
+			info.max_entries, n);
+		unlink(path);
+	}
+	close(fd);
+	return 0;
+}
+
 int datapath_open(const char *pin_dir, struct datapath **out)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
@@ -71,6 +109,11 @@ int datapath_open(const char *pin_dir, struct datapath **out)
 	if (!dp->vif) {
 		err = -errno;
 		pr_err("datapath", "open ovnbpf_vif: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = cache_size(dp->vif, pin_dir);
+	if (err) {
+		pr_err("datapath", "cache size: %s", strerror(-err));
 		goto cleanup;
 	}
 	err = ovnbpf_vif__load(dp->vif);

@@ -22,4 +22,8 @@ int bpffs_prepare(const char *pin_dir);
 int datapath_open(const char *pin_dir, struct datapath **out);
 void datapath_close(struct datapath *dp);
 
+/* Size of the exact-match cache map (maps/cache.h) for the next
+ * datapath_open(); 0 = the cache is off (a one-entry map is made). */
+void datapath_set_cache_entries(unsigned int n);
+
 #endif /* __OVNBPF_LOADER_DATAPATH_H */

@@ -13,11 +13,14 @@
 
 #include "loader/compile.h"
 #include "loader/dhcp_opts.h"
+#include "loader/ctl_socket.h"
+#include "loader/ct_skip.h"
 #include "loader/engine.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
-#include "loader/meters.h"
+#include "loader/meter.h"
+#include "loader/punt.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
 #include "ovsdb-client/client.h"
@@ -49,6 +52,8 @@ struct engine {
 	local_vifs_change_fn *next_change_fn;
 	void *next_change_aux;
 	struct compiler *c;
+	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
+	struct ovnbpf_writer *w;
 
 	struct ovsdb_replica *r;
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
@@ -328,6 +333,34 @@ static void fdb_sync(struct engine *e, const struct ovsdb_row *row)
 		compile_fdb_add(e->c, dp, m, port);
 }
 
+/* Meter ROW (possibly deleted) -> its ovn_meters rate. */
+static void meter_sync(struct engine *e, const struct ovsdb_row *row)
+{
+	const struct ovsdb_datum *d = sb_row_datum(row, "bands", OVSDB_TYPE_UUID);
+	const char *name = sb_row_string(row, "name");
+	const char *unit = sb_row_string(row, "unit");
+	int64_t rate = -1, burst = 0;
+
+	if (!name)
+		return;
+	for (size_t i = 0; !ovsdb_row_is_deleted(row) && d && i < d->n; i++) {
+		const struct ovsdb_row *b = e->meter_band->ts
+					    ? ovsdb_table_find(e->meter_band, &d->keys[i].uuid)
+					    : NULL;
+		int64_t r;
+
+		if (!b)
+			continue;
+		r = meter_band_pps(unit, sb_row_int(b, "rate", 0));
+		if (rate < 0 || r < rate) {
+			rate = r;
+			burst = meter_band_pps(unit, sb_row_int(b, "burst_size", 0));
+		}
+	}
+	/* No burst given: one second's worth. */
+	meter_set_rate(name, rate, (uint32_t)(burst > 0 ? burst : rate > 0 ? rate : 1));
+}
+
 /* ---- logical flows ---- */
 
 static void flow_key(char *buf, const struct eflow *f)
@@ -430,7 +463,7 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 			.priority = (uint16_t)sb_row_int(row, "priority", 0),
 			.match = sb_row_string(row, "match") ?: "",
 			.actions = sb_row_string(row, "actions") ?: "",
-			.controller_meter = meters_id(sb_row_string(row, "controller_meter")),
+			.controller_meter = meter_id(sb_row_string(row, "controller_meter")),
 		};
 
 		if (have[i])
@@ -526,9 +559,13 @@ static void engine_pass(void *aux)
 		set_sync(e, row, true);
 	FOR_ROWS(row, e->fdb, full || ldp_changed)
 		fdb_sync(e, row);
-	/* Punt meters by name (loader/meters.c); the tables are small. */
-	if (full || has_tracked(e->meter) || has_tracked(e->meter_band))
-		meters_sb_sync(e->meter, e->meter_band);
+	FOR_ROWS(row, e->meter, full || has_tracked(e->meter_band))
+		meter_sync(e, row);
+	/* Walking all rows misses deleted ones: their names go back to the
+	 * default rate. */
+	FOR_ROWS(row, e->meter, false)
+		if (ovsdb_row_is_deleted(row) && !full)
+			meter_sync(e, row);
 
 	/* DHCP option definitions: the parser of put_dhcp_opts() needs
 	 * them; flows are compiled again when they change (rare: northd
@@ -568,6 +605,9 @@ static void engine_pass(void *aux)
 	FOR_ROWS(row, e->lflow, false)
 		flow_sync(e, row, !ovsdb_row_is_inserted(row));
 
+	if (full || ldp_changed || ct_skip_tracked(e->r))
+		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
+
 	err = compile_commit(e->c);
 	if (err) {
 		pr_err(MOD, "commit failed: %s; the datapath keeps its last state",
@@ -606,12 +646,17 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	if (!e)
 		return -ENOMEM;
 	co.aux = e;
+	meter_bind_writer(w);
 	err = compiler_new(w, &co, &e->c);
+	if (!err)
+		err = ct_skip_new(e->c, &e->cts);
 	if (err) {
+		compiler_free(e->c);
 		free(e);
 		return err;
 	}
 	e->sb = s;
+	e->w = w;
 	e->vifs = vifs;
 	e->r = ovsdb_client_replica(cl);
 	e->sb_global = ovsdb_client_monitor(cl, "SB_Global", NULL);
@@ -627,8 +672,9 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
 	e->dhcp = ovsdb_client_monitor(cl, "DHCP_Options", NULL);
 	e->dhcpv6 = ovsdb_client_monitor(cl, "DHCPv6_Options", NULL);
-	if (!e->dhcp || !e->dhcpv6 || !e->meter || !e->meter_band || !e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
-	    !e->addr_set || !e->port_group || !e->fdb) {
+	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
+	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
+	    !e->dhcp || !e->dhcpv6) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -671,6 +717,7 @@ void engine_destroy(struct engine *e)
 			free(f);
 		}
 	}
+	ct_skip_free(e->cts);
 	compiler_free(e->c);
 	dhcp_opts_free(&e->dhcp_opts);
 	dhcp_opts_free(&e->dhcpv6_opts);
@@ -686,4 +733,49 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st)
 struct compiler *engine_compiler(struct engine *e)
 {
 	return e->c;
+}
+
+static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], void *aux)
+{
+	struct engine *e = aux;
+	struct compile_stats cs;
+	struct ovnbpf_writer_stats ws;
+	struct punt_stats ps;
+	json_t *j;
+
+	(void)argc;
+	(void)argv;
+	compile_get_stats(e->c, &cs);
+	punt_get_stats(&ps);
+	ovnbpf_writer_stats(e->w, &ws);
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+				  " s:I, s:I, s:I, s:I, s:I}",
+				  "passes", (json_int_t)e->st.passes,
+				  "full_loads", (json_int_t)e->st.full_loads,
+				  "local_datapaths", (json_int_t)e->st.local_datapaths,
+				  "ports_installed", (json_int_t)e->st.ports_installed,
+				  "flows_installed", (json_int_t)e->st.flows_installed,
+				  "flows_compiled", (json_int_t)cs.flows_compiled,
+				  "flows", (json_int_t)cs.flows,
+				  "flow_errors", (json_int_t)cs.errors,
+				  "unsupported", (json_int_t)cs.unsupported,
+				  "entries_written", (json_int_t)cs.entries_written,
+				  "writer_flows", (json_int_t)cs.writer_flows,
+				  "set_members", (json_int_t)cs.set_members,
+				  "set_members_written", (json_int_t)cs.set_members_written,
+				  "helper_flows", (json_int_t)cs.helper_flows,
+				  "punt_events", (json_int_t)ps.events,
+				  "punt_unhandled", (json_int_t)ps.unhandled);
+	/* What the map writer holds: classifier flows, masks, programs. */
+	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
+	json_object_set_new(j, "map_flows", json_integer(ws.flows));
+	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));
+	json_object_set_new(j, "map_progs", json_integer(ws.progs));
+	json_object_set_new(j, "map_stages", json_integer(ws.stages));
+	ctl_reply_ok(r, j);
+}
+
+int engine_register_ctl(struct engine *e, struct ctl_server *ctl)
+{
+	return ctl_server_register(ctl, "engine-stats", "", 0, 0, cmd_engine_stats, e);
 }

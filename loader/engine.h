@@ -44,4 +44,10 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st);
 /* The engine's compiler (punt handlers look up paused flows in it). */
 struct compiler *engine_compiler(struct engine *e);
 
+struct ctl_server;
+/* `engine-stats`: the engine's and the compiler's counters (logical flows
+ * compiled, classifier entries, set members, ...) and the punt reader's,
+ * so that tests can tell a set-map update from a flow recompile. */
+int engine_register_ctl(struct engine *e, struct ctl_server *ctl);
+
 #endif /* __OVNBPF_LOADER_ENGINE_H */

@@ -16,6 +16,7 @@
 
 #include "loader/ctl_socket.h"
 #include "loader/lflow_check.h"
+#include "loader/trace.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/counters.h"
@@ -40,11 +41,19 @@ static void usage(FILE *f)
 "  unbind IFACE          undo bind: detach and release the logical port\n"
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
+"  engine-stats          compiler and engine counters (flows compiled, set members)\n"
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the Southbound DB):\n"
 "  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
+"  trace [--ovnsb-db=REMOTE] [--ct=FLAGS]... [--detailed|--summary] [--json]\n"
+"        DATAPATH MICROFLOW   ovn-trace on the BPF datapath: run the packet\n"
+"                        through a private copy compiled from the whole SB\n"
 "Commands (on the pinned maps):\n"
 "  drops                 packets accepted and dropped, per drop reason\n"
+"  cache                 exact-match cache: hits, misses, stale entries,\n"
+"                        inserts, uncacheable runs, entries in use (hits do\n"
+"                        not run the stages: per-stage counters in `drops`\n"
+"                        count only packets that missed)\n"
 "  version               print the version\n"
 "Options:\n"
 "  --state-dir=DIR       ovnbpfd's state directory (default %s);\n"
@@ -126,7 +135,7 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 		print_show(result);
 	} else if (!strcmp(command, "list-commands")) {
 		print_list_commands(result);
-	} else if (!strcmp(command, "status")) {
+	} else if (!strcmp(command, "status") || !strcmp(command, "engine-stats")) {
 		const char *k;
 		json_t *v;
 
@@ -236,6 +245,84 @@ cleanup:
 	return err;
 }
 
+/* The exact-match cache's counters (maps/cache.h) from the pinned maps. */
+static int cmd_cache(void)
+{
+	struct ovnbpf_maps m = { 0 };
+	struct ovn_cache_stats s;
+	uint64_t entries = 0, ehits = 0, looked;
+	unsigned int epoch = 0;
+	bool off = false;
+	char path[4096];
+	struct bpf_map_info info = {};
+	__u32 ilen = sizeof(info);
+	int err;
+
+	/* Only the three cache maps: the rest need not exist for this. */
+	snprintf(path, sizeof(path), "%s/ovn_cache_stats", pin_dir);
+	m.cache_stats = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/ovn_cache", pin_dir);
+	m.cache = bpf_obj_get(path);
+	if (m.cache_stats < 0 || m.cache < 0) {
+		err = -errno;
+		fprintf(stderr, "ovnbpfctl: %s/ovn_cache*: %s (is ovnbpfd running?)\n", pin_dir,
+			strerror(errno));
+		goto out;
+	}
+	err = ovnbpf_cache_read_stats(&m, &s, &entries, &ehits);
+	if (err) {
+		fprintf(stderr, "ovnbpfctl: reading the cache: %s\n", strerror(-err));
+		goto out;
+	}
+	bpf_obj_get_info_by_fd(m.cache, &info, &ilen);
+	looked = s.hits + s.misses + s.stale;
+	{
+		struct ovn_cache_ctl ctl = { 0 };
+		__u32 zero = 0;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/ovn_cache_ctl", pin_dir);
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			bpf_map_lookup_elem(fd, &zero, &ctl);
+			close(fd);
+		}
+		off = ctl.flags & OVN_CACHE_F_DISABLED;
+		epoch = ctl.epoch;
+	}
+	if (json_output) {
+		printf("{\"hits\": %llu, \"misses\": %llu, \"stale\": %llu, \"inserts\": %llu, "
+		       "\"uncacheable\": %llu, \"insert_fail\": %llu, \"entries\": %llu, "
+		       "\"max_entries\": %u, \"entry_hits\": %llu, \"enabled\": %s, "
+		       "\"epoch\": %u}\n",
+		       (unsigned long long)s.hits, (unsigned long long)s.misses,
+		       (unsigned long long)s.stale, (unsigned long long)s.inserts,
+		       (unsigned long long)s.uncacheable, (unsigned long long)s.insert_fail,
+		       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits,
+		       off ? "false" : "true", epoch);
+		goto out;
+	}
+	printf("cache:        %s (epoch %u)\n", off ? "off (ovnbpfd --cache-entries=0)" : "on",
+	       epoch);
+	printf("hits:         %llu (%.1f%% of lookups)\n", (unsigned long long)s.hits,
+	       looked ? 100.0 * s.hits / looked : 0.0);
+	printf("misses:       %llu\n", (unsigned long long)s.misses);
+	printf("stale:        %llu (entry from older rules, recomputed)\n",
+	       (unsigned long long)s.stale);
+	printf("inserts:      %llu (failed: %llu)\n", (unsigned long long)s.inserts,
+	       (unsigned long long)s.insert_fail);
+	printf("uncacheable:  %llu (pipeline runs with a non-cacheable op)\n",
+	       (unsigned long long)s.uncacheable);
+	printf("entries:      %llu of %u (hits of live entries: %llu)\n",
+	       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits);
+out:
+	if (m.cache_stats > 0)
+		close(m.cache_stats);
+	if (m.cache > 0)
+		close(m.cache);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -252,7 +339,7 @@ int main(int argc, char **argv)
 		int min_args, max_args;
 	} ctl_cmds[] = {
 		{ "bind", 2, 2 }, { "unbind", 1, 1 }, { "show", 0, 1 },
-		{ "list-commands", 0, 0 }, { "status", 0, 0 },
+		{ "list-commands", 0, 0 }, { "status", 0, 0 }, { "engine-stats", 0, 0 },
 	};
 	const char *cmd;
 	unsigned int i;
@@ -293,10 +380,14 @@ int main(int argc, char **argv)
 		}
 		return cmd_ctl(cmd, n, argv + optind + 1) ? 1 : 0;
 	}
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "lflow-check"))
 		return lflow_check_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "drops"))
 		return cmd_drops() ? 1 : 0;
+	if (!strcmp(cmd, "cache"))
+		return cmd_cache() ? 1 : 0;
 	if (!strcmp(cmd, "version")) {
 		printf("ovnbpfctl %s\n", OVNBPF_VERSION);
 		return 0;

@@ -19,6 +19,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "loader/acl_log.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
 #include "loader/dhcp.h"
@@ -27,7 +28,7 @@
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
-#include "loader/meters.h"
+#include "loader/meter.h"
 #include "loader/punt.h"
 #include "loader/resume.h"
 #include "loader/sb_sync.h"
@@ -45,6 +46,7 @@ struct options {
 	const char *log_file;
 	const char *pin_dir;
 	const char *state_dir;
+	long cache_entries;		/* -1: default (maps/cache.h), 0: off */
 	bool detach;
 	uint32_t punt_rate, punt_burst;
 	char hostname[256];
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 "  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
+"  --cache-entries=N              exact-match cache keys (default %u; each holds\n"
+"                                 one result per CPU; 0 turns the cache off)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
 "  --punt-rate=PPS                default punt meter: packets per second per CPU\n"
 "                                 sent to ovnbpfd by flows without a controller_meter\n"
@@ -74,7 +78,7 @@ static void usage(FILE *f)
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR, METERS_DEFAULT_PPS, METERS_DEFAULT_BURST);
+		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, METER_DEFAULT_PPS, METER_DEFAULT_BURST);
 }
 
 static int parse_u32(const char *opt, const char *s, uint32_t *out)
@@ -118,7 +122,8 @@ static int write_pidfile(const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
-	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_PUNT_RATE, OPT_PUNT_BURST };
+	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_PUNT_RATE,
+	       OPT_PUNT_BURST };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -131,6 +136,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "state-dir", required_argument, NULL, OPT_STATE },
 		{ "punt-rate", required_argument, NULL, OPT_PUNT_RATE },
 		{ "punt-burst", required_argument, NULL, OPT_PUNT_BURST },
+		{ "cache-entries", required_argument, NULL, OPT_CACHE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,8 +149,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->encap_type = "geneve";
 	o->pin_dir = OVNBPF_PIN_DIR;
 	o->state_dir = "/var/lib/ovnbpf";
-	o->punt_rate = METERS_DEFAULT_PPS;
-	o->punt_burst = METERS_DEFAULT_BURST;
+	o->punt_rate = METER_DEFAULT_PPS;
+	o->punt_burst = METER_DEFAULT_BURST;
+	o->cache_entries = -1;
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SB: o->ovnsb_db = optarg; break;
@@ -175,6 +182,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (parse_u32("punt-burst", optarg, &o->punt_burst))
 				return -EINVAL;
 			break;
+		case OPT_CACHE: {
+			char *end;
+
+			o->cache_entries = strtol(optarg, &end, 10);
+			if (*end || o->cache_entries < 0 || o->cache_entries > (1L << 24)) {
+				fprintf(stderr, "ovnbpfd: bad --cache-entries %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'V': printf("ovnbpfd %s\n", OVNBPF_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -277,13 +294,15 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	err = ovnbpf_maps_from_object(d->dp->vif->obj, &d->maps);
 	if (!err)
 		err = ovnbpf_writer_new(&d->maps, &d->writer);
+	/* Explicitly on or off: the flag lives in a pinned map and would
+	 * otherwise outlive the run that set it. */
 	if (!err)
-		err = meters_bind(d->writer, o->punt_rate, o->punt_burst);
+		err = ovnbpf_cache_enable(d->writer, o->cache_entries != 0);
+	/* Before the engine binds the meters to the writer. */
+	meter_set_default(o->punt_rate, o->punt_burst);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
-	/* Punts: the ring buffer reader and its handlers. */
-	if (!err)
-		err = punt_open(d->maps.punt);
+	/* Punt handlers: FDB learning, DHCP. */
 	if (!err)
 		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
 	/* Pausing actions answered here continue in the pipeline. */
@@ -293,6 +312,16 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	}
 	if (err) {
 		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
+		return err;
+	}
+	/* Punted packets: handlers first, then the reader. */
+	err = acl_log_register();
+	if (!err)
+		err = punt_open(d->maps.punt);
+	if (!err)
+		err = engine_register_ctl(d->engine, d->ctl);
+	if (err) {
+		pr_err("main", "punt reader: %s", strerror(-err));
 		return err;
 	}
 	return sb_sync_register_ctl(d->sb, d->ctl);
@@ -386,6 +415,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
+	if (o.cache_entries >= 0)
+		datapath_set_cache_entries(o.cache_entries);
 	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;
@@ -415,7 +446,6 @@ cleanup:
 	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);
-	meters_bind(NULL, 0, 0);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
 	ctl_server_close(d.ctl);

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The ovn_punt ring buffer reader and its handler table (punt.h).
- *
- * Minimal version written on h-gaps for FDB learning; the API is the one
- * h-acl's loader/punt.h defines, so either implementation can be kept.
+ * Punt dispatcher (punt.h): libbpf's ring buffer reader in front of a small
+ * table of handlers.  Process-wide, as the ring buffer is.
  */
 #include <errno.h>
-#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -14,51 +12,78 @@
 #include "loader/log.h"
 #include "loader/punt.h"
 
-#define N_OPCODES	65536
+#define MOD "punt"
+#define PUNT_MAX_HANDLERS 64
 
-struct handler {
+struct punt_slot {
+	uint16_t opcode;
 	punt_handler_fn *fn;
 	void *aux;
 };
 
-static struct handler handlers[N_OPCODES];
+static struct punt_slot slots[PUNT_MAX_HANDLERS];
+static size_t n_slots;
 static struct ring_buffer *rb;
 static struct punt_stats stats;
 
 int punt_register(uint32_t opcode, punt_handler_fn *fn, void *aux)
 {
-	struct handler *h = &handlers[PUNT_OPCODE(opcode)];
+	uint16_t op = PUNT_OPCODE(opcode);
+	size_t i;
 
-	if (fn && h->fn && (h->fn != fn || h->aux != aux))
-		return -EEXIST;
-	h->fn = fn;
-	h->aux = fn ? aux : NULL;
+	if (!fn) {
+		punt_unregister(opcode);
+		return 0;
+	}
+	for (i = 0; i < n_slots; i++) {
+		if (slots[i].opcode != op)
+			continue;
+		if (slots[i].fn != fn || slots[i].aux != aux)
+			return -EEXIST;
+		return 0;
+	}
+	if (n_slots == PUNT_MAX_HANDLERS)
+		return -ENOSPC;
+	slots[n_slots++] = (struct punt_slot){ .opcode = op, .fn = fn, .aux = aux };
 	return 0;
 }
 
 void punt_unregister(uint32_t opcode)
 {
-	punt_register(opcode, NULL, NULL);
+	uint16_t op = PUNT_OPCODE(opcode);
+	size_t i;
+
+	for (i = 0; i < n_slots; i++) {
+		if (slots[i].opcode == op) {
+			slots[i] = slots[--n_slots];
+			return;
+		}
+	}
 }
 
 void punt_dispatch(const void *data, size_t len)
 {
 	const struct ovn_punt_event *ev = data;
-	struct handler *h;
+	uint16_t op;
+	size_t i;
 
 	stats.events++;
-	if (len < offsetof(struct ovn_punt_event, pkt) ||
-	    ev->cap_len > len - offsetof(struct ovn_punt_event, pkt)) {
+	if (len < offsetof(struct ovn_punt_event, pkt)) {
 		stats.short_records++;
 		return;
 	}
-	h = &handlers[PUNT_OPCODE(ev->opcode)];
-	if (!h->fn) {
-		stats.unhandled++;
-		return;
+	op = PUNT_OPCODE(ev->opcode);
+	for (i = 0; i < n_slots; i++) {
+		if (slots[i].opcode == op) {
+			stats.handled++;
+			slots[i].fn(ev, len, slots[i].aux);
+			return;
+		}
 	}
-	stats.handled++;
-	h->fn(ev, len, h->aux);
+	/* Unsupported verbs land here too: the compiler reported them. */
+	if (!stats.unhandled++ || log_get_level() >= LOG_LVL_DBG)
+		pr_info(MOD, "no handler for punt opcode %#x (flow %u); counted and dropped",
+			ev->opcode, ev->flow);
 }
 
 static int on_record(void *ctx, void *data, size_t len)
@@ -74,7 +99,7 @@ int punt_open(int ringbuf_fd)
 		return -EBUSY;
 	rb = ring_buffer__new(ringbuf_fd, on_record, NULL, NULL);
 	if (!rb)
-		return -errno ?: -ENOMEM;
+		return -errno ? -errno : -ENOMEM;
 	return 0;
 }
 
@@ -91,14 +116,7 @@ int punt_fd(void)
 
 int punt_run(void)
 {
-	int n;
-
-	if (!rb)
-		return -ENOTCONN;
-	n = ring_buffer__consume(rb);
-	if (n < 0)
-		pr_warn("punt", "ring buffer: %s", strerror(-n));
-	return n;
+	return rb ? ring_buffer__consume(rb) : 0;
 }
 
 void punt_get_stats(struct punt_stats *s)

@@ -60,6 +60,24 @@ enum ovn_opcode {
 	 * CLONE_END with its state as it was (bpf/lib/clone.h). */
 	OVN_OP_CLONE = 14,
 	OVN_OP_CLONE_END = 15,
+	/* Packet generators (bpf/lib/pktgen.h): the packet is replaced by
+	 * the one OVN's pinctrl would make, and the ops that follow are the
+	 * nested actions.  arg = OVN_PKTGEN_F_* flags. */
+	/* icmp4 {} / icmp6 {} / icmp4_error {} / icmp6_error {}: ICMP
+	 * destination unreachable quoting the packet (family of the packet). */
+	OVN_OP_ICMP = 16,
+	/* tcp_reset {}: RST|ACK answering a TCP segment. */
+	OVN_OP_TCP_RESET = 17,
+	/* reject {}: tcp_reset, sctp_abort or an ICMP error, with addresses
+	 * swapped. */
+	OVN_OP_REJECT = 18,
+	/* nd_ns {}: neighbour solicitation for ip6.dst (frame rebuilt at
+	 * output, as arp {}). */
+	OVN_OP_ND_NS = 19,
+	/* icmp4.frag_mtu = arg (n = 4) / icmp6.frag_mtu = arg (n = 6). */
+	OVN_OP_ICMP_FRAG_MTU = 20,
+	/* sctp_abort {}: ABORT answering an SCTP packet. */
+	OVN_OP_SCTP_ABORT = 21,
 	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
 	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
 	OVN_OP_CT_FIRST = 64,
@@ -69,6 +87,10 @@ enum ovn_opcode {
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1
+
+/* ovn_op.arg of OVN_OP_ICMP / OVN_OP_TCP_RESET. */
+#define OVN_PKTGEN_F_UDP_CODE	1	/* port unreachable for UDP (icmp4/6, reject) */
+#define OVN_PKTGEN_F_LOOPBACK	2	/* swap eth and IP addresses (reject) */
 
 struct ovn_op {
 	__u8 code;		/* enum ovn_opcode */

@@ -54,6 +54,7 @@
 #define __OVNBPF_MAPS_CONTEXT_H
 
 #include "maps/abi.h"
+#include "maps/cache.h"
 
 /* offsetof that is an integer constant expression in BPF C too. */
 #define __ovn_offsetof(t, m) __builtin_offsetof(t, m)
@@ -209,11 +210,15 @@ enum ovn_parse_flag {
 };
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
- * nd_na {}. */
+ * nd_na {} / nd_ns {}, or replaced by a generated packet (icmp4 {},
+ * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h), which cannot be turned
+ * back into the original for another multicast member. */
 enum ovn_shape {
 	OVN_SHAPE_ASIS = 0,
 	OVN_SHAPE_ARP = 1,
 	OVN_SHAPE_ND_NA = 2,
+	OVN_SHAPE_ND_NS = 3,
+	OVN_SHAPE_GEN = 4,
 };
 
 /* Execution phases of the stage executor (bpf/lib/pipeline.h). */
@@ -223,6 +228,7 @@ enum ovn_phase {
 	OVN_PH_ACTION,		/* run one op */
 	OVN_PH_MC_NEXT,		/* next member of a multicast group */
 	OVN_PH_DONE,
+	OVN_PH_CLONE_END,	/* a clone's copy is done: restore the original */
 };
 
 #define OVN_OUT_LOG		8
@@ -339,7 +345,10 @@ struct ovn_ctx {
 	__u8 scratch_a[96];
 	__u8 scratch_b[64];
 	struct ovn_clone_save clone;
+	/* What this packet's pipeline run did, for the cache (maps/cache.h). */
+	struct ovn_cache_rec cache;
 };
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow_key) == OVN_CACHE_FLOW_KEY, "cache key out of date");
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +
 		       sizeof(struct ovn_exec) <= OVN_CTX_MATCH_BYTES, "exec state too big");
 

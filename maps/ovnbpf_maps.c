@@ -35,7 +35,8 @@ static const struct {
 	M(progs, "ovn_progs"), M(set_hash, "ovn_set_hash"), M(set_lpm, "ovn_set_lpm"),
 	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
 	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
-	M(meters, "ovn_meters"),
+	M(meters, "ovn_meters"), M(cache, "ovn_cache"), M(cache_ctl, "ovn_cache_ctl"),
+	M(cache_stats, "ovn_cache_stats"),
 #undef M
 };
 
@@ -324,6 +325,7 @@ struct dp_rec {
 struct ovnbpf_writer {
 	struct ovnbpf_maps m;
 	uint32_t ver;			/* active version */
+	struct ovn_cache_ctl cache;	/* ovn_cache_ctl[0] as last written */
 	uint64_t grace_ns;
 
 	struct sub_rec *subs;
@@ -384,6 +386,8 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 	w->grace_ns = 50 * 1000000ULL;
 	if (bpf_map_lookup_elem(m->gen, &zero, &w->ver))
 		w->ver = 0;
+	if (bpf_map_lookup_elem(m->cache_ctl, &zero, &w->cache))
+		memset(&w->cache, 0, sizeof(w->cache));
 	w->sub_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_SUBTABLES };
 	w->stage_ids = (struct idalloc){ .next = 0, .max = OVN_MAX_STAGES };
 	w->prog_recs = (struct idalloc){ .next = 0, .max = UINT32_MAX };
@@ -436,6 +440,104 @@ static int map_update(int fd, const void *k, const void *v, uint64_t flags)
 	return bpf_map_update_elem(fd, k, v, flags) ? -errno : 0;
 }
 
+/* ---- exact-match cache ----------------------------------------------- */
+
+static int cache_ctl_write(struct ovnbpf_writer *w)
+{
+	uint32_t zero = 0;
+
+	return map_update(w->m.cache_ctl, &zero, &w->cache, BPF_ANY);
+}
+
+/* Called AFTER an immediate write: a packet that read the old epoch may
+ * have computed its result from the old entry, and its entry carries the
+ * old epoch; one that reads the new epoch reads the new entry too. */
+static int cache_bump(struct ovnbpf_writer *w)
+{
+	w->cache.epoch++;
+	return cache_ctl_write(w);
+}
+
+/* Result of an immediate write ERR; bump the epoch when it changed
+ * something. */
+static int bumped(struct ovnbpf_writer *w, int err)
+{
+	int e;
+
+	if (err)
+		return err;
+	e = cache_bump(w);
+	return e;
+}
+
+int ovnbpf_cache_invalidate(struct ovnbpf_writer *w)
+{
+	return cache_bump(w);
+}
+
+int ovnbpf_cache_enable(struct ovnbpf_writer *w, bool on)
+{
+	if (on)
+		w->cache.flags &= ~OVN_CACHE_F_DISABLED;
+	else
+		w->cache.flags |= OVN_CACHE_F_DISABLED;
+	return cache_bump(w);
+}
+
+int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats *s,
+			    uint64_t *entries, uint64_t *hits)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
+	struct ovn_cache_key k, nk;
+	struct ovn_cache_stats *v;
+	struct ovn_cache_val *cv = NULL;
+	uint32_t zero = 0;
+	void *prev = NULL;
+
+	if (ncpu < 0)
+		return ncpu;
+	memset(s, 0, sizeof(*s));
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->cache_stats, &zero, v)) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < ncpu; i++) {
+		s->hits += v[i].hits;
+		s->misses += v[i].misses;
+		s->stale += v[i].stale;
+		s->inserts += v[i].inserts;
+		s->uncacheable += v[i].uncacheable;
+		s->insert_fail += v[i].insert_fail;
+	}
+	if (!entries && !hits)
+		goto out;
+	if (entries)
+		*entries = 0;
+	if (hits)
+		*hits = 0;
+	cv = calloc(ncpu, sizeof(*cv));
+	if (!cv) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!bpf_map_get_next_key(m->cache, prev, &nk)) {
+		k = nk;
+		prev = &k;
+		if (entries)
+			(*entries)++;
+		if (hits && !bpf_map_lookup_elem(m->cache, &k, cv))
+			for (i = 0; i < ncpu; i++)
+				*hits += cv[i].hits;
+	}
+out:
+	free(cv);
+	free(v);
+	return err;
+}
+
 /* ---- datapaths ------------------------------------------------------- */
 
 static struct dp_rec *dp_find(struct ovnbpf_writer *w, uint32_t dp)
@@ -475,7 +577,7 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 	r->d.type = type;
 	r->d.n_tables[0] = type == OVN_DP_SWITCH ? OVN_LS_IN_TABLES : OVN_LR_IN_TABLES;
 	r->d.n_tables[1] = type == OVN_DP_SWITCH ? OVN_LS_OUT_TABLES : OVN_LR_OUT_TABLES;
-	return map_update(w->m.dps, &dp, &r->d, BPF_ANY);
+	return bumped(w, map_update(w->m.dps, &dp, &r->d, BPF_ANY));
 }
 
 /* The ovn_dps entry goes at the next commit, after the version flip that
@@ -503,7 +605,7 @@ static int dp_free(struct ovnbpf_writer *w, struct dp_rec *r)
 	id_put(&w->dp_recs, i);
 	if (bpf_map_delete_elem(w->m.dps, &dp) && errno != ENOENT)
 		return -errno;
-	return 0;
+	return bumped(w, 0);
 }
 
 /* ---- ports, VIFs, multicast groups, meters ---------------------------- */
@@ -512,24 +614,24 @@ int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const s
 {
 	struct ovn_port_key k = { .dp = dp, .port = port };
 
-	return map_update(w->m.ports, &k, p, BPF_ANY);
+	return bumped(w, map_update(w->m.ports, &k, p, BPF_ANY));
 }
 
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port)
 {
 	struct ovn_port_key k = { .dp = dp, .port = port };
 
-	return bpf_map_delete_elem(w->m.ports, &k) ? -errno : 0;
+	return bumped(w, bpf_map_delete_elem(w->m.ports, &k) ? -errno : 0);
 }
 
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v)
 {
-	return map_update(w->m.vifs, &ifindex, v, BPF_ANY);
+	return bumped(w, map_update(w->m.vifs, &ifindex, v, BPF_ANY));
 }
 
 int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex)
 {
-	return bpf_map_delete_elem(w->m.vifs, &ifindex) ? -errno : 0;
+	return bumped(w, bpf_map_delete_elem(w->m.vifs, &ifindex) ? -errno : 0);
 }
 
 int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const uint32_t *ports,
@@ -543,14 +645,14 @@ int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const
 	if (n > OVN_MC_MAX_PORTS)
 		return -E2BIG;
 	memcpy(g.port, ports, n * sizeof(*ports));
-	return map_update(w->m.mcgroups, &k, &g, BPF_ANY);
+	return bumped(w, map_update(w->m.mcgroups, &k, &g, BPF_ANY));
 }
 
 int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key)
 {
 	struct ovn_port_key k = { .dp = dp, .port = key };
 
-	return bpf_map_delete_elem(w->m.mcgroups, &k) ? -errno : 0;
+	return bumped(w, bpf_map_delete_elem(w->m.mcgroups, &k) ? -errno : 0);
 }
 
 int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, uint32_t burst)
@@ -570,7 +672,7 @@ int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, ui
 	}
 	err = map_update(w->m.meters, &id, v, BPF_ANY);
 	free(v);
-	return err;
+	return bumped(w, err);
 }
 
 /* ---- stages and subtables -------------------------------------------- */

@@ -29,6 +29,7 @@
 #include "maps/ports.h"
 #include "maps/punt.h"
 #include "maps/counters.h"
+#include "maps/cache.h"
 
 struct bpf_object;
 
@@ -37,6 +38,7 @@ struct ovnbpf_maps {
 	int ctx, gen, dps, stages, subtables, cls, flows, progs;
 	int set_hash, set_lpm, ports, vifs, mcgroups;
 	int drops, stage_stats, punt, meters;
+	int cache, cache_ctl, cache_stats;
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 
@@ -106,6 +108,16 @@ int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const
 		       uint32_t n);
 int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key);
 int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, uint32_t burst);
+
+/* The exact-match cache (maps/cache.h): on by default.  Turning it off or
+ * on also invalidates every entry. */
+int ovnbpf_cache_enable(struct ovnbpf_writer *w, bool on);
+/* Invalidate every cached result now (bump the epoch). */
+int ovnbpf_cache_invalidate(struct ovnbpf_writer *w);
+/* ovn_cache_stats summed over CPUs; *entries = entries in ovn_cache (if
+ * ENTRIES), *hits = sum of the entries' own hit counters (if HITS). */
+int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats *s,
+			    uint64_t *entries, uint64_t *hits);
 
 /* Make every staged flow/set change visible at once; reclaim what earlier
  * commits retired.  Returns 0 or -errno. */

@@ -10,6 +10,7 @@
 #include "lib/state.h"
 #include "lib/output.h"
 #include "lib/punt.h"
+#include "lib/pktgen.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -107,6 +108,7 @@ static __always_inline long ovn_no_match(struct ovn_ctx *c)
 {
 	struct ovn_stage_stats *ss;
 
+	OVN_TRACE(c, OVN_TR_NO_MATCH, bpf_ntohl(c->md.inport), 0);
 	if (c->x.pipeline == OVN_PIPE_HELPER)
 		return ovn_actions_end(c);
 	ss = ovn_stage_stats_of(c);
@@ -185,6 +187,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 	if (pc >= OVN_PROG_MAX_OPS || pc >= p->n_ops)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
+	/* Default deny: a run with any op not known to be pure is never
+	 * cached (lib/cache.h). */
+	if (!ovn_cache_op_pure(op->code))
+		ovn_cache_forbid(c);
 	if (c->clone.skipping)
 		return ovn_clone_skip(c, op->code, op->arg);
 
@@ -246,7 +252,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_nd_na(c, op);
 		break;
 	case OVN_OP_PUNT:
-		r = ovn_punt_pkt(lc, op);
+		ovn_cache_forbid(c);
+		/* A trace sends nothing to the daemon: it records the punt. */
+		OVN_TRACE(c, OVN_TR_PUNT, op->n, op->arg);
+		r = ovn_trace_on ? DROP_PUNT : ovn_punt_pkt(lc, op);
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
 			ss->punted++;
@@ -254,6 +263,18 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 			return ovn_end(c, r);
 		if (ss && r != DROP_PUNT)
 			ss->punt_lost++;
+		break;
+	case OVN_OP_ICMP:
+	case OVN_OP_TCP_RESET:
+	case OVN_OP_SCTP_ABORT:
+	case OVN_OP_REJECT:
+		err = ovn_pktgen(lc->skb, c, op->code, op->arg);
+		break;
+	case OVN_OP_ND_NS:
+		err = ovn_op_nd_ns(c);
+		break;
+	case OVN_OP_ICMP_FRAG_MTU:
+		err = ovn_pg_frag_mtu(lc->skb, c, op->arg, op->n);
 		break;
 	case OVN_OP_GOTO:
 		c->x.prog = op->arg;
@@ -264,9 +285,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	case OVN_OP_CLONE_END:
 		if (c->clone.active)
-			return ovn_clone_end(c);
+			return ovn_clone_done(c);
 		break;
 	default:
+		ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
 			return ovn_end(c, DROP_CT_UNSUPPORTED);
 		return ovn_end(c, DROP_UNSUPPORTED_OP);

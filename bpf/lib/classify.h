@@ -133,6 +133,7 @@ finish:
 	if (ss)
 		ss->hits++;
 	j = c->x.best_flow;
+	OVN_TRACE(c, OVN_TR_STAGE, j, (__u32)c->x.best_prio);
 	f = bpf_map_lookup_elem(&ovn_flows, &j);
 	if (!f)
 		return ovn_end(c, DROP_NO_PROG);

@@ -31,7 +31,7 @@ static __always_inline bool ovn_clone_innermost(const struct ovn_ctx *c)
 	return c->clone.active && (!c->x.in_mc || c->clone.in_mc);
 }
 
-static __noinline int ovn_clone_start(struct ovn_ctx *c, __u32 prog, __u32 pc)
+static __always_inline int ovn_clone_start(struct ovn_ctx *c, __u32 prog, __u32 pc)
 {
 	struct ovn_clone_save *s = &c->clone;
 
@@ -64,8 +64,18 @@ static __noinline int ovn_clone_start(struct ovn_ctx *c, __u32 prog, __u32 pc)
 	return 0;
 }
 
-/* The copy is done: back to the original, which skips the clone's ops.
- * Returns the bpf_loop callback value. */
+/* The copy is done: the next step restores the original.  (Restoring
+ * from the executor's top level rather than from wherever the copy ended
+ * keeps the deepest call chain, and so the 6.1 verifier's combined stack
+ * size, as it was.) */
+static __always_inline long ovn_clone_done(struct ovn_ctx *c)
+{
+	c->x.phase = OVN_PH_CLONE_END;
+	return 0;
+}
+
+/* Back to the original, which skips the clone's ops.  Returns the
+ * bpf_loop callback value. */
 static __noinline long ovn_clone_end(struct ovn_ctx *c)
 {
 	struct ovn_clone_save *s = &c->clone;
@@ -107,7 +117,7 @@ static __noinline long ovn_clone_end(struct ovn_ctx *c)
 
 /* The original after its clone (or a copy skipping a nested clone):
  * step over one op.  GOTO is followed, CLONE/CLONE_END pairs counted. */
-static __noinline long ovn_clone_skip(struct ovn_ctx *c, __u8 code, __u32 arg)
+static __always_inline long ovn_clone_skip(struct ovn_ctx *c, __u8 code, __u32 arg)
 {
 	struct ovn_clone_save *s = &c->clone;
 

@@ -10,6 +10,7 @@
 
 #include "lib/state.h"
 #include "lib/writeback.h"
+#include "lib/cache.h"
 
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
 {
@@ -100,10 +101,26 @@ static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 done:
 	c->x.in_mc = 0;
 	if (c->clone.active)
-		return ovn_clone_end(c);	/* the fan-out was the clone's */
+		return ovn_clone_done(c);	/* the fan-out was the clone's */
 	c->x.phase = OVN_PH_DONE;
 	c->x.verdict = TC_ACT_SHOT;
 	c->x.drop_reason = c->x.mc_sent ? DROP_NONE : DROP_MC_EMPTY;
+	return 1;
+}
+
+/* Delivery in a trace: record the packet, send nothing. */
+static __always_inline long ovn_trace_deliver(struct ovn_ctx *c, __u32 port)
+{
+	ovn_trace_output_rec(c, port);
+	ovn_log_output(c, port, 0, 0);
+	if (c->x.in_mc) {
+		c->x.mc_sent++;
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
+	c->x.verdict = TC_ACT_SHOT;
+	c->x.drop_reason = DROP_NONE;
+	c->x.phase = OVN_PH_DONE;
 	return 1;
 }
 
@@ -125,6 +142,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		/* Into the peer datapath's ingress: registers, flags and
 		 * conntrack state start clean, as after OVN's patch port. */
 		peer_port = p->peer_port;
+		OVN_TRACE(c, OVN_TR_PATCH, pk.port, p->peer_dp);
 		if (ovn_enter_dp(c, p->peer_dp))
 			return ovn_end(c, DROP_NO_DATAPATH);
 		ovn_log_output(c, pk.port, 0, 0);
@@ -140,16 +158,21 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		c->x.phase = OVN_PH_STAGE;
 		return 0;
 	}
+	if (ovn_trace_on)
+		return ovn_trace_deliver(c, pk.port);
 	if (p->type != OVN_PORT_VIF)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
-	if (ovn_writeback(lc->skb, c))
+	if (ovn_writeback(lc->skb, c)) {
+		ovn_cache_forbid(c);
 		return ovn_end(c, DROP_WRITEBACK);
+	}
 	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
 		if (ovn_clone_innermost(c))
-			return ovn_clone_end(c);
+			return ovn_clone_done(c);
 		if (!c->x.in_mc) {
 			/* A continuation: sent; the test run's skb is freed. */
 			c->x.verdict = TC_ACT_SHOT;
@@ -162,10 +185,13 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
 	}
-	if (c->x.shape != OVN_SHAPE_ASIS || (p->flags & OVN_PORT_F_NO_PEER))
+	if (c->x.shape != OVN_SHAPE_ASIS || (p->flags & OVN_PORT_F_NO_PEER)) {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_REDIRECT);
 		ret = bpf_redirect(ifindex, 0);
-	else
+	} else {
+		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_PEER);
 		ret = bpf_redirect_peer(ifindex, 0);
+	}
 	ovn_log_output(c, pk.port, ifindex, ret);
 	c->x.verdict = ret;
 	c->x.drop_reason = ret == TC_ACT_REDIRECT ? DROP_NONE : DROP_REDIRECT;

@@ -9,6 +9,7 @@
 #include "lib/common.h"
 #include "lib/maps.h"
 #include "lib/clone.h"
+#include "lib/trace.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -39,7 +40,8 @@ static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct o
 static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
 {
 	if (ovn_clone_innermost(c))
-		return ovn_clone_end(c);
+		return ovn_clone_done(c);
+	OVN_TRACE(c, OVN_TR_DROP, bpf_ntohl(c->md.outport), reason);
 	if (c->x.in_mc) {
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
@@ -85,8 +87,10 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 
 	if (!p)
 		return -DROP_NO_PORT;
-	if (p->type == OVN_PORT_REMOTE)
+	/* A trace runs every port's egress, wherever the port is. */
+	if (p->type == OVN_PORT_REMOTE && !ovn_trace_on)
 		return -DROP_PORT_REMOTE;
+	OVN_TRACE(c, OVN_TR_EGRESS, pk.port, 0);
 	ovn_clear_regs(c);
 	c->md.ct_zone = bpf_htonl(p->ct_zone);
 	c->x.pipeline = OVN_PIPE_EGRESS;

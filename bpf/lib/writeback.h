@@ -17,6 +17,7 @@
 
 #include "lib/state.h"
 #include "lib/parse.h"
+#include "lib/nd_ns.h"
 
 #define BPF_F_PSEUDO_HDR_	(1ULL << 4)
 #define BPF_F_MARK_MANGLED_0_	(1ULL << 5)
@@ -276,6 +277,8 @@ static __always_inline int ovn_writeback(struct __sk_buff *skb, struct ovn_ctx *
 			err = ovn_rebuild_arp(skb, c);
 		else if (c->x.shape == OVN_SHAPE_ND_NA)
 			err = ovn_rebuild_na(skb, c);
+		else if (c->x.shape == OVN_SHAPE_ND_NS)
+			err = ovn_rebuild_ns(skb, c);
 		else
 			err = -1;
 		if (err)

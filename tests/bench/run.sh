@@ -66,16 +66,18 @@ say "Switch $SW with 2 VIF ports (addresses + port security) made by ovn-nbctl,"
     "SB from a private ovn-northd compiled into an unpinned ovnbpf_vif; $info." \
     "Kernel-reported duration/repeat, median of $RUNS (each run in the runs column)." \
     "Verifier insns = \"processed N insns\"; xlated/jited in bytes;" \
-    "steps = the pipeline's bpf_loop iterations for the packet (stage entries, subtable probes, ops)."
+    "steps = the pipeline's bpf_loop iterations for the packet (stage entries, subtable probes, ops)." \
+    "ovnbpf = exact-match cache on (every packet after the first of a round is a hit, 0 steps);" \
+    "ovnbpf_miss = cache off, the whole pipeline per packet (what a cache miss costs)."
 say ""
 say "| program | packet | ns/pkt (median) | runs | × tc_ok | × tc_redirect | verifier insns | xlated | jited | steps |"
 say "|---|---|---|---|---|---|---|---|---|---|"
 for pkt in udp icmp; do
     ok_ns=$(grep "^BENCH tc_ok $pkt " "$T_DIR/prog.out")
     rd_ns=$(grep "^BENCH tc_redirect $pkt " "$T_DIR/prog.out")
-    for p in ovnbpf tc_redirect tc_ok; do
+    for p in ovnbpf ovnbpf_miss tc_redirect tc_ok; do
         l=$(grep "^BENCH $p $pkt " "$T_DIR/prog.out")
-        ns=$(field ns "$l"); steps=$(field steps "$l"); [[ $p == ovnbpf ]] || steps=-
+        ns=$(field ns "$l"); steps=$(field steps "$l"); [[ $p == ovnbpf* ]] || steps=-
         say "| $p | $pkt | $ns | $(field runs "$l") | $(ratio "$ns" "$(field ns "$ok_ns")") |" \
             "$(ratio "$ns" "$(field ns "$rd_ns")") | $(field insns "$l") | $(field xlated "$l") | $(field jited "$l") | $steps |"
     done
@@ -183,12 +185,30 @@ say "iperf3 UDP a→b, $LEN-byte payloads, -b 0, ${SECS} s per run; pps = packet
     "and the datapath share the 2 cores, so this is the cost of the whole path" \
     "(iperf3's syscalls included), not of the BPF program alone."
 say ""
-say "| datapath | pps (median) | runs | × tc redirect_peer |"
-say "|---|---|---|---|"
+# Per-round ratios: run i of M against run i of redirect_peer (they ran
+# back to back), whose median is less sensitive to load that changes
+# between rounds than the ratio of the medians.
+round_ratios() {
+    local -a a b; local i out=
+    read -ra a <<<"${ALL[$1]:-}"; read -ra b <<<"${ALL[p]:-}"
+    for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do out+="$(ratio "${a[i]}" "${b[i]}") "; done
+    echo "$out"
+}
+say "| datapath | pps (median) | runs | × tc redirect_peer (of medians) | per-round ratios | median per-round ratio |"
+say "|---|---|---|---|---|---|"
 for m in "${MODES[@]}"; do
     all=${ALL[$m]:-}
-    say "| ${MODE_NAME[$m]} | ${PPS[$m]} | $(echo $all | tr ' ' ',') | $(ratio "${PPS[$m]}" "${PPS[p]}") |"
+    rr=$(round_ratios "$m")
+    say "| ${MODE_NAME[$m]} | ${PPS[$m]} | $(echo $all | tr ' ' ',') | $(ratio "${PPS[$m]}" "${PPS[p]}") |" \
+        "$(echo $rr | tr ' ' ',') | $(echo "$rr" | median) |"
 done
+
+if [[ ${READY[o]:-} ]]; then
+    say ""
+    say "ovnbpf's exact-match cache after these runs (\`ovnbpfctl cache\`): $("${CTL[@]}" cache | tr '\n' ';' | sed 's/  */ /g; s/;$//')."
+fi
+say ""
+say "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; other helpers' jobs)."
 
 if [[ ${BENCH_RESULTS:-1} == 1 ]]; then
     cat "$REPORT" >> "$TOP/tests/bench/RESULTS.md"

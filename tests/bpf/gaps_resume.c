@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Punt meters (loader/meters.c -> ovn_meters), FDB helper flows added,
+ * Punt meter defaults (loader/meter.c -> ovn_meters), FDB helper flows added,
  * moved and deleted (loader/compile_fdb.c), and a paused put_dhcp_opts
  * packet continued through ovnbpf_resume (loader/resume.c): the op after
  * the punt sets the result bit and the next stage delivers.
@@ -15,7 +15,7 @@
 #include "tests/bpf/pkt.h"
 #include "loader/actions.h"
 #include "loader/compile.h"
-#include "loader/meters.h"
+#include "loader/meter.h"
 #include "loader/resume.h"
 #include "maps/resume.h"
 #include "ovnbpf_vif.skel.h"
@@ -124,27 +124,30 @@ void test_gaps_resume(void)
 		goto out;
 
 	if (test__start_subtest("meters")) {
-		meters_reset();
-		ASSERT_OK(meters_bind(f.w, 5, 7), "bind, default 5 pps burst 7");
+		uint16_t a, b;
+
+		meter_set_default(5, 7);
+		meter_bind_writer(f.w);
 		ASSERT_OK(read_meter(&f, 0, &m), "read 0");
-		ASSERT_EQ(m.rate_pps, 5, "default rate");
-		ASSERT_EQ(m.burst, 7, "default burst");
-		ASSERT_EQ(meters_id(NULL), 0, "no name: default");
-		ASSERT_EQ(meters_id("copp-arp"), 1, "first name: 1");
-		ASSERT_EQ(meters_id("copp-dhcp"), 2, "second name: 2");
-		ASSERT_EQ(meters_id("copp-arp"), 1, "stable");
-		ASSERT_OK(read_meter(&f, 2, &m), "read 2");
+		ASSERT_EQ(m.rate_pps, 5, "default rate (--punt-rate)");
+		ASSERT_EQ(m.burst, 7, "default burst (--punt-burst)");
+		ASSERT_EQ(meter_id(NULL), 0, "no name: default");
+		a = meter_id("gaps-copp-arp");
+		b = meter_id("gaps-copp-dhcp");
+		ASSERT_GT(a, 0, "a name gets an id");
+		ASSERT_NEQ(a, b, "another name another id");
+		ASSERT_EQ(meter_id("gaps-copp-arp"), a, "stable");
+		ASSERT_OK(read_meter(&f, b, &m), "read b");
 		ASSERT_EQ(m.rate_pps, 5, "a name without a row runs at the default");
-		ASSERT_OK(meters_set("copp-dhcp", 9, 3), "set");
-		ASSERT_OK(read_meter(&f, 2, &m), "read 2 again");
+		ASSERT_OK(meter_set_rate("gaps-copp-dhcp", 9, 3), "set");
+		ASSERT_OK(read_meter(&f, b, &m), "read b again");
 		ASSERT_EQ(m.rate_pps, 9, "SB rate");
 		ASSERT_EQ(m.burst, 3, "SB burst");
-		ASSERT_EQ(meters_band_pps("kbps", 800), 100, "kbps as 1000-byte packets");
-		ASSERT_OK(meters_set("copp-dhcp", -1, 0), "row gone");
-		ASSERT_OK(read_meter(&f, 2, &m), "read 2 once more");
+		ASSERT_OK(meter_set_rate("gaps-copp-dhcp", -1, 0), "row gone");
+		ASSERT_OK(read_meter(&f, b, &m), "read b once more");
 		ASSERT_EQ(m.rate_pps, 5, "back to the default");
-		meters_bind(NULL, 0, 0);
-		meters_reset();
+		meter_set_default(METER_DEFAULT_PPS, METER_DEFAULT_BURST);
+		meter_bind_writer(NULL);
 	}
 	if (test__start_subtest("fdb_add_move_del")) {
 		ASSERT_EQ(to(&f, MACX), 0, "unknown MAC: outport none, dropped");

@@ -18,6 +18,7 @@ import collections
 import glob
 import ipaddress
 import json
+import re
 import os
 import shlex
 import shutil
@@ -65,7 +66,12 @@ class Case:
                 self.expect = v
             elif k.startswith("hdr."):
                 self.hdr[k[4:]] = v.split("|")
-            elif k == "xfail":
+            elif k in ("differs", "xfail"):
+                # expected to differ until issue #N lands: "#N what"
+                if not re.match(r"#\d+\b", v):
+                    raise TopoError("%s:%d: %s=%r must name the issue that "
+                                    "will fix it: \"#N what\""
+                                    % (topo.path, line_no, k, v))
                 self.xfail = v
             elif k == "lb-dst":
                 self.lb_dst = v
@@ -512,10 +518,11 @@ def run_case(ovn, case, have_ours, args):
     agree = not problems
     if case.xfail:
         if agree:
-            print("not ok - %s: unexpectedly agrees: remove xfail (%s)"
+            print("not ok - %s: now agrees: flip it (remove differs=\"%s\")"
                   % (case.label, case.xfail))
             return "xpass"
-        print("ok - %s # SKIP xfail: %s" % (case.label, case.xfail))
+        print("ok - %s # SKIP expected to differ: %s (%s)"
+              % (case.label, case.xfail, "; ".join(problems)[:200]))
         return "xfail"
     if agree:
         print("ok - %s" % case.label)
@@ -547,8 +554,8 @@ def write_results(results, have_ours, path):
                   "case runs and parses; each case reports "
                   "`ok ... # SKIP ovnbpfctl trace not built yet`."
                   % os.path.relpath(OVNBPFCTL, TOP), ""]
-    cols = [("agree", "agree"), ("xfail", "xfail (expected to differ)"),
-            ("differ", "differ"), ("xpass", "agree but marked xfail"),
+    cols = [("agree", "agree"), ("xfail", "expected to differ"),
+            ("differ", "differ"), ("xpass", "agree but marked to differ"),
             ("not-built", "not compared (no ovnbpfctl trace)"),
             ("oracle-bug", "ovn-trace cannot trace it"),
             ("broken", "ovn-trace side or setup broken")]
@@ -587,12 +594,14 @@ def write_results(results, have_ours, path):
                              "built)", "agree": "agrees",
                              "xfail": "differs as expected",
                              "differ": "DIFFERS",
-                             "xpass": "agrees although marked xfail",
+                             "xpass": "AGREES although marked to differ: "
+                             "flip it",
                              "oracle-error": "ovn-trace side broken",
                              "oracle-bug": "not compared: ovn-trace cannot "
                              "trace it",
                              "setup-error": "topology setup failed"}[st],
-                            " (xfail: %s)" % case.xfail if case.xfail
+                            " (expected to differ: %s)" % case.xfail
+                            if case.xfail
                             else ""))
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The exact-match cache in front of the classifier (DESIGN §3.2): what a
+ * packet with a given key did the last time the whole logical pipeline ran
+ * for it, so that the next packets with the same key skip the pipeline.
+ *
+ * Key: everything the pipeline can read that comes from the packet and its
+ * entry: the ingress interface (which ovn_vifs maps to datapath, inport and
+ * ct zone -- a mapping covered by the epoch below), pkt.mark, the parser's
+ * flags and the whole 128-byte flow key as extracted.
+ *
+ * Value: the net effect: the flow key as the packet leaves (header
+ * write-back makes the packet match it, lib/writeback.h), the packet shape
+ * (arp {} / nd_na {} rebuild the frame from the key), and the delivery:
+ * up to OVN_CACHE_OUT_MAX VIFs (one redirect, or clones of a multicast
+ * fan-out), or a drop with its reason.
+ *
+ * Validity: an entry is used only while both the rule version it was
+ * computed under (ovn_gen[0]: flows, set members, helper-table entries --
+ * FDB, MAC bindings, port security -- all change it at commit) and the
+ * cache epoch (ovn_cache_ctl[0].epoch: bumped by the writer after every
+ * immediate write of a datapath, port, VIF, multicast group or meter) are
+ * still current.  A pipeline run is cached only if every op it executed is
+ * pure (bpf/lib/cache.h ovn_cache_op_pure): punts, conntrack and anything
+ * new are never cached until their owners say they are.
+ *
+ * Counters: a hit does not run the stages, so ovn_stage_stats counts only
+ * the packets that missed; ovn_cache_stats says how many hit, and each
+ * entry counts its own hits.  ovn_drops counts every packet, hit or miss.
+ */
+#ifndef __OVNBPF_MAPS_CACHE_H
+#define __OVNBPF_MAPS_CACHE_H
+
+#include "maps/abi.h"
+
+/* struct ovn_flow_key (maps/context.h, which embeds the recording state
+ * below in the per-CPU context), as bytes. */
+#define OVN_CACHE_FLOW_KEY	128
+
+/* Entries of ovn_cache (per-CPU LRU hash); ovnbpfd may change it at load
+ * time (bpf_map__set_max_entries). */
+#ifndef OVN_CACHE_ENTRIES
+#define OVN_CACHE_ENTRIES	8192
+#endif
+
+/* Deliveries one entry can replay (a flood to more local ports than this
+ * is not cached). */
+#define OVN_CACHE_OUT_MAX	16
+
+struct ovn_cache_key {
+	__u32 ifindex;		/* ingress interface (-> ovn_vifs) */
+	__be32 pkt_mark;
+	__u8 parse;		/* enum ovn_parse_flag */
+	__u8 pad[3];
+	__u8 key[OVN_CACHE_FLOW_KEY];	/* struct ovn_flow_key */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_key) == 140, "ovn_cache_key is ABI");
+
+/* How the deliveries of an entry are made. */
+enum ovn_cache_kind {
+	OVN_CACHE_K_DROP = 0,		/* no delivery: drop_reason */
+	OVN_CACHE_K_PEER = 1,		/* bpf_redirect_peer(ifindex[0]) */
+	OVN_CACHE_K_REDIRECT = 2,	/* bpf_redirect(ifindex[0]) */
+	OVN_CACHE_K_CLONE = 3,		/* bpf_clone_redirect to each, then drop */
+};
+
+struct ovn_cache_val {
+	__u32 gen;		/* ovn_gen[0] when computed */
+	__u32 epoch;		/* ovn_cache_ctl[0].epoch when computed */
+	__u8 valid;		/* 0: a zeroed per-CPU slot, never a hit */
+	__u8 kind;		/* enum ovn_cache_kind */
+	__u8 shape;		/* enum ovn_shape of the packet as it leaves */
+	__u8 na_router;		/* nd_na_router's R flag */
+	__u32 n_out;		/* deliveries */
+	__u32 drop_reason;	/* K_DROP */
+	__u32 pad;
+	__u64 hits;		/* this CPU's hits of this entry */
+	__u32 ifindex[OVN_CACHE_OUT_MAX];
+	__u32 port[OVN_CACHE_OUT_MAX];	/* logical port keys, for traces */
+	__u8 key[OVN_CACHE_FLOW_KEY];	/* the flow key as the packet leaves */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_val) == 32 + 8 * OVN_CACHE_OUT_MAX + 128,
+		       "ovn_cache_val is ABI");
+
+/* ovn_cache_ctl[0]: written by ovnbpfd, read by BPF. */
+enum ovn_cache_ctl_flag {
+	OVN_CACHE_F_DISABLED = 1 << 0,	/* every packet runs the pipeline */
+};
+
+struct ovn_cache_ctl {
+	__u32 epoch;		/* bumped after every immediate map write */
+	__u32 flags;		/* enum ovn_cache_ctl_flag */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_ctl) == 8, "ovn_cache_ctl is ABI");
+
+/* ovn_cache_stats[0]: per-CPU counters, written by BPF. */
+struct ovn_cache_stats {
+	__u64 hits;		/* packets answered from the cache */
+	__u64 misses;		/* no entry (or cache disabled: not counted) */
+	__u64 stale;		/* an entry was found but its gen/epoch is old */
+	__u64 inserts;		/* pipeline results stored */
+	__u64 uncacheable;	/* pipeline runs with a non-pure op */
+	__u64 insert_fail;	/* bpf_map_update_elem failed */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_stats) == 48, "ovn_cache_stats is ABI");
+
+/* Recording state of the current packet's pipeline run (in ovn_ctx,
+ * outside the matchable bytes): filled by the executor, turned into an
+ * entry after the run. */
+struct ovn_cache_rec {
+	__u8 forbid;		/* an impure op ran: do not cache */
+	__u8 kind;		/* enum ovn_cache_kind of the deliveries so far */
+	__u8 pad[2];
+	__u32 n_out;
+	__u32 epoch;		/* read at packet start */
+	__u32 pad1;
+	struct ovn_cache_key key;	/* the lookup key, built before the run */
+	__u8 pad2[4];
+	struct ovn_cache_val val;	/* the entry being built */
+};
+
+#endif /* __OVNBPF_MAPS_CACHE_H */
