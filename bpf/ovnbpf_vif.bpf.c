@@ -46,6 +46,8 @@ static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c
 	c->md.inport = bpf_htonl(vif->port);
 	c->md.ct_zone = bpf_htonl(vif->ct_zone);
 	c->md.pkt_mark = bpf_htonl(skb->mark);
+	if (ovn_trace_on)
+		ovn_trace_seed_md(c);
 	ovn_run(skb, c);
 	ovn_cache_store(c);
 done:

@@ -13,6 +13,7 @@
 #include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/expr.h"
 #include "loader/log.h"
 #include "loader/meter.h"
@@ -497,10 +498,8 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 	case ACT_PUT_ND_RA_OPTS:
 		dst = &act->put_opts.dst;
 		break;
-	case ACT_DNS_LOOKUP:
-		dst = &act->result.dst;
-		break;
 	default:
+		/* dns_lookup() does not pause: emit_dns_lookup(). */
 		return;
 	}
 	if (!dst->sym || afield_bytes(dst, &f, &op.dst, &op.n, &bit, &n) || n != 1)
@@ -508,6 +507,29 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 	u128_to_be(u128_shl(u128_from_u64(1), bit), op.n, op.value);
 	memcpy(op.mask, op.value, sizeof(op.mask));
 	ops_push(a->ops, &op);
+}
+
+/* DST = dns_lookup(): ovn-controller answers a query for one of the
+ * switch's DNS records and otherwise resumes the pipeline with DST 0.
+ * ovnbpfd has no DNS responder: the daemon gets a copy and the query goes
+ * on with DST 0 (as ovn-trace traces it), toward the DNS server it was
+ * sent to, instead of being lost. */
+static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+{
+	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
+	enum mf_field_id f;
+	unsigned int bit, n;
+	uint16_t off;
+	uint8_t len;
+
+	if (afield_bytes(dst, &f, &off, &len, &bit, &n) || n != 1 || bit / 8 >= len)
+		return -EOPNOTSUPP;
+	op.dst = off + len - 1 - bit / 8;
+	op.mask[0] = 1u << (bit % 8);
+	ops_push(a->ops, &op);
+	emit_simple(a, OVN_OP_PUNT, ACT_DNS_LOOKUP);
+	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
+	return 0;
 }
 
 static bool is_ct(enum action_type t)
@@ -558,6 +580,11 @@ static bool pktgen_type(enum action_type t)
 	       t == ACT_ICMP6_ERROR || t == ACT_TCP_RESET || t == ACT_SCTP_ABORT ||
 	       t == ACT_REJECT ||
 	       t == ACT_ND_NS;
+}
+
+static void emit_nested(void *aux, const struct action_list *l)
+{
+	emit_list(aux, l);
 }
 
 static void emit_action(struct cc_act *a, const struct action *act)
@@ -661,6 +688,11 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.table = OVN_HT_GET_FDB;
 		ops_push(a->ops, &op);
 		return;
+	case ACT_DNS_LOOKUP:
+		err = emit_dns_lookup(a, &act->result.dst);
+		if (!err)
+			return;
+		break;
 	case ACT_LOG:
 		/* Metered by log(meter=) only, as ovn-controller does. */
 		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
@@ -671,10 +703,21 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		}
 		break;
 	default:
+		if (cc_router_handles(act->type)) {
+			const char *why = name;
+
+			if (!cc_router_emit(a->c, a->f, a->ops, act, &why))
+				return;
+			act_unsupported(a, act, why);
+			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);
+			return;
+		}
 		if (is_ct(act->type)) {
-			/* No conntrack yet: counted DROP_CT_UNSUPPORTED. */
+			if (!cc_emit_ct(a->c, a->f, a->ops, act, emit_nested, a))
+				return;
+			/* Not done yet: counted DROP_CT_UNSUPPORTED. */
 			act_unsupported(a, act, name);
-			emit_simple(a, OVN_OP_CT_FIRST, act->type);
+			emit_simple(a, OVN_OP_CT_UNSUPPORTED, act->type);
 			return;
 		}
 		if (act->exec == ACT_EXEC_PUNT) {
@@ -872,6 +915,8 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 		c->st.flows++;
 		c->st.flows_compiled++;
 	}
+	if (r != -EINVAL)
+		cc_router_flow_added(c, f);
 	if (a.unsupported || r == -EOPNOTSUPP)
 		c->st.unsupported++;
 	free(match);
@@ -901,6 +946,7 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 
 	if (!r)
 		c->st.flows--;
+	cc_router_flow_deleted(c, uuid);
 	return r;
 }
 

@@ -116,6 +116,8 @@ void compile_set_opt_tables(struct compiler *c, const struct action_opt_table *d
 			    const struct action_opt_table *dhcpv6);
 
 int compile_datapath_add(struct compiler *c, uint32_t dp, enum ovn_dp_type type);
+/* The datapath's DNAT and SNAT conntrack zones (reg11/reg12 on entry). */
+int compile_datapath_set_zones(struct compiler *c, uint32_t dp, uint16_t dnat, uint16_t snat);
 /* Add or replace a port (its port-security helper flows too). */
 int compile_port_add(struct compiler *c, const struct compile_port *p);
 int compile_port_del(struct compiler *c, const char *name);

@@ -7,6 +7,7 @@
 #include "loader/compile_map.h"
 
 struct symtab;
+struct cc_router;
 
 struct cc_ops {
 	struct ovn_op *v;
@@ -54,6 +55,7 @@ struct compiler {
 	struct smap pauses;		/* "%u" writer flow id -> struct cc_pause */
 	uint32_t next_set_id;
 	struct compile_stats st;
+	struct cc_router *rt;		/* compile_router.c: select() labels */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,
@@ -68,5 +70,10 @@ uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
 void cc_pause_record(struct compiler *c, const struct compile_lflow *f);
 void cc_pause_forget(struct compiler *c, uint32_t flow_id);
 void cc_pause_free_all(struct compiler *c);
+/* Conntrack verb ACT of flow F as ops (compile_ct.c); NESTED(AUX, list)
+ * emits a nested action list.  -EOPNOTSUPP for a verb not done yet. */
+int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+	       const struct action *act,
+	       void (*nested)(void *aux, const struct action_list *l), void *aux);
 
 #endif

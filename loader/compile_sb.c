@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile_int.h"
+#include "loader/compile_router.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
@@ -77,6 +78,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->sets, set_free);
 	smap_destroy(&c->dps, NULL);
 	cc_pause_free_all(c);
+	cc_router_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }
@@ -301,10 +303,24 @@ static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 	o->v[o->n++] = *op;
 }
 
-/* Port security as ovn-controller builds it into OpenFlow tables 73-75:
- * each helper flow either allows (returns with flags.check_port_sec 0)
- * or flags a violation.  The ARP/ND checks of table 74 are folded into
- * the same helper table at higher priorities. */
+/* Port security, with the verdicts of ovn-trace's model of
+ * check_in_port_sec()/check_out_port_sec() (which the diff tests compare
+ * against): each helper flow either allows (returns with
+ * flags.check_port_sec 0) or flags a violation.  Per port_security entry
+ * (MAC, IPv4 list, IPv6 list), ingress:
+ *   - the entry's MAC, nothing else (84) -- other ethertypes pass, and so
+ *     does all IP when the entry lists no address;
+ *   - ARP (94/95): arp.sha is the MAC and, if IPv4 addresses are listed,
+ *     arp.spa one of them;
+ *   - with addresses (85/90): ip4.src listed (or a DHCP discover);
+ *     ip6.src listed or the MAC's link-local address, and then ND (91/92):
+ *     nd.sll / nd.tll zero or the MAC, an NA's target listed (if IPv6
+ *     addresses are; an NA's source is not checked);
+ *   - as ovn-controller and unlike ovn-trace: DAD and MLD from :: to
+ *     ff02::/16 (90), without which IPv6 never comes up on the port.
+ * Egress: eth.dst the entry's MAC and, with addresses, ip4.dst / ip6.dst
+ * listed, link-local, broadcast or multicast; northd lets eth.mcast
+ * through before check_out_port_sec(). */
 struct ps_gen {
 	struct compiler *c;
 	const struct cc_port *p;
@@ -347,7 +363,7 @@ static void ps_flow(struct ps_gen *g, uint8_t table, uint16_t prio, bool violati
 static void port_security(struct compiler *c, const struct cc_port *p, const char *ps)
 {
 	struct ps_gen g = { .c = c, .p = p };
-	struct strbuf a4 = STRBUF_INIT, a6 = STRBUF_INIT;
+	struct strbuf a4 = STRBUF_INIT, a6 = STRBUF_INIT, s6 = STRBUF_INIT;
 	char *copy = xstrndup(ps, strlen(ps)), *tok, *save = NULL;
 	const char *mac = NULL;
 	struct cc_member mm;
@@ -374,9 +390,10 @@ static void port_security(struct compiler *c, const struct cc_port *p, const cha
 
 #define IN_P "inport == \"%s\" && eth.src == %s"
 #define OUT_P "outport == \"%s\" && eth.dst == %s"
-	/* Ingress (73/74). */
+	/* Ingress. */
 	ps_flow(&g, OVN_HT_PORT_SEC_IN, 80, true, "inport == \"%s\"", p->name);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, "inport == \"%s\" && (arp || nd)", p->name);
+	ps_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, p->name, mac);
+	ps_flow(&g, OVN_HT_PORT_SEC_IN, 94, true, IN_P " && arp", p->name, mac);
 	if (a4.len)
 		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
 			IN_P " && arp && arp.sha == %s && arp.spa == {%s}", p->name, mac, mac,
@@ -384,35 +401,40 @@ static void port_security(struct compiler *c, const struct cc_port *p, const cha
 	else
 		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false, IN_P " && arp && arp.sha == %s",
 			p->name, mac, mac);
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-		IN_P " && nd_ns && (nd.sll == %s || nd.sll == 00:00:00:00:00:00)", p->name, mac,
-		mac);
-	if (a6.len)
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00) && "
-			"nd.target == {%s, %s}", p->name, mac, mac, lla, strbuf_str(&a6));
-	else
-		ps_flow(&g, OVN_HT_PORT_SEC_IN, 95, false,
-			IN_P " && nd_na && (nd.tll == %s || nd.tll == 00:00:00:00:00:00)",
-			p->name, mac, mac);
 	if (a4.len || a6.len) {
+		const char *src6;
+
+		strbuf_printf(&s6, "%s%s%s", lla, a6.len ? ", " : "", strbuf_str(&a6));
+		src6 = strbuf_str(&s6);
 		ps_flow(&g, OVN_HT_PORT_SEC_IN, 85, true, IN_P " && ip", p->name, mac);
-		if (a4.len) {
+		if (a4.len)
 			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip4.src == {%s}",
 				p->name, mac, strbuf_str(&a4));
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
-				"udp.src == 68 && udp.dst == 67", p->name, mac);
-		}
-		if (a6.len) {
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s, %s}",
-				p->name, mac, lla, strbuf_str(&a6));
-			ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
-				IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
-				"icmp6.type == {131, 135, 143}", p->name, mac);
-		}
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
+			IN_P " && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && "
+			"udp.src == 68 && udp.dst == 67", p->name, mac);
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false, IN_P " && ip6.src == {%s}",
+			p->name, mac, src6);
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 90, false,
+			IN_P " && ip6.src == :: && ip6.dst == ff02::/16 && "
+			"icmp6.type == {131, 135, 143}", p->name, mac);
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && ip6.src == {%s} && nd_ns",
+			p->name, mac, src6);
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+			IN_P " && ip6.src == {%s} && nd_ns && "
+			"nd.sll == {00:00:00:00:00:00, %s}", p->name, mac, src6, mac);
+		/* An NA's source is not checked with its target: both sets would
+		 * need more classifier words than a flow has (OVN_CLS_WORDS). */
+		ps_flow(&g, OVN_HT_PORT_SEC_IN, 91, true, IN_P " && nd_na", p->name, mac);
+		if (a6.len)
+			ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s} && "
+				"nd.target == {%s}", p->name, mac, mac, src6);
+		else
+			ps_flow(&g, OVN_HT_PORT_SEC_IN, 92, false,
+				IN_P " && nd_na && nd.tll == {00:00:00:00:00:00, %s}", p->name,
+				mac, mac);
 	}
-	ps_flow(&g, OVN_HT_PORT_SEC_IN, 84, false, IN_P, p->name, mac);
 
 	/* Egress (75). */
 	ps_flow(&g, OVN_HT_PORT_SEC_OUT, 80, true, "outport == \"%s\"", p->name);
@@ -437,6 +459,7 @@ static void port_security(struct compiler *c, const struct cc_port *p, const cha
 out:
 	strbuf_free(&a4);
 	strbuf_free(&a6);
+	strbuf_free(&s6);
 	free(copy);
 }
 
@@ -464,7 +487,7 @@ static void port_security_del(struct compiler *c, const char *name)
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
 {
-	struct cc_port *p = xcalloc(1, sizeof(*p));
+	struct cc_port *p = xcalloc(1, sizeof(*p)), *old;
 	size_t i = 0;
 	const char *k;
 	void *v;
@@ -478,7 +501,11 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
 	port_security_del(c, in->name);
-	port_free(smap_put(&c->ports, in->name, p));
+	old = smap_put(&c->ports, in->name, p);
+	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
+	if (old && (old->dp != p->dp || old->key != p->key))
+		ovnbpf_port_del(c->w, old->dp, old->key);
+	port_free(old);
 	err = port_write(c, p);
 	/* A patch port waiting for this one as its peer. */
 	while (smap_next(&c->ports, &i, &k, &v)) {
@@ -616,5 +643,6 @@ int compile_commit(struct compiler *c)
 		if (s->is_pg && s->dirty)
 			pg_resolve(c, s, k + 1);
 	}
+	cc_router_commit(c);
 	return ovnbpf_commit(c->w);
 }

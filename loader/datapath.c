@@ -8,10 +8,10 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include <unistd.h>
-
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "loader/datapath.h"
 #include "loader/fsutil.h"
@@ -87,6 +87,38 @@ static int cache_size(struct ovnbpf_vif *vif, const char *pin_dir)
 	return 0;
 }
 
+static uint32_t ct_max;
+
+void datapath_set_ct_max(uint32_t n)
+{
+	ct_max = n;
+}
+
+/* Size ovn_ct: the requested size, unless a pinned table exists (reused
+ * as it is: resizing means flushing every connection). */
+static void size_ct(struct datapath *dp)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ovn_ct", dp->pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			if (ct_max && info.max_entries != ct_max)
+				pr_warn("datapath", "conntrack table pinned with %u entries, "
+					"keeping it (remove %s to resize)", info.max_entries, path);
+			bpf_map__set_max_entries(dp->vif->maps.ovn_ct, info.max_entries);
+		}
+		close(fd);
+		return;
+	}
+	if (ct_max)
+		bpf_map__set_max_entries(dp->vif->maps.ovn_ct, ct_max);
+}
+
 int datapath_open(const char *pin_dir, struct datapath **out)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
@@ -116,6 +148,7 @@ int datapath_open(const char *pin_dir, struct datapath **out)
 		pr_err("datapath", "cache size: %s", strerror(-err));
 		goto cleanup;
 	}
+	size_ct(dp);
 	err = ovnbpf_vif__load(dp->vif);
 	if (err) {
 		pr_err("datapath", "load ovnbpf_vif: %s", strerror(-err));

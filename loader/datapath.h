@@ -7,6 +7,8 @@
 #ifndef __OVNBPF_LOADER_DATAPATH_H
 #define __OVNBPF_LOADER_DATAPATH_H
 
+#include <stdint.h>
+
 struct ovnbpf_vif;
 
 struct datapath {
@@ -21,6 +23,9 @@ int bpffs_prepare(const char *pin_dir);
  * are reused).  Returns 0 or -errno; on error *out is NULL. */
 int datapath_open(const char *pin_dir, struct datapath **out);
 void datapath_close(struct datapath *dp);
+/* Size of the conntrack table for the next datapath_open() (0: the
+ * default, OVN_CT_MAX); a pinned table keeps its size. */
+void datapath_set_ct_max(uint32_t n);
 
 /* Size of the exact-match cache map (maps/cache.h) for the next
  * datapath_open(); 0 = the cache is off (a one-entry map is made). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile.h"
+#include "loader/ct_zones.h"
 #include "loader/dhcp_opts.h"
 #include "loader/ctl_socket.h"
 #include "loader/ct_skip.h"
@@ -21,6 +22,7 @@
 #include "loader/log.h"
 #include "loader/meter.h"
 #include "loader/punt.h"
+#include "loader/mac_binding.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
 #include "ovsdb-client/client.h"
@@ -35,6 +37,7 @@ struct eport {
 	char *name;
 	uint32_t dp;
 	uint32_t ifindex;
+	uint32_t ct_zone;
 };
 
 /* One logical flow compiled on one datapath (key: Logical_Flow UUID). */
@@ -52,6 +55,7 @@ struct engine {
 	local_vifs_change_fn *next_change_fn;
 	void *next_change_aux;
 	struct compiler *c;
+	struct ct_zones *zones;		/* NULL: zone = port key (tests) */
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
 	struct ovnbpf_writer *w;
 
@@ -61,6 +65,8 @@ struct engine {
 	struct ovsdb_table *meter, *meter_band;
 	struct ovsdb_table *dhcp, *dhcpv6;
 	struct dhcp_opts dhcp_opts, dhcpv6_opts;
+	struct ovsdb_table *mac_binding, *static_mb;
+	struct mac_bindings *mb;		/* the neighbour table */
 
 	struct eport *ports[N_BUCKETS];
 	struct eflow *flows[N_BUCKETS];
@@ -119,10 +125,37 @@ static uint32_t local_dp_key(const struct engine *e, const struct ovsdb_uuid *u)
 	return row ? (uint32_t)sb_row_int(row, "tunnel_key", 0) : 0;
 }
 
+static bool ldp_has_cb(void *aux, uint32_t key)
+{
+	return ldp_has(aux, key);
+}
+
 static enum ovn_dp_type dp_type(const struct ovsdb_row *row)
 {
 	return sb_row_smap_get(row, "external_ids", "logical-router") ? OVN_DP_ROUTER
 								      : OVN_DP_SWITCH;
+}
+
+/* The DNAT/SNAT zones of local datapath ROW (key K), as ovn-controller
+ * names their users: "<external_ids:name>_dnat" / "_snat". */
+static void dp_zones(struct engine *e, const struct ovsdb_row *row, uint32_t k)
+{
+	const char *name = sb_row_smap_get(row, "external_ids", "name");
+	const char *req = sb_row_smap_get(row, "external_ids", "snat-ct-zone");
+	char user[300], fallback[32];
+	uint16_t dnat, snat;
+
+	if (!e->zones)
+		return;
+	if (!name) {
+		snprintf(fallback, sizeof(fallback), "dp%u", k);
+		name = fallback;
+	}
+	snprintf(user, sizeof(user), "%s_dnat", name);
+	dnat = ct_zones_get(e->zones, user, 0);
+	snprintf(user, sizeof(user), "%s_snat", name);
+	snat = ct_zones_get(e->zones, user, req ? atoi(req) : 0);
+	compile_datapath_set_zones(e->c, k, dnat, snat);
 }
 
 /* Recompute the local datapath keys; add new ones to the compiler.
@@ -146,6 +179,7 @@ static bool update_local_dps(struct engine *e)
 		keys[n++] = k;
 		if (!ldp_has(e, k))
 			compile_datapath_add(e->c, k, dp_type(row));
+		dp_zones(e, row, k);
 	}
 	qsort(keys, n, sizeof(*keys), cmp_u32);
 	changed = n != e->n_ldp || memcmp(keys, e->ldp_keys, n * sizeof(*keys));
@@ -181,6 +215,8 @@ static void port_remove(struct engine *e, const struct ovsdb_uuid *u)
 		if (!ovsdb_uuid_equals(&p->uuid, u))
 			continue;
 		compile_port_del(e->c, p->name);
+		if (e->zones)
+			ct_zones_release(e->zones, p->name);
 		*pp = p->next;
 		free(p->name);
 		free(p);
@@ -198,6 +234,14 @@ static uint32_t vif_ifindex(const struct engine *e, const char *type, const char
 		return 0;
 	b = bindings_find_lport(&e->vifs->bindings, name);
 	return b && b->ifindex > 0 ? (uint32_t)b->ifindex : 0;
+}
+
+/* Whether NAME is bound to an interface of this chassis (ovnbpfctl bind). */
+static bool vif_bound(const struct engine *e, const char *type, const char *name)
+{
+	if (*type && strcmp(type, "localport") && strcmp(type, "virtual"))
+		return false;
+	return bindings_find_lport(&e->vifs->bindings, name) != NULL;
 }
 
 /* Install, refresh or remove the port of ROW.  FORCE: its content changed. */
@@ -226,8 +270,16 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	cp.peer = sb_row_smap_get(row, "options", "peer") ?:
 		  sb_row_smap_get(row, "options", "router-port");
 	cp.ifindex = vif_ifindex(e, type, name);
-	cp.ct_zone = cp.ifindex ? cp.key : 0;
-	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && !strcmp(p->name, name))
+	if (!e->zones) {
+		cp.ct_zone = cp.ifindex ? cp.key : 0;
+	} else if (vif_bound(e, type, name)) {
+		/* kept while bound, interface present or not */
+		cp.ct_zone = ct_zones_get(e->zones, name, 0);
+	} else {
+		ct_zones_release(e->zones, name);
+	}
+	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && p->ct_zone == cp.ct_zone &&
+	    !strcmp(p->name, name))
 		return false;
 	if (p && strcmp(p->name, name))
 		port_remove(e, &row->uuid), p = NULL;
@@ -257,6 +309,7 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	}
 	p->dp = dp;
 	p->ifindex = cp.ifindex;
+	p->ct_zone = cp.ct_zone;
 	pr_dbg(MOD, "port %s dp %u key %u ifindex %u", name, dp, cp.key, cp.ifindex);
 	return true;
 }
@@ -487,11 +540,44 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 
 /* ---- passes ---- */
 
+static size_t add_dp_key(uint32_t **v, size_t n, uint32_t key)
+{
+	uint32_t *nv;
+
+	if (!key)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if ((*v)[i] == key)
+			return n;
+	nv = realloc(*v, (n + 1) * sizeof(*nv));
+	if (!nv)
+		return n;
+	nv[n] = key;
+	*v = nv;
+	return n + 1;
+}
+
+/* Does flow ROW apply to one of the datapaths KEYS? */
+static bool flow_on_dps(struct engine *e, const struct ovsdb_row *row, const uint32_t *keys,
+			size_t n)
+{
+	uint32_t *dps = NULL;
+	bool group = false, hit = false;
+	size_t m = flow_dps(e, row, &dps, &group);
+
+	for (size_t i = 0; i < m && !hit; i++)
+		for (size_t j = 0; j < n && !hit; j++)
+			hit = dps[i] == keys[j];
+	free(dps);
+	return hit;
+}
+
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
 					  e->addr_set, e->port_group, e->fdb, e->meter,
-					  e->meter_band, e->dhcp, e->dhcpv6 };
+					  e->meter_band, e->dhcp, e->dhcpv6, e->mac_binding,
+					  e->static_mb };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -516,6 +602,8 @@ static void engine_pass(void *aux)
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
 	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed;
+	uint32_t *mc_new = NULL;
+	size_t n_mc_new = 0;
 	int err;
 
 	e->st.passes++;
@@ -550,9 +638,15 @@ static void engine_pass(void *aux)
 		ports_changed |= port_sync(e, row, full || row->track);
 	e->bindings_changed = false;
 
-	/* Multicast groups name their ports: all again when ports moved. */
-	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed)
+	/* Multicast groups name their ports: all again when ports moved.  A
+	 * group that arrives after the flows naming it (its rows come with
+	 * their own condition update) makes those flows compile again. */
+	FOR_ROWS(row, e->mcgroup, full || ports_changed || ldp_changed) {
 		mcgroup_sync(e, row);
+		if (!full && ovsdb_row_is_inserted(row))
+			n_mc_new = add_dp_key(&mc_new, n_mc_new,
+					      local_dp_key(e, sb_row_uuid(row, "datapath")));
+	}
 	FOR_ROWS(row, e->addr_set, full)
 		set_sync(e, row, false);
 	FOR_ROWS(row, e->port_group, full)
@@ -561,10 +655,10 @@ static void engine_pass(void *aux)
 		fdb_sync(e, row);
 	FOR_ROWS(row, e->meter, full || has_tracked(e->meter_band))
 		meter_sync(e, row);
-	/* Walking all rows misses deleted ones: their names go back to the
-	 * default rate. */
+	/* Walking all rows (a band changed) misses deleted meters: their
+	 * names go back to the default rate. */
 	FOR_ROWS(row, e->meter, false)
-		if (ovsdb_row_is_deleted(row) && !full)
+		if (ovsdb_row_is_deleted(row) && !full && has_tracked(e->meter_band))
 			meter_sync(e, row);
 
 	/* DHCP option definitions: the parser of put_dhcp_opts() needs
@@ -576,6 +670,15 @@ static void engine_pass(void *aux)
 		opts_changed |= dhcp_opts_load(&e->dhcpv6_opts, e->dhcpv6);
 		compile_set_opt_tables(e->c, &e->dhcp_opts.t, &e->dhcpv6_opts.t);
 	}
+	/* Neighbours name their port: all again when ports moved. */
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_mark(e->mb);
+	FOR_ROWS(row, e->mac_binding, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, false);
+	FOR_ROWS(row, e->static_mb, full || ports_changed || ldp_changed)
+		mac_binding_sync_row(e->mb, e->c, ldp_has_cb, e, row, true);
+	if (full || ports_changed || ldp_changed)
+		mac_bindings_sweep(e->mb);
 
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
@@ -604,6 +707,11 @@ static void engine_pass(void *aux)
 	 * just did. */
 	FOR_ROWS(row, e->lflow, false)
 		flow_sync(e, row, !ovsdb_row_is_inserted(row));
+	if (n_mc_new)
+		FOR_ROWS(row, e->lflow, true)
+			if (flow_on_dps(e, row, mc_new, n_mc_new))
+				flow_sync(e, row, true);
+	free(mc_new);
 
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
@@ -672,9 +780,12 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
 	e->dhcp = ovsdb_client_monitor(cl, "DHCP_Options", NULL);
 	e->dhcpv6 = ovsdb_client_monitor(cl, "DHCPv6_Options", NULL);
+	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
+	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
+	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
-	    !e->dhcp || !e->dhcpv6) {
+	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -721,6 +832,7 @@ void engine_destroy(struct engine *e)
 	compiler_free(e->c);
 	dhcp_opts_free(&e->dhcp_opts);
 	dhcp_opts_free(&e->dhcpv6_opts);
+	mac_bindings_free(e->mb);
 	free(e->ldp_keys);
 	free(e);
 }
@@ -733,6 +845,11 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st)
 struct compiler *engine_compiler(struct engine *e)
 {
 	return e->c;
+}
+
+void engine_set_ct_zones(struct engine *e, struct ct_zones *z)
+{
+	e->zones = z;
 }
 
 static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], void *aux)

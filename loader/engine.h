@@ -43,6 +43,10 @@ void engine_destroy(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
 /* The engine's compiler (punt handlers look up paused flows in it). */
 struct compiler *engine_compiler(struct engine *e);
+/* Allocate conntrack zones from Z (ct_zones.h) for local ports and
+ * datapaths; without it a port's zone is its tunnel key (tests). */
+struct ct_zones;
+void engine_set_ct_zones(struct engine *e, struct ct_zones *z);
 
 struct ctl_server;
 /* `engine-stats`: the engine's and the compiler's counters (logical flows

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "loader/conntrack.h"
 #include "loader/ctl_socket.h"
 #include "loader/lflow_check.h"
 #include "loader/trace.h"
@@ -54,6 +55,9 @@ static void usage(FILE *f)
 "                        inserts, uncacheable runs, entries in use (hits do\n"
 "                        not run the stages: per-stage counters in `drops`\n"
 "                        count only packets that missed)\n"
+"  conntrack [list] [--zone N]   connections, as ovs-appctl dpctl/dump-conntrack\n"
+"  conntrack flush [--zone N]    delete connections (all, or of zone N)\n"
+"  conntrack stats               entries, creations, deletions, LRU evictions\n"
 "  version               print the version\n"
 "Options:\n"
 "  --state-dir=DIR       ovnbpfd's state directory (default %s);\n"
@@ -323,6 +327,102 @@ out:
 	return err;
 }
 
+static int print_ct(const struct ovn_ct_key *k, const struct ovn_ct_entry *e, void *aux)
+{
+	char line[512];
+
+	if (e->kind != OVN_CT_K_CONN)
+		return 0;
+	ovnbpf_ct_format(k, e, *(uint64_t *)aux, line, sizeof(line));
+	puts(line);
+	return 0;
+}
+
+/* ovnbpfctl conntrack [list|flush|stats] [--zone N], on the pinned maps. */
+static int cmd_conntrack(int argc, char **argv)
+{
+	const char *sub = "list";
+	struct ovnbpf_ct ct;
+	int zone = -1, i, err;
+	uint64_t now;
+	char *end;
+
+	for (i = 1; i < argc; i++) {
+		const char *z = NULL;
+
+		if (!strcmp(argv[i], "--zone") && i + 1 < argc)
+			z = argv[++i];
+		else if (!strncmp(argv[i], "--zone=", 7))
+			z = argv[i] + 7;
+		else if (i == 1 && (!strcmp(argv[i], "list") || !strcmp(argv[i], "flush") ||
+				    !strcmp(argv[i], "stats")))
+			sub = argv[i];
+		else {
+			fprintf(stderr, "ovnbpfctl: conntrack: unexpected %s\n", argv[i]);
+			return 2;
+		}
+		if (z) {
+			zone = strtol(z, &end, 10);
+			if (*end || zone < 0 || zone > 65535) {
+				fprintf(stderr, "ovnbpfctl: bad zone %s\n", z);
+				return 2;
+			}
+		}
+	}
+	err = ovnbpf_ct_open_pinned(pin_dir, &ct);
+	if (err) {
+		fprintf(stderr, "ovnbpfctl: conntrack maps under %s: %s (is ovnbpfd running?)\n",
+			pin_dir, strerror(-err));
+		return 1;
+	}
+	if (!strcmp(sub, "list")) {
+		now = ovnbpf_ct_now();
+		err = ovnbpf_ct_walk(&ct, zone, print_ct, &now);
+	} else if (!strcmp(sub, "flush")) {
+		err = ovnbpf_ct_flush(&ct, zone);
+		if (err >= 0) {
+			printf("%d connections flushed\n", err);
+			err = 0;
+		}
+	} else {
+		struct ovnbpf_ct_summary s;
+
+		err = ovnbpf_ct_summarize(&ct, &s);
+		if (!err && json_output) {
+			printf("{\"entries\": %llu, \"max\": %llu, \"created\": %llu, "
+			       "\"evicted\": %llu, \"gc_deleted\": %llu, \"flushed\": %llu}\n",
+			       (unsigned long long)s.live, (unsigned long long)s.max,
+			       (unsigned long long)s.stats.created, (unsigned long long)s.evicted,
+			       (unsigned long long)s.gc.gc_deleted, (unsigned long long)s.gc.flushed);
+		} else if (!err) {
+			printf("entries: %llu of %llu\n", (unsigned long long)s.live,
+			       (unsigned long long)s.max);
+			printf("lookups: %llu (found %llu, invalid %llu, related %llu)\n",
+			       (unsigned long long)s.stats.lookups, (unsigned long long)s.stats.hits,
+			       (unsigned long long)s.stats.invalid,
+			       (unsigned long long)s.stats.related);
+			printf("created: %llu (insert failed %llu), commits on existing: %llu\n",
+			       (unsigned long long)s.stats.created,
+			       (unsigned long long)s.stats.insert_failed,
+			       (unsigned long long)s.stats.updated);
+			printf("deleted: by datapath %llu (expired %llu), by gc %llu in %llu runs, "
+			       "flushed %llu\n",
+			       (unsigned long long)s.stats.deleted_bpf,
+			       (unsigned long long)s.stats.expired,
+			       (unsigned long long)s.gc.gc_deleted, (unsigned long long)s.gc.gc_runs,
+			       (unsigned long long)s.gc.flushed);
+			printf("lru evictions (created - deleted - entries): %llu\n",
+			       (unsigned long long)s.evicted);
+		}
+	}
+	ovnbpf_ct_close(&ct);
+	if (err < 0) {
+		fprintf(stderr, "ovnbpfctl: conntrack %s: %s\n", sub, strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -384,6 +484,8 @@ int main(int argc, char **argv)
 		return trace_main(argc - optind, argv + optind);
 	if (!strcmp(cmd, "lflow-check"))
 		return lflow_check_main(argc - optind, argv + optind);
+	if (!strcmp(cmd, "conntrack"))
+		return cmd_conntrack(argc - optind, argv + optind);
 	if (!strcmp(cmd, "drops"))
 		return cmd_drops() ? 1 : 0;
 	if (!strcmp(cmd, "cache"))

@@ -19,6 +19,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "loader/conntrack.h"
+#include "loader/ct_zones.h"
 #include "loader/acl_log.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
@@ -31,6 +33,7 @@
 #include "loader/meter.h"
 #include "loader/punt.h"
 #include "loader/resume.h"
+#include "loader/punt_mac_binding.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
 #include "maps/abi.h"
@@ -49,6 +52,8 @@ struct options {
 	long cache_entries;		/* -1: default (maps/cache.h), 0: off */
 	bool detach;
 	uint32_t punt_rate, punt_burst;
+	unsigned long ct_max;		/* 0: default */
+	unsigned int ct_gc_interval;	/* seconds */
 	char hostname[256];
 };
 
@@ -65,9 +70,13 @@ static void usage(FILE *f)
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
 "  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
-"  --state-dir=DIR                bindings and control socket (default /var/lib/ovnbpf)\n"
+"  --state-dir=DIR                bindings, conntrack zones and control socket\n"
+"                                 (default /var/lib/ovnbpf)\n"
 "  --cache-entries=N              exact-match cache keys (default %u; each holds\n"
 "                                 one result per CPU; 0 turns the cache off)\n"
+"  --ct-max=N                     conntrack table size (default %u; a pinned table\n"
+"                                 keeps its size)\n"
+"  --ct-gc-interval=SECS          delete expired connections every SECS (default 10)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
 "  --punt-rate=PPS                default punt meter: packets per second per CPU\n"
 "                                 sent to ovnbpfd by flows without a controller_meter\n"
@@ -78,7 +87,8 @@ static void usage(FILE *f)
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, METER_DEFAULT_PPS, METER_DEFAULT_BURST);
+		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, OVN_CT_MAX, METER_DEFAULT_PPS,
+		METER_DEFAULT_BURST);
 }
 
 static int parse_u32(const char *opt, const char *s, uint32_t *out)
@@ -123,7 +133,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
 	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_PUNT_RATE,
-	       OPT_PUNT_BURST };
+	       OPT_PUNT_BURST, OPT_CT_MAX, OPT_CT_GC };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -137,13 +147,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "punt-rate", required_argument, NULL, OPT_PUNT_RATE },
 		{ "punt-burst", required_argument, NULL, OPT_PUNT_BURST },
 		{ "cache-entries", required_argument, NULL, OPT_CACHE },
+		{ "ct-max", required_argument, NULL, OPT_CT_MAX },
+		{ "ct-gc-interval", required_argument, NULL, OPT_CT_GC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	char *end;
 	int c;
 
+	o->ct_gc_interval = 10;
 	o->ovnsb_db = getenv("OVN_SB_DB") ? getenv("OVN_SB_DB")
 					  : "unix:/var/run/ovn/ovnsb_db.sock";
 	o->encap_type = "geneve";
@@ -183,8 +197,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			break;
 		case OPT_CACHE: {
-			char *end;
-
 			o->cache_entries = strtol(optarg, &end, 10);
 			if (*end || o->cache_entries < 0 || o->cache_entries > (1L << 24)) {
 				fprintf(stderr, "ovnbpfd: bad --cache-entries %s\n", optarg);
@@ -192,6 +204,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 			break;
 		}
+		case OPT_CT_MAX:
+			o->ct_max = strtoul(optarg, &end, 10);
+			if (*end || o->ct_max < 1 || o->ct_max > (1ul << 26)) {
+				fprintf(stderr, "ovnbpfd: --ct-max=%s: 1 .. 67108864\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_CT_GC:
+			o->ct_gc_interval = strtoul(optarg, &end, 10);
+			if (*end || o->ct_gc_interval < 1 || o->ct_gc_interval > 3600) {
+				fprintf(stderr, "ovnbpfd: --ct-gc-interval=%s: 1 .. 3600\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'V': printf("ovnbpfd %s\n", OVNBPF_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -245,8 +272,39 @@ struct daemon {
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
 	struct fdb_learner *fdb;
+	struct ovnbpf_ct ct;
+	struct ct_zones *zones;
+	unsigned int ct_gc_interval;
+	uint64_t next_gc_ns;
+	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
 	int sfd;
 };
+
+/* A zone given to a new user starts empty. */
+static void flush_zone(void *aux, uint16_t zone)
+{
+	struct daemon *d = aux;
+	int n = ovnbpf_ct_flush(&d->ct, zone);
+
+	if (n > 0)
+		pr_info("conntrack", "zone %u reassigned: flushed %d connections", zone, n);
+}
+
+/* Conntrack GC, every ct_gc_interval seconds. */
+static void daemon_ct_gc(struct daemon *d)
+{
+	uint64_t now = ovnbpf_ct_now();
+	int n;
+
+	if (now < d->next_gc_ns)
+		return;
+	d->next_gc_ns = now + d->ct_gc_interval * 1000000000ULL;
+	n = ovnbpf_ct_gc(&d->ct, now);
+	if (n < 0)
+		pr_warn("conntrack", "gc: %s", strerror(-n));
+	else if (n)
+		pr_dbg("conntrack", "gc: %d expired connections deleted", n);
+}
 
 /* Local side: bindings, their control socket, interface presence. */
 static int daemon_open_local(struct daemon *d, const struct options *o)
@@ -302,6 +360,16 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	meter_set_default(o->punt_rate, o->punt_burst);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
+	if (!err)
+		err = ovnbpf_ct_from_object(d->dp->vif->obj, &d->ct);
+	if (!err)
+		err = ct_zones_open(o->state_dir, &d->zones);
+	if (!err) {
+		ct_zones_set_flush(d->zones, flush_zone, d);
+		engine_set_ct_zones(d->engine, d->zones);
+	}
+	if (!err)
+		err = mac_learner_create(sb_sync_client(d->sb), &d->learner);
 	/* Punt handlers: FDB learning, DHCP. */
 	if (!err)
 		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
@@ -352,6 +420,7 @@ static int daemon_poll_once(struct daemon *d)
 	ovnbpf_writer_stats(d->writer, &ws);
 	if (ws.retired && timeout > 100)
 		timeout = 100;
+	daemon_ct_gc(d);
 	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
 			return 1;
@@ -417,6 +486,8 @@ int main(int argc, char **argv)
 
 	if (o.cache_entries >= 0)
 		datapath_set_cache_entries(o.cache_entries);
+	d.ct_gc_interval = o.ct_gc_interval;
+	datapath_set_ct_max(o.ct_max);
 	err = datapath_open(o.pin_dir, &d.dp);
 	if (err)
 		goto cleanup;
@@ -446,8 +517,11 @@ cleanup:
 	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);
+	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
+	/* After the client: it may call back pending transactions. */
+	mac_learner_destroy(d.learner);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);

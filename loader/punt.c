@@ -9,8 +9,13 @@
 
 #include <bpf/libbpf.h>
 
+#include "loader/actions.h"
+#include "loader/compile.h"
 #include "loader/log.h"
 #include "loader/punt.h"
+
+_Static_assert(ACT__MAX <= 256, "a punt's verb is 8 bits");
+_Static_assert(PUNT_F_UNSUPPORTED == COMPILE_PUNT_UNSUPPORTED, "punt flag out of date");
 
 #define MOD "punt"
 #define PUNT_MAX_HANDLERS 64
@@ -73,7 +78,7 @@ void punt_dispatch(const void *data, size_t len)
 		return;
 	}
 	op = PUNT_OPCODE(ev->opcode);
-	for (i = 0; i < n_slots; i++) {
+	for (i = 0; i < n_slots && !(ev->opcode & PUNT_F_UNSUPPORTED); i++) {
 		if (slots[i].opcode == op) {
 			stats.handled++;
 			slots[i].fn(ev, len, slots[i].aux);

@@ -4,11 +4,13 @@
  * per process, and a table of handlers by opcode that the parts of the
  * daemon fill in (ACL log, put_arp/put_nd, ...).
  *
- * The 32-bit opcode of an event is ovn_op.arg of the PUNT op.  Its low 16
- * bits say what to do (enum action_type of the verb, possibly with
- * COMPILE_PUNT_UNSUPPORTED); its high 16 bits are an argument the compiler
- * and the handler agree on (for log(): the id of the log descriptor).
- * Handlers are registered by the low 16 bits:
+ * The 32-bit opcode of an event is ovn_op.arg of the PUNT op.  Its low 8
+ * bits say what to do (enum action_type of the verb); bit 15 is
+ * COMPILE_PUNT_UNSUPPORTED (a verb the datapath cannot run: never handed
+ * to a handler); the other bits are arguments the compiler and the
+ * handler agree on (log(): the log descriptor id in bits 16..31;
+ * put_arp/put_nd: context offsets, maps/router.h OVN_PUNT_MB_ARGS).
+ * Handlers are registered by the verb:
  *
  *	static void on_put_arp(const struct ovn_punt_event *ev, size_t len,
  *			       void *aux) { ... }
@@ -26,7 +28,8 @@
 
 #include "maps/punt.h"
 
-#define PUNT_OPCODE(arg)	((arg) & 0xffffu)
+#define PUNT_OPCODE(arg)	((arg) & 0xffu)
+#define PUNT_F_UNSUPPORTED	0x8000u
 #define PUNT_ARG(arg)		((arg) >> 16)
 #define PUNT_MAKE(opcode, a)	(((uint32_t)(a) << 16) | ((opcode) & 0xffffu))
 

@@ -531,6 +531,7 @@ int trace_main(int argc, char **argv)
 	struct ovnbpf_maps m;
 	struct bpf_map *map;
 	struct ovn_md md;
+	struct ovn_trace_md seed = { 0 };
 	struct ovn_flow_key key;
 	struct ovn_vif vif;
 	uint8_t frame[256];
@@ -603,16 +604,23 @@ int trace_main(int argc, char **argv)
 		goto out;
 	}
 	st = symtab_create_ovn();
-	if (!st || trace_microflow_parse(t.microflow, st, lookup_port, &t, &md, &key, &err)) {
+	if (!st || trace_microflow_parse_mask(t.microflow, st, lookup_port, &t, &md, &seed.mask,
+					      &key, &err)) {
 		fprintf(stderr, "ovnbpfctl trace: %s\n", err ? err : "out of memory");
 		goto out;
 	}
 	vif.dp = t.dp->key;
 	vif.port = ntohl(md.inport);
 	vif.ct_zone = vif.port;
+	/* The rest of the microflow's metadata (registers, flags, ct_state)
+	 * seeds the packet's; its datapath and inport are the VIF's. */
+	seed.value = md;
+	seed.mask.metadata = 0;
+	seed.mask.inport = 0;
 	flen = trace_build_frame(&key, frame, sizeof(frame));
 	if (ovnbpf_vif_add(w, TRACE_IFINDEX, &vif) || !flen ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.ovn_trace_ct), &zero, &ct, BPF_ANY)) {
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.ovn_trace_ct), &zero, &ct, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.ovn_trace_md), &zero, &seed, BPF_ANY)) {
 		fprintf(stderr, "ovnbpfctl trace: cannot set up the packet\n");
 		goto out;
 	}

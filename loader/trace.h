@@ -41,6 +41,11 @@ typedef bool trace_port_lookup_fn(void *aux, const char *name, uint32_t *key);
 int trace_microflow_parse(const char *microflow, const struct symtab *st,
 			  trace_port_lookup_fn *lookup, void *aux,
 			  struct ovn_md *md, struct ovn_flow_key *key, char **errp);
+/* The same, and MD_MASK (if not NULL) gets the bits of MD the microflow
+ * named: the registers, flags, ct_state... the trace seeds. */
+int trace_microflow_parse_mask(const char *microflow, const struct symtab *st,
+			       trace_port_lookup_fn *lookup, void *aux, struct ovn_md *md,
+			       struct ovn_md *md_mask, struct ovn_flow_key *key, char **errp);
 
 /* Build the Ethernet frame KEY describes (VLAN, IPv4/IPv6 with TCP, UDP,
  * SCTP, ICMP/ICMPv6 incl. ND, or ARP), checksums filled.  Returns its

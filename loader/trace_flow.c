@@ -46,9 +46,10 @@ static void put_bits(uint8_t *ctx, uint16_t off, uint8_t len, uint8_t shift,
 	}
 }
 
-static int apply_clause(const struct expr_clause *cl, uint8_t *ctx,
+static int apply_clause(const struct expr_clause *cl, uint8_t *ctx, uint8_t *mask,
 			trace_port_lookup_fn *lookup, void *aux, char **errp)
 {
+	static const struct u128 ones = { .lo = ~0ull, .hi = ~0ull };
 	uint16_t off;
 	uint8_t len, shift;
 	uint32_t key;
@@ -61,6 +62,7 @@ static int apply_clause(const struct expr_clause *cl, uint8_t *ctx,
 			return -EINVAL;
 		}
 		put_bits(ctx, off, len, shift, cl->value, cl->mask);
+		put_bits(mask, off, len, shift, ones, cl->mask);
 		return 0;
 	case EXPR_CL_STRINGS:
 		if (cl->n_strings != 1 || cl->negated)
@@ -70,8 +72,9 @@ static int apply_clause(const struct expr_clause *cl, uint8_t *ctx,
 			return -EINVAL;
 		}
 		key = htonl(key);
-		memcpy(&ctx[cl->field == MFF_LOG_OUTPORT ? OVN_OFF_OUTPORT : OVN_OFF_INPORT],
-		       &key, 4);
+		off = cl->field == MFF_LOG_OUTPORT ? OVN_OFF_OUTPORT : OVN_OFF_INPORT;
+		memcpy(&ctx[off], &key, 4);
+		memset(&mask[off], 0xff, 4);
 		return 0;
 	case EXPR_CL_CHASSIS_RESIDENT:
 		/* As ovn-trace: every port is resident. */
@@ -96,7 +99,14 @@ int trace_microflow_parse(const char *microflow, const struct symtab *st,
 			  trace_port_lookup_fn *lookup, void *aux,
 			  struct ovn_md *md, struct ovn_flow_key *key, char **errp)
 {
-	uint8_t ctx[OVN_CTX_FIELDS_END] = { 0 };
+	return trace_microflow_parse_mask(microflow, st, lookup, aux, md, NULL, key, errp);
+}
+
+int trace_microflow_parse_mask(const char *microflow, const struct symtab *st,
+			       trace_port_lookup_fn *lookup, void *aux, struct ovn_md *md,
+			       struct ovn_md *md_mask, struct ovn_flow_key *key, char **errp)
+{
+	uint8_t ctx[OVN_CTX_FIELDS_END] = { 0 }, mask[OVN_CTX_FIELDS_END] = { 0 };
 	struct expr_dnf *dnf = NULL;
 	struct expr *e;
 	char *err = NULL;
@@ -124,13 +134,15 @@ int trace_microflow_parse(const char *microflow, const struct symtab *st,
 	for (size_t i = 0; i < dnf->conjs[0].n_clauses; i++) {
 		char *m = NULL;
 
-		if (apply_clause(&dnf->conjs[0].clauses[i], ctx, lookup, aux, &m)) {
+		if (apply_clause(&dnf->conjs[0].clauses[i], ctx, mask, lookup, aux, &m)) {
 			*errp = errf("microflow: %s", m ? m : "bad constraint");
 			free(m);
 			goto out;
 		}
 	}
 	memcpy(md, ctx, sizeof(*md));
+	if (md_mask)
+		memcpy(md_mask, mask, sizeof(*md_mask));
 	memcpy(key, ctx + OVN_OFF_KEY, sizeof(*key));
 	ret = 0;
 out:

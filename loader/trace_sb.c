@@ -14,6 +14,7 @@
 #include "loader/actions.h"
 #include "loader/compile.h"
 #include "loader/compile_map.h"
+#include "loader/ct_skip.h"
 #include "loader/sb_row.h"
 #include "loader/trace.h"
 #include "ovsdb-client/client.h"
@@ -45,12 +46,12 @@ static void *xgrow(void *p, size_t n, size_t size)
 
 /* Tables read and why. */
 enum {
-	T_DPB, T_PB, T_LF, T_DPG, T_MCG, T_AS, T_PG, T_FDB, T_DHCP, T_DHCP6, T_N
+	T_DPB, T_PB, T_LF, T_DPG, T_MCG, T_AS, T_PG, T_FDB, T_DHCP, T_DHCP6, T_SBG, T_N
 };
 static const char *const table_names[T_N] = {
 	"Datapath_Binding", "Port_Binding", "Logical_Flow", "Logical_DP_Group",
 	"Multicast_Group", "Address_Set", "Port_Group", "FDB", "DHCP_Options",
-	"DHCPv6_Options",
+	"DHCPv6_Options", "SB_Global",
 };
 
 static int load_opts(struct ovsdb_table *t, struct action_opt_table *out)
@@ -266,6 +267,26 @@ static void compile_all(struct trace_sb *sb, struct compiler *c, struct ovsdb_ta
 	}
 }
 
+/* The Kube-OVN conntrack skip flows ovnbpfd adds (loader/ct_skip.h), on
+ * every switch: a trace counts every datapath as local. */
+static int ct_skip_all(const struct trace_sb *sb, struct compiler *c, struct ovsdb_client *cl)
+{
+	uint32_t *keys = calloc(sb->n_dps + 1, sizeof(*keys));
+	struct ct_skip *cs = NULL;
+	int err;
+
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < sb->n_dps; i++)
+		keys[i] = sb->dps[i].key;
+	err = ct_skip_new(c, &cs);
+	if (!err)
+		ct_skip_sync(cs, ovsdb_client_replica(cl), keys, sb->n_dps);
+	ct_skip_free(cs);
+	free(keys);
+	return err;
+}
+
 int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 		  struct compiler **cp, struct ovnbpf_writer *w)
 {
@@ -352,7 +373,9 @@ int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 		goto out;
 	compile_set_opt_tables(*cp, &d4, &d6);
 	compile_all(sb, *cp, t);
-	err = compile_commit(*cp);
+	err = ct_skip_all(sb, *cp, cl);
+	if (!err)
+		err = compile_commit(*cp);
 	if (err)
 		fprintf(stderr, "ovnbpfctl trace: commit of the compiled flows failed: %s\n",
 			strerror(-err));
@@ -373,6 +396,37 @@ out:
 	return err;
 }
 
+/* A conntrack skip flow (key "DP\x01PIPELINE\x01TABLE\x01PRIO\x01MATCH",
+ * loader/ct_skip.c) as a row of its own, to print it with. */
+static int32_t ct_skip_lflow(struct trace_sb *sb, const char *key)
+{
+	unsigned int dp, pl, table, prio;
+	const struct trace_dp *d;
+	struct trace_lflow *f;
+	const char *match = key;
+
+	if (sscanf(key, "%u\x01%u\x01%u\x01%u\x01", &dp, &pl, &table, &prio) != 4)
+		return -1;
+	for (int i = 0; i < 4 && match; i++)
+		if ((match = strchr(match, '\x01')))
+			match++;
+	if (!match)
+		return -1;
+	d = trace_sb_dp(sb, dp);
+	sb->lflows = xgrow(sb->lflows, sb->n_lflows, sizeof(*sb->lflows));
+	f = &sb->lflows[sb->n_lflows];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->uuid, sizeof(f->uuid), "ct-skip (ovnbpfd, Kube-OVN)");
+	f->dp = dp;
+	f->pipeline = pl ? OVN_PIPE_EGRESS : OVN_PIPE_INGRESS;
+	f->table = (uint8_t)table;
+	f->priority = (uint16_t)prio;
+	f->match = xstr(match);
+	f->actions = xstr("next;");
+	f->stage = xstr(ovnbpf_stage_name(d ? d->type : OVN_DP_SWITCH, f->pipeline, f->table));
+	return (int32_t)sb->n_lflows++;
+}
+
 static void index_one(void *aux, const char *key, const uint32_t *ids, size_t n)
 {
 	struct trace_sb *sb = aux;
@@ -389,6 +443,8 @@ static void index_one(void *aux, const char *key, const uint32_t *ids, size_t n)
 			helper = NULL;
 	} else if (!strncmp(key, "fdb\x01", 4)) {
 		helper = xstr("FDB entry");
+	} else if (!strncmp(key, "ctskip\x01", 7)) {
+		lf = ct_skip_lflow(sb, key + 7);
 	} else {
 		snprintf(uuid, sizeof(uuid), "%.*s", OVSDB_UUID_LEN, key);
 		if (key[strlen(uuid)] == '/')

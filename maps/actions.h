@@ -78,9 +78,30 @@ enum ovn_opcode {
 	OVN_OP_ICMP_FRAG_MTU = 20,
 	/* sctp_abort {}: ABORT answering an SCTP packet. */
 	OVN_OP_SCTP_ABORT = 21,
-	/* Reserved for conntrack: ct_next, ct_commit, ct_lb_mark, ct_dnat,
-	 * ct_snat, ct_clear, ... (bpf/lib/ct.h). */
+	/* Logical router helpers (maps/router.h, bpf/lib/mac_binding.h,
+	 * bpf/lib/select.h): get_arp/get_nd, lookup_arp/lookup_nd[_ip],
+	 * select(). */
+	OVN_OP_GET_MAC = 24,
+	OVN_OP_LOOKUP_MAC = 25,
+	OVN_OP_SELECT = 26,
+	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
+	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
+	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb
+	 * not implemented yet, dropped as DROP_CT_UNSUPPORTED. */
 	OVN_OP_CT_FIRST = 64,
+	OVN_OP_CT_UNSUPPORTED = 64,
+	/* ct_next: look the packet up in zone ctx[src], set ct_state,
+	 * ct_mark, ct_label, then go to stage (pipeline, table). */
+	OVN_OP_CT_NEXT = 65,
+	/* ct_commit { ... }: stash the packet's ct_mark/ct_label and load the
+	 * connection's (0 for a new one); the nested assignments that follow
+	 * edit them; CT_COMMIT with n = 1 commits them and restores. */
+	OVN_OP_CT_COMMIT_BEGIN = 66,
+	/* ct_commit: create or refresh the connection in zone ctx[src];
+	 * n = 1: with ct_mark/ct_label from the context (after BEGIN). */
+	OVN_OP_CT_COMMIT = 67,
+	/* ct_clear: ct_state, ct_mark, ct_label = 0. */
+	OVN_OP_CT_CLEAR = 68,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };

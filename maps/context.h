@@ -55,6 +55,7 @@
 
 #include "maps/abi.h"
 #include "maps/cache.h"
+#include "maps/ct.h"
 
 /* offsetof that is an integer constant expression in BPF C too. */
 #define __ovn_offsetof(t, m) __builtin_offsetof(t, m)
@@ -347,6 +348,8 @@ struct ovn_ctx {
 	struct ovn_clone_save clone;
 	/* What this packet's pipeline run did, for the cache (maps/cache.h). */
 	struct ovn_cache_rec cache;
+	/* Conntrack ops' tuples and ct_commit { } stash (bpf/lib/ct.h). */
+	struct ovn_ct_scratch ct;
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow_key) == OVN_CACHE_FLOW_KEY, "cache key out of date");
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +

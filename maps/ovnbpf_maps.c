@@ -36,6 +36,7 @@ static const struct {
 	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
 	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
 	M(meters, "ovn_meters"), M(cache, "ovn_cache"), M(cache_ctl, "ovn_cache_ctl"),
+	M(mac_bind, "ovn_mac_bind"),
 	M(cache_stats, "ovn_cache_stats"),
 #undef M
 };
@@ -435,6 +436,11 @@ uint32_t ovnbpf_version(const struct ovnbpf_writer *w)
 	return w->ver;
 }
 
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w)
+{
+	return &w->m;
+}
+
 static int map_update(int fd, const void *k, const void *v, uint64_t flags)
 {
 	return bpf_map_update_elem(fd, k, v, flags) ? -errno : 0;
@@ -578,6 +584,19 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 	r->d.n_tables[0] = type == OVN_DP_SWITCH ? OVN_LS_IN_TABLES : OVN_LR_IN_TABLES;
 	r->d.n_tables[1] = type == OVN_DP_SWITCH ? OVN_LS_OUT_TABLES : OVN_LR_OUT_TABLES;
 	return bumped(w, map_update(w->m.dps, &dp, &r->d, BPF_ANY));
+}
+
+int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dnat, uint16_t snat)
+{
+	struct dp_rec *r = dp_find(w, dp);
+
+	if (!r)
+		return -ENOENT;
+	if (r->d.dnat_zone == dnat && r->d.snat_zone == snat)
+		return 0;
+	r->d.dnat_zone = dnat;
+	r->d.snat_zone = snat;
+	return map_update(w->m.dps, &dp, &r->d, BPF_ANY);
 }
 
 /* The ovn_dps entry goes at the next commit, after the version flip that

@@ -30,6 +30,7 @@
 #include "maps/punt.h"
 #include "maps/counters.h"
 #include "maps/cache.h"
+#include "maps/router.h"
 
 struct bpf_object;
 
@@ -39,6 +40,7 @@ struct ovnbpf_maps {
 	int set_hash, set_lpm, ports, vifs, mcgroups;
 	int drops, stage_stats, punt, meters;
 	int cache, cache_ctl, cache_stats;
+	int mac_bind;		/* maps/router.h */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 
@@ -100,6 +102,8 @@ int ovnbpf_set_del(struct ovnbpf_writer *w, uint32_t set_id, const void *val, ui
 /* Immediate, one entry each. */
 int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type type);
 int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp);
+/* Conntrack zones of a datapath added before (-ENOENT otherwise). */
+int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dnat, uint16_t snat);
 int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p);
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v);
@@ -124,6 +128,8 @@ int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats 
 int ovnbpf_commit(struct ovnbpf_writer *w);
 int ovnbpf_reclaim(struct ovnbpf_writer *w);
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w);
+/* The maps W writes (for tables kept outside the writer: maps/router.h). */
+const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 
 /* Introspection for tests and ovnbpfctl. */
 struct ovnbpf_writer_stats {

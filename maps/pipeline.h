@@ -71,8 +71,10 @@ struct ovn_dp {
 	__u8 n_tables[2];		/* ingress, egress */
 	__u8 pad;
 	__u32 pass_mask[2];		/* bit t: table t's only flow is `next;` */
+	__u16 dnat_zone;		/* reg11 on entry (ovnbpfd allocates) */
+	__u16 snat_zone;		/* reg12 on entry */
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 12, "ovn_dp is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 16, "ovn_dp is ABI");
 
 /* ovn_stages key and value. */
 struct ovn_stage_key {

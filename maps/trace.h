@@ -69,4 +69,13 @@ struct ovn_trace_ct {
 	__u32 state[OVN_TRACE_MAX_CT];
 };
 
+/* The microflow's logical metadata: each bit set in mask is taken from
+ * value when the traced packet enters (registers, flags, ct_state...,
+ * which ovn-trace starts from too).  The datapath key and inport come
+ * from the VIF as for any packet. */
+struct ovn_trace_md {
+	struct ovn_md value;
+	struct ovn_md mask;
+};
+
 #endif /* __OVNBPF_MAPS_TRACE_H */

@@ -11,6 +11,9 @@
 #include "lib/output.h"
 #include "lib/punt.h"
 #include "lib/pktgen.h"
+#include "lib/ct.h"
+#include "lib/mac_binding.h"
+#include "lib/select.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -287,10 +290,27 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		if (c->clone.active)
 			return ovn_clone_done(c);
 		break;
+	case OVN_OP_GET_MAC:
+		err = ovn_op_get_mac(c, op);
+		break;
+	case OVN_OP_LOOKUP_MAC:
+		err = ovn_op_lookup_mac(c, op);
+		break;
+	case OVN_OP_SELECT:
+		err = ovn_op_select(c, op);
+		if (err > 0)
+			return 0;	/* went to the next table */
+		break;
 	default:
 		ovn_cache_forbid(c);
-		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)
-			return ovn_end(c, DROP_CT_UNSUPPORTED);
+		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {
+			bool adv;
+			long r2 = ovn_ct_op(lc, op, &adv);
+
+			if (!adv)
+				return r2;
+			break;
+		}
 		return ovn_end(c, DROP_UNSUPPORTED_OP);
 	}
 	if (err)

@@ -150,6 +150,9 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		c->md.outport = 0;
 		c->md.flags = 0;
 		ovn_clear_regs(c);
+		/* zones: 0, then the peer port's (none for a router
+		 * port) and the peer datapath's (ovn_enter_dp) */
+		c->md.ct_zone = 0;
 		c->md.ct_state = 0;
 		c->md.ct_mark = 0;
 		__builtin_memset(c->md.ct_label, 0, sizeof(c->md.ct_label));

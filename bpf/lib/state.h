@@ -66,6 +66,10 @@ static __always_inline int ovn_enter_dp(struct ovn_ctx *c, __u32 dp)
 	c->x.pass_mask[0] = d->pass_mask[0];
 	c->x.pass_mask[1] = d->pass_mask[1];
 	c->md.metadata = bpf_htonl(dp);
+	/* ovn-controller loads the datapath's DNAT/SNAT zones with the
+	 * port's (physical.c put_zones_ofpacts()). */
+	c->md.dnat_zone = bpf_htonl(d->dnat_zone);
+	c->md.snat_zone = bpf_htonl(d->snat_zone);
 	return 0;
 }
 
@@ -92,7 +96,10 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 		return -DROP_PORT_REMOTE;
 	OVN_TRACE(c, OVN_TR_EGRESS, pk.port, 0);
 	ovn_clear_regs(c);
-	c->md.ct_zone = bpf_htonl(p->ct_zone);
+	/* As ovn-controller's output flows: a port without a zone of its
+	 * own (router port, remote) leaves reg13 as the ingress set it. */
+	if (p->ct_zone)
+		c->md.ct_zone = bpf_htonl(p->ct_zone);
 	c->x.pipeline = OVN_PIPE_EGRESS;
 	c->x.table = 0;
 	c->x.phase = OVN_PH_STAGE;

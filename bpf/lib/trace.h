@@ -51,6 +51,33 @@ struct {
 	__uint(max_entries, 1);
 } ovn_trace_ct SEC(".maps");
 
+/* ovn_trace_md[0]: the microflow's registers, flags, ct_state...  Written
+ * by ovnbpfctl trace.  Not pinned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ovn_trace_md);
+	__uint(max_entries, 1);
+} ovn_trace_md SEC(".maps");
+
+/* Seed the logical metadata of a traced packet from ovn_trace_md (the
+ * entry point calls it once, after it set the datapath and inport). */
+static __noinline void ovn_trace_seed_md(struct ovn_ctx *c)
+{
+	struct ovn_trace_md *t;
+	__u32 zero = 0, *d = (__u32 *)&c->md;
+	const __u32 *v, *m;
+
+	t = bpf_map_lookup_elem(&ovn_trace_md, &zero);
+	if (!t)
+		return;
+	v = (const __u32 *)&t->value;
+	m = (const __u32 *)&t->mask;
+#pragma unroll
+	for (int i = 0; i < (int)(sizeof(struct ovn_md) / 4); i++)
+		d[i] = (d[i] & ~m[i]) | (v[i] & m[i]);
+}
+
 /* Append one event at the executor's current (dp, pipeline, table). */
 static __noinline void ovn_trace_rec(struct ovn_ctx *c, __u32 kind, __u32 a, __u32 b)
 {

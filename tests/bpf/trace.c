@@ -225,6 +225,25 @@ void test_trace_microflow(void)
 		ASSERT_EQ(fr[14 + 40], 135, "type");
 		ASSERT_EQ(fr[14 + 40 + 24], 1, "SLL option");
 	}
+	test__start_subtest("metadata mask");
+	{
+		struct ovn_md mask;
+
+		if (ASSERT_OK(trace_microflow_parse_mask("inport == \"p1\" && flags.loopback == 1 && "
+							 "reg0[3] == 1 && reg2 == 0 && "
+							 "eth.type == 0x88b5", st, port_lookup,
+							 NULL, &md, &mask, &key, &err),
+			      "parse with registers")) {
+			ASSERT_EQ(ntohl(md.flags), 1, "flags.loopback set");
+			ASSERT_EQ(ntohl(mask.flags), 1, "only flags.loopback named");
+			ASSERT_EQ(ntohl(md.reg[0]), 8, "reg0[3] set");
+			ASSERT_EQ(ntohl(mask.reg[0]), 8, "only reg0[3] named");
+			ASSERT_EQ(mask.reg[2], 0xffffffffu, "reg2 == 0 named whole");
+			ASSERT_EQ(mask.reg[1], 0, "reg1 not named");
+			ASSERT_EQ(mask.inport, 0xffffffffu, "inport named");
+			ASSERT_EQ(mask.ct_state, 0, "ct_state not named");
+		}
+	}
 	test__start_subtest("arp frame");
 	if (ASSERT_OK(trace_microflow_parse("arp.op == 1 && arp.spa == 10.0.0.1 && arp.tpa == 10.0.0.2",
 					    st, port_lookup, NULL, &md, &key, &err), "parse arp")) {

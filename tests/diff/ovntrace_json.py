@@ -414,7 +414,9 @@ def expected_mods(node):
         if fm:
             # result of a function-like action: put_dhcp_opts(...),
             # chk_lb_hairpin() (which reports even a register result).
-            return [fm.group(1) + "(", lhs + " = "]
+            # The minimal trace puts put_dhcp_opts's "/* We assume that
+            # this packet is DHCPDISCOVER or DHCPREQUEST. */" before it.
+            return ["/* We assume ", fm.group(1) + "(", lhs + " = "]
         if REG_RE.match(lhs):
             return []
         return [lhs + " = "]

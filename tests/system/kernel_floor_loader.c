@@ -21,19 +21,31 @@
  * so that a failure names the program the verifier rejected and the log
  * shown is that program's.  Maps pinned by name go under a pin root per
  * object in the guest's bpffs.
+ *
+ * An object with a `.rodata` variable `ovn_trace_on` (bpf/lib/trace.h) is
+ * loaded a second time with it set, as `ovnbpfctl trace` loads it: the
+ * recording branches the verifier removes from the daemon's load are
+ * verified there.  That load is reported as OBJ+trace.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #define PIN_BASE "/sys/fs/bpf/floor"
 #define LOG_TAIL_LINES 30
+#define TRACE_VAR "ovn_trace_on"
+#define TRACE_SUFFIX "+trace"
+
+/* Set while the tracing variant of an object is checked. */
+static bool trace_variant;
 
 /* libbpf's messages of the current load; the verifier log comes this way. */
 static char msgs[1 << 20];
@@ -105,17 +117,83 @@ static void report_loaded(const char *obj, struct bpf_program *prog,
 	       info.xlated_prog_len / 8, info.verified_insns, ms);
 }
 
+/* Where the .rodata variable TRACE_VAR of OBJ is: its map and the offset
+ * in it.  NULL when OBJ has no such variable. */
+static struct bpf_map *trace_var(struct bpf_object *obj, size_t *off)
+{
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec, *t;
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map;
+	size_t size;
+	int id;
+
+	if (!btf)
+		return NULL;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0 || !(sec = btf__type_by_id(btf, id)))
+		return NULL;
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		t = btf__type_by_id(btf, vs->type);
+		if (!t || strcmp(btf__name_by_offset(btf, t->name_off), TRACE_VAR))
+			continue;
+		bpf_object__for_each_map(map, obj) {
+			if (!bpf_map__is_internal(map) ||
+			    !strstr(bpf_map__name(map), ".rodata"))
+				continue;
+			if (bpf_map__initial_value(map, &size) && vs->offset < size) {
+				*off = vs->offset;
+				return map;
+			}
+		}
+	}
+	return NULL;
+}
+
 static struct bpf_object *open_obj(const char *path, const char *pin_root,
 				   int *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_root);
 	struct bpf_object *obj;
+	struct bpf_map *map;
+	unsigned char *data;
+	size_t off, size;
 
 	msgs_len = 0;
 	msgs[0] = '\0';
 	obj = bpf_object__open_file(path, &opts);
 	*err = obj ? 0 : -errno;
+	if (obj && trace_variant) {
+		map = trace_var(obj, &off);
+		data = NULL;
+		if (map && (data = malloc(bpf_map__value_size(map) + 1))) {
+			memcpy(data, bpf_map__initial_value(map, &size), size);
+			data[off] = 1;
+			*err = bpf_map__set_initial_value(map, data, size);
+		} else {
+			*err = -ENOENT;
+		}
+		free(data);
+		if (*err) {
+			bpf_object__close(obj);
+			return NULL;
+		}
+	}
 	return obj;
+}
+
+static bool has_trace_var(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	size_t off;
+	bool yes;
+
+	if (!obj)
+		return false;
+	yes = trace_var(obj, &off) != NULL;
+	bpf_object__close(obj);
+	return yes;
 }
 
 /*
@@ -147,20 +225,23 @@ static struct bpf_object *open_load(const char *path, const char *pin_root,
 
 static int floor_object(const char *path)
 {
-	const char *name = base_name(path);
-	char pin_root[512], errbuf[128];
+	char name[256], pin_root[512], errbuf[128];
 	struct bpf_program *prog;
 	struct bpf_object *obj, *one;
 	int err, failed = 0, n = 0;
 	long t0;
 	char *dot;
 
+	snprintf(name, sizeof(name), "%s%s", base_name(path),
+		 trace_variant ? TRACE_SUFFIX : "");
 	/* bpffs refuses names with a dot: OBJ.bpf.o pins under OBJ. */
-	snprintf(pin_root, sizeof(pin_root), "%s/%s", PIN_BASE, name);
+	snprintf(pin_root, sizeof(pin_root), "%s/%s", PIN_BASE, base_name(path));
 	while ((dot = strchr(pin_root, '.')))
 		*dot = '_';
 	if ((dot = strstr(pin_root, "_bpf_o")) && !dot[6])
 		*dot = '\0';
+	if (trace_variant)
+		strncat(pin_root, "_trace", sizeof(pin_root) - strlen(pin_root) - 1);
 	if (mkdir(pin_root, 0700) && errno != EEXIST) {
 		printf("FLOOR fail %s -: mkdir %s: %s\n", name, pin_root,
 		       strerror(errno));
@@ -248,6 +329,7 @@ static int list_object(const char *path)
 {
 	struct bpf_program *prog;
 	struct bpf_object *obj;
+	size_t off;
 	int err;
 
 	obj = open_obj(path, NULL, &err);
@@ -258,6 +340,10 @@ static int list_object(const char *path)
 	}
 	bpf_object__for_each_program(prog, obj)
 		printf("%s %s\n", base_name(path), bpf_program__name(prog));
+	if (trace_var(obj, &off))
+		bpf_object__for_each_program(prog, obj)
+			printf("%s%s %s\n", base_name(path), TRACE_SUFFIX,
+			       bpf_program__name(prog));
 	bpf_object__close(obj);
 	return 0;
 }
@@ -277,7 +363,13 @@ int main(int argc, char **argv)
 		printf("FLOOR fail - -: mkdir %s: %s\n", PIN_BASE, strerror(errno));
 		return 1;
 	}
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc; i++) {
 		failed |= floor_object(argv[i]);
+		if (has_trace_var(argv[i])) {
+			trace_variant = true;
+			failed |= floor_object(argv[i]);
+			trace_variant = false;
+		}
+	}
 	return failed;
 }

@@ -4,8 +4,9 @@
 # ovnbpfctl trace on a real northd's SB: a switch (port security, an
 # unknown-address port) behind a router.  Text, --summary and --json
 # output; a unicast, a flood (one output per member), a port-security drop,
-# a path through the router and back over patch ports; and errors: unknown
-# datapath, unknown port, ambiguous and malformed microflows.
+# a path through the router and back over patch ports; errors: unknown
+# datapath, unknown port, ambiguous and malformed microflows; the Kube-OVN
+# conntrack skip flows ovnbpfd adds.
 . "$(dirname "$0")/lib.sh"
 
 need_root
@@ -114,5 +115,15 @@ check "bad microflow: exit 1 with the column" bash -c \
     "test $rc -eq 1 && grep -q 'microflow: column' '$T_DIR/err'"
 "$B/ovnbpfctl" trace --json tsw >/dev/null 2>&1; rc=$?
 check "missing microflow: usage, exit 2" test $rc -eq 2
+
+# Kube-OVN conntrack skip (loader/ct_skip.h): the flows ovnbpfd adds are
+# in the trace too.  Last: the load balancer puts conntrack on tsw.
+ovn-nbctl set NB_Global . options:node_local_dns_ip=169.254.20.10 \
+    -- lb-add tlb 10.14.0.100:80 10.14.0.12:80 tcp -- ls-lb-add tsw tlb
+ovn-nbctl --wait=sb sync
+DNS='inport == "tp1" && eth.src == 00:00:00:0e:00:11 && eth.dst == 00:00:00:0e:00:01 && ip4.src == 10.14.0.11 && ip4.dst == 169.254.20.10 && ip.ttl == 64 && udp && udp.src == 1 && udp.dst == 53'
+out=$(T tsw "$DNS")
+check "ct skip: node-local DNS skips ls_in_pre_lb" grep -qE \
+    '^ 5\. ls_in_pre_lb: ip4 && ip4.dst == 169.254.20.10, priority 105, uuid ct-skip' <<<"$out"
 
 exit $T_FAILED
