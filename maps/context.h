@@ -223,6 +223,7 @@ enum ovn_phase {
 	OVN_PH_ACTION,		/* run one op */
 	OVN_PH_MC_NEXT,		/* next member of a multicast group */
 	OVN_PH_DONE,
+	OVN_PH_CLONE_END,	/* a clone's copy is done: restore the original */
 };
 
 #define OVN_OUT_LOG		8

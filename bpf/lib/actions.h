@@ -264,7 +264,7 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	case OVN_OP_CLONE_END:
 		if (c->clone.active)
-			return ovn_clone_end(c);
+			return ovn_clone_done(c);
 		break;
 	default:
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST)

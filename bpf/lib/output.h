@@ -100,7 +100,7 @@ static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 done:
 	c->x.in_mc = 0;
 	if (c->clone.active)
-		return ovn_clone_end(c);	/* the fan-out was the clone's */
+		return ovn_clone_done(c);	/* the fan-out was the clone's */
 	c->x.phase = OVN_PH_DONE;
 	c->x.verdict = TC_ACT_SHOT;
 	c->x.drop_reason = c->x.mc_sent ? DROP_NONE : DROP_MC_EMPTY;
@@ -149,7 +149,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
 		if (ovn_clone_innermost(c))
-			return ovn_clone_end(c);
+			return ovn_clone_done(c);
 		if (!c->x.in_mc) {
 			/* A continuation: sent; the test run's skb is freed. */
 			c->x.verdict = TC_ACT_SHOT;

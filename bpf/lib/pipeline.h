@@ -69,6 +69,8 @@ static long ovn_step(__u32 i, void *arg)
 		return ovn_action_step(lc);
 	case OVN_PH_MC_NEXT:
 		return ovn_mc_next(c);
+	case OVN_PH_CLONE_END:
+		return ovn_clone_end(c);
 	default:
 		return 1;
 	}

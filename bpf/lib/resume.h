@@ -15,12 +15,13 @@
 static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
 {
 	struct ovn_loop lc = { .skb = skb, .c = c };
-	/* The fixed part of struct ovn_resume_hdr (the stack is small). */
-	struct {
+	/* The fixed part of struct ovn_resume_hdr, in the executor's
+	 * scratch area (free until the pipeline runs; the stack is small). */
+	struct ovn_resume_fixed {
 		__u32 magic, version, dp, prog, pc;
 		__u8 pipeline, table;
 		__u16 pad;
-	} h;
+	} *hp = (void *)c->scratch_a;
 	__u32 hl = sizeof(struct ovn_resume_hdr), len = skb->len, zero = 0, *ver;
 	int err;
 
@@ -28,15 +29,15 @@ static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
 		return -DROP_RESUME_BAD;
 	/* The header: fixed part on the stack, md straight into the
 	 * context's spare snapshot area (copied after parsing). */
-	if (bpf_skb_load_bytes(skb, len - hl, &h, sizeof(h)) ||
-	    bpf_skb_load_bytes(skb, len - hl + sizeof(h), &c->snap_md, sizeof(c->snap_md)))
+	if (bpf_skb_load_bytes(skb, len - hl, hp, sizeof(*hp)) ||
+	    bpf_skb_load_bytes(skb, len - hl + sizeof(*hp), &c->snap_md, sizeof(c->snap_md)))
 		return -DROP_RESUME_BAD;
-	if (h.magic != OVN_RESUME_MAGIC || h.pipeline > OVN_PIPE_EGRESS)
+	if (hp->magic != OVN_RESUME_MAGIC || hp->pipeline > OVN_PIPE_EGRESS)
 		return -DROP_RESUME_BAD;
 	if (bpf_skb_change_tail(skb, len - hl, 0))
 		return -DROP_RESUME_BAD;
 	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
-	if (!ver || *ver != h.version)
+	if (!ver || *ver != hp->version)
 		return -DROP_RESUME_STALE;
 
 	__builtin_memset(c, 0, OVN_CTX_MATCH_BYTES);
@@ -44,16 +45,17 @@ static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
 	if (err)
 		return err;
 	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
-	err = ovn_enter_dp(c, h.dp);
+	/* ovn_parse() does not use scratch_a: *hp is intact. */
+	err = ovn_enter_dp(c, hp->dp);
 	if (err)
 		return err;
 	__builtin_memcpy(&c->md, &c->snap_md, sizeof(c->md));
-	c->md.metadata = bpf_htonl(h.dp);
-	c->x.version = h.version;
-	c->x.pipeline = h.pipeline;
-	c->x.table = h.table;
-	c->x.prog = h.prog;
-	c->x.pc = h.pc;
+	c->md.metadata = bpf_htonl(hp->dp);
+	c->x.version = hp->version;
+	c->x.pipeline = hp->pipeline;
+	c->x.table = hp->table;
+	c->x.prog = hp->prog;
+	c->x.pc = hp->pc;
 	c->x.phase = OVN_PH_ACTION;
 	c->clone.active = 0;
 	c->clone.skipping = 0;

@@ -39,7 +39,7 @@ static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct o
 static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
 {
 	if (ovn_clone_innermost(c))
-		return ovn_clone_end(c);
+		return ovn_clone_done(c);
 	if (c->x.in_mc) {
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
