@@ -11,10 +11,13 @@
 #include "lib/pipeline.h"
 #include "maps/resume.h"
 
-/* Returns 0 or -DROP_*; the verdict is in c->x. */
-static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
+/* Checks and strips the resume header, parses the packet and sets the
+ * executor at the paused op.  A frame of its own: the parser's stack is
+ * then not under the executor's in the deepest call chain (resume ->
+ * ovn_step -> a packet generator -> ...; the 6.1 verifier allows 512
+ * bytes for the whole chain).  Returns 0 or -DROP_*. */
+static __noinline int ovn_resume_enter(struct __sk_buff *skb, struct ovn_ctx *c)
 {
-	struct ovn_loop lc = { .skb = skb, .c = c };
 	/* The fixed part of struct ovn_resume_hdr, in the executor's
 	 * scratch area (free until the pipeline runs; the stack is small). */
 	struct ovn_resume_fixed {
@@ -60,6 +63,18 @@ static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->clone.active = 0;
 	c->clone.skipping = 0;
 	c->clone.resumed = 1;
+	return 0;
+}
+
+/* Returns 0 or -DROP_*; the verdict is in c->x. */
+static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
+{
+	struct ovn_loop lc = { .skb = skb, .c = c };
+	int err;
+
+	err = ovn_resume_enter(skb, c);
+	if (err)
+		return err;
 	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;
