@@ -16,6 +16,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/pipeline.h"
+#include "lib/resume.h"
 #include "lib/cache.h"
 
 static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c)
@@ -70,6 +71,25 @@ int ovnbpf_from_vif(struct __sk_buff *skb)
 		return ovnbpf_drop(skb, err);
 	ovnbpf_count(DROP_NONE, skb->len);
 	return c->x.verdict;
+}
+
+/* Continuations of pausing controller actions, run by ovnbpfd through
+ * BPF_PROG_TEST_RUN (maps/resume.h). */
+SEC("tc")
+int ovnbpf_resume(struct __sk_buff *skb)
+{
+	struct ovn_ctx *c;
+	__u32 key = OVN_CTX_RESUME;
+	int err;
+
+	c = bpf_map_lookup_elem(&ovn_ctx, &key);
+	if (!c)
+		return TC_ACT_SHOT;
+	err = ovn_resume(skb, c);
+	if (err)
+		return ovnbpf_drop(skb, err);
+	ovnbpf_count(DROP_NONE, skb->len);
+	return TC_ACT_SHOT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -354,6 +354,7 @@ struct cc_act {
 	struct cc_ops *ops;
 	uint32_t dp;
 	bool unsupported;
+	bool pauses;		/* has a pausing controller action */
 };
 
 static void act_unsupported(struct cc_act *a, const struct action *act, const char *why)
@@ -492,6 +493,32 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 	return 0;
 }
 
+/* A pausing action R = f(...) resumes (maps/resume.h) at the op after its
+ * PUNT, which sets R = 1: the daemon only resumes a packet it answered. */
+static void emit_resume_result(struct cc_act *a, const struct action *act)
+{
+	const struct action_field *dst = NULL;
+	struct ovn_op op = { .code = OVN_OP_SET };
+	enum mf_field_id f;
+	unsigned int bit, n;
+
+	switch (act->type) {
+	case ACT_PUT_DHCPV4_OPTS:
+	case ACT_PUT_DHCPV6_OPTS:
+	case ACT_PUT_ND_RA_OPTS:
+		dst = &act->put_opts.dst;
+		break;
+	default:
+		/* dns_lookup() does not pause: emit_dns_lookup(). */
+		return;
+	}
+	if (!dst->sym || afield_bytes(dst, &f, &op.dst, &op.n, &bit, &n) || n != 1)
+		return;
+	u128_to_be(u128_shl(u128_from_u64(1), bit), op.n, op.value);
+	memcpy(op.mask, op.value, sizeof(op.mask));
+	ops_push(a->ops, &op);
+}
+
 /* DST = dns_lookup(): ovn-controller answers a query for one of the
  * switch's DNS records and otherwise resumes the pipeline with DST 0.
  * ovnbpfd has no DNS responder: the daemon gets a copy and the query goes
@@ -603,6 +630,13 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		emit_simple(a, OVN_OP_ARP, 0);
 		emit_list(a, &act->nested);
 		return;
+	case ACT_CLONE:
+		/* bpf/lib/clone.h: the ops between CLONE and CLONE_END run on
+		 * a copy. */
+		emit_simple(a, OVN_OP_CLONE, 0);
+		emit_list(a, &act->nested);
+		emit_simple(a, OVN_OP_CLONE_END, 0);
+		return;
 	case ACT_ND_NA:
 	case ACT_ND_NA_ROUTER:
 		op.code = OVN_OP_ND_NA;
@@ -701,6 +735,9 @@ static void emit_action(struct cc_act *a, const struct action *act)
 			emit_simple(a, OVN_OP_PUNT, act->type);
 			if (punt_continues(act->type))
 				a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
+			else
+				emit_resume_result(a, act);
+			a->pauses |= !punt_continues(act->type);
 			return;
 		}
 		err = -EOPNOTSUPP;
@@ -820,8 +857,11 @@ int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lf
 		ret = -EINVAL;
 		goto out;
 	}
+	/* Recompiling a key replaces its flows. */
+	cc_del_rec(c, key);
 	rec = xcalloc(1, sizeof(*rec));
-	rec_free(smap_put(&c->recs, key, rec));
+	rec->dp = f->dp;
+	smap_put(&c->recs, key, rec);
 	for (size_t i = 0; i < dnf->n_conjs; i++) {
 		const struct expr_conj *conj = &dnf->conjs[i];
 		struct cc_conj *cj = xcalloc(1, sizeof(*cj));
@@ -891,6 +931,8 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	if (res.prereqs && *res.prereqs)
 		match = xasprintf("(%s) && (%s)", f->match, res.prereqs);
 	r = cc_compile(c, f->uuid, f, match ? match : f->match, &ops, false);
+	if (a.pauses)
+		cc_pause_record(c, f);
 	if (r == -EINVAL) {
 		c->st.errors++;
 	} else {
@@ -914,6 +956,7 @@ int cc_del_rec(struct compiler *c, const char *key)
 	if (!r)
 		return -ENOENT;
 	for (size_t i = 0; i < r->n; i++) {
+		cc_pause_forget(c, r->ids[i]);
 		ovnbpf_flow_del(c->w, r->ids[i]);
 		c->st.writer_flows--;
 	}

@@ -130,13 +130,34 @@ int compile_addr_set_set(struct compiler *c, const char *name, const char *const
 			 size_t n);
 int compile_port_group_set(struct compiler *c, const char *name, const char *const *ports,
 			   size_t n);
-/* FDB row: MAC learnt on port PORT of datapath DP (get_fdb/lookup_fdb). */
+/* FDB row: MAC learnt on port PORT of datapath DP (get_fdb/lookup_fdb);
+ * adding a known (dp, MAC) moves it to PORT.  (loader/compile_fdb.c) */
 int compile_fdb_add(struct compiler *c, uint32_t dp, const uint8_t mac[6], uint32_t port);
+int compile_fdb_del(struct compiler *c, uint32_t dp, const uint8_t mac[6]);
+/* Remove everything installed for datapath DP (flows, helper flows,
+ * ports, VIFs, multicast groups, FDB); the ovn_dps entry goes with the
+ * next commit's version flip. */
+int compile_datapath_del(struct compiler *c, uint32_t dp);
 
 /* 0 when compiled (possibly with unsupported actions), -EINVAL when the
  * flow was skipped (reported), -EEXIST for a known UUID. */
 int compile_flow_add(struct compiler *c, const struct compile_lflow *f);
 int compile_flow_del(struct compiler *c, const char *uuid);
+
+/* Flows with pausing controller actions (put_dhcp_opts, dns_lookup, ...),
+ * for the daemon that answers their punts (loader/compile_pause.c). */
+struct compile_pause {
+	const char *actions;		/* Logical_Flow.actions */
+	uint32_t dp;
+	uint8_t pipeline, table;
+};
+/* The logical flow of writer flow FLOW_ID (ovn_punt_event.flow) if it
+ * pauses, else NULL. */
+const struct compile_pause *compile_pause_find(const struct compiler *c, uint32_t flow_id);
+/* Parse its actions with the compiler's symbols and option tables; free
+ * RES with action_parse_result_free(). */
+int compile_pause_parse(struct compiler *c, const struct compile_pause *p,
+			struct action_parse_result *res);
 
 /* Write pending port-group members and commit the writer. */
 int compile_commit(struct compiler *c);

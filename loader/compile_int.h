@@ -19,6 +19,7 @@ struct cc_ops {
 struct cc_rec {
 	uint32_t *ids;
 	size_t n, alloc;
+	uint32_t dp;			/* datapath the flows are on */
 };
 
 struct cc_port {
@@ -53,6 +54,7 @@ struct compiler {
 	struct smap mcgroups;		/* "dp\1name" -> key */
 	struct smap sets;		/* "$name" / "@K_pg" -> struct cc_set */
 	struct smap dps;		/* "%u" -> type + 1 */
+	struct smap pauses;		/* "%u" writer flow id -> struct cc_pause */
 	uint32_t next_set_id;
 	struct port_sec *ps;		/* loader/port_security.c */
 	struct compile_stats st;
@@ -73,6 +75,10 @@ int cc_compile_sets(struct compiler *c, const char *key, const struct compile_lf
 		    const struct ovn_set_test *extra, size_t n_extra);
 int cc_del_rec(struct compiler *c, const char *key);
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline);
+/* Flows with pausing controller actions (compile_pause.c). */
+void cc_pause_record(struct compiler *c, const struct compile_lflow *f);
+void cc_pause_forget(struct compiler *c, uint32_t flow_id);
+void cc_pause_free_all(struct compiler *c);
 /* Conntrack verb ACT of flow F as ops (compile_ct.c); NESTED(AUX, list)
  * emits a nested action list.  -EOPNOTSUPP for a verb not done yet. */
 int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,

@@ -79,6 +79,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->mcgroups, NULL);
 	smap_destroy(&c->sets, set_free);
 	smap_destroy(&c->dps, NULL);
+	cc_pause_free_all(c);
 	cc_router_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
@@ -409,46 +410,66 @@ int compile_mcgroup_set(struct compiler *c, uint32_t dp, uint32_t key, const cha
 	return ovnbpf_mcgroup_set(c->w, dp, key, keys, k);
 }
 
-int compile_fdb_add(struct compiler *c, uint32_t dp, const uint8_t mac[6], uint32_t port)
+/* Everything installed for datapath DP: its flows (and helper flows),
+ * ports, VIFs, multicast groups, FDB entries, then the datapath itself.
+ * The flows go with the generation swap of the next commit, which also
+ * removes the ovn_dps entry. */
+int compile_datapath_del(struct compiler *c, uint32_t dp)
 {
-	struct compile_lflow f = { .uuid = "fdb", .dp = dp, .pipeline = OVN_PIPE_HELPER,
-				   .priority = 100 };
-	struct ovn_op ops[2] = { { .code = OVN_OP_SET, .dst = OVN_OFF_OUTPORT, .n = 4 },
-				 { .code = OVN_OP_END } };
-	struct cc_ops o = { .v = ops, .n = 2 };
-	char key[400], m[320];
-	uint32_t be = htonl(port);
-	int err;
+	char k[16], **keys = NULL, pfx[24];
+	size_t i = 0, n = 0, plen;
+	const char *key;
+	void *v;
 
-	memcpy(ops[0].value, &be, 4);
-	memset(ops[0].mask, 0xff, 4);
-	snprintf(m, sizeof(m), "eth.dst == %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-		 mac[2], mac[3], mac[4], mac[5]);
-	snprintf(key, sizeof(key), "fdb\x01%u\x01%s\x01g", dp, m);
-	f.table = OVN_HT_GET_FDB;
-	err = cc_compile(c, key, &f, m, &o, true);
-	/* lookup_fdb: the MAC was learnt on inport. */
-	memset(&ops[0], 0, sizeof(ops[0]));
-	ops[0].code = OVN_OP_SET;
-	ops[0].dst = OVN_OFF_FLAGS + 3 - OVN_MLF_LOOKUP_FDB / 8;
-	ops[0].n = 1;
-	ops[0].value[0] = ops[0].mask[0] = 1u << (OVN_MLF_LOOKUP_FDB % 8);
-	{
-		const char *pname = NULL, *pk;
-		size_t i = 0;
-		void *pv;
-
-		while (!pname && smap_next(&c->ports, &i, &pk, &pv))
-			if (((struct cc_port *)pv)->dp == dp && ((struct cc_port *)pv)->key == port)
-				pname = pk;
-		if (!pname)
-			return err ?: -ENOENT;
-		snprintf(m, sizeof(m), "inport == \"%s\" && eth.src == %02x:%02x:%02x:%02x:%02x:%02x",
-			 pname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	snprintf(k, sizeof(k), "%u", dp);
+	if (!smap_del(&c->dps, k))
+		return -ENOENT;
+	while (smap_next(&c->recs, &i, &key, &v)) {
+		if (((struct cc_rec *)v)->dp != dp)
+			continue;
+		keys = xrealloc(keys, (n + 1) * sizeof(*keys));
+		keys[n++] = xstrndup(key, strlen(key));
 	}
-	snprintf(key, sizeof(key), "fdb\x01%u\x01%s\x01l", dp, m);
-	f.table = OVN_HT_LOOKUP_FDB;
-	return err ?: cc_compile(c, key, &f, m, &o, true);
+	for (i = 0; i < n; i++) {
+		/* Logical flows count under flows, port security and FDB
+		 * entries under helper_flows. */
+		bool helper = !strncmp(keys[i], "ps\x01", 3) || !strncmp(keys[i], "fdb\x01", 4);
+		struct cc_rec *r = smap_get(&c->recs, keys[i]);
+
+		if (helper && r && !strncmp(keys[i], "fdb\x01", 4))
+			c->st.helper_flows -= r->n;
+		if (!cc_del_rec(c, keys[i]) && !helper)
+			c->st.flows--;
+		free(keys[i]);
+	}
+	n = 0;
+	i = 0;
+	while (smap_next(&c->ports, &i, &key, &v)) {
+		if (((struct cc_port *)v)->dp != dp)
+			continue;
+		keys = xrealloc(keys, (n + 1) * sizeof(*keys));
+		keys[n++] = xstrndup(key, strlen(key));
+	}
+	for (i = 0; i < n; i++) {
+		compile_port_del(c, keys[i]);
+		free(keys[i]);
+	}
+	n = 0;
+	i = 0;
+	plen = snprintf(pfx, sizeof(pfx), "%u\x01", dp);
+	while (smap_next(&c->mcgroups, &i, &key, &v)) {
+		if (strncmp(key, pfx, plen))
+			continue;
+		ovnbpf_mcgroup_del(c->w, dp, (uint32_t)(uintptr_t)v);
+		keys = xrealloc(keys, (n + 1) * sizeof(*keys));
+		keys[n++] = xstrndup(key, strlen(key));
+	}
+	for (i = 0; i < n; i++) {
+		smap_del(&c->mcgroups, keys[i]);
+		free(keys[i]);
+	}
+	free(keys);
+	return ovnbpf_datapath_del(c->w, dp);
 }
 
 int compile_commit(struct compiler *c)

@@ -14,6 +14,7 @@
 
 #include "loader/compile.h"
 #include "loader/ct_zones.h"
+#include "loader/dhcp_opts.h"
 #include "loader/ctl_socket.h"
 #include "loader/ct_skip.h"
 #include "loader/engine.h"
@@ -72,6 +73,8 @@ struct engine {
 	struct ovsdb_table *sb_global, *dpb, *pb, *lflow, *dp_group, *mcgroup;
 	struct ovsdb_table *addr_set, *port_group, *fdb;
 	struct ovsdb_table *meter, *meter_band;
+	struct ovsdb_table *dhcp, *dhcpv6;
+	struct dhcp_opts dhcp_opts, dhcpv6_opts;
 	struct ovsdb_table *mac_binding, *static_mb;
 	struct mac_bindings *mb;		/* the neighbour table */
 
@@ -191,6 +194,12 @@ static bool update_local_dps(struct engine *e)
 	}
 	qsort(keys, n, sizeof(*keys), cmp_u32);
 	changed = n != e->n_ldp || memcmp(keys, e->ldp_keys, n * sizeof(*keys));
+	/* Datapaths no longer local (or deleted): everything of theirs goes
+	 * with this pass's commit.  The port and flow sweeps that follow find
+	 * their entries already gone. */
+	for (i = 0; i < e->n_ldp; i++)
+		if (!bsearch(&e->ldp_keys[i], keys, n, sizeof(*keys), cmp_u32))
+			compile_datapath_del(e->c, e->ldp_keys[i]);
 	free(e->ldp_keys);
 	e->ldp_keys = keys;
 	e->n_ldp = n;
@@ -365,20 +374,27 @@ static void set_sync(struct engine *e, const struct ovsdb_row *row, bool pg)
 	free(v);
 }
 
+/* FDB row -> get_fdb/lookup_fdb helper flows.  mac and dp_key identify
+ * a row (OVN never changes them; port_key moves), so a deleted row's last
+ * content says what to remove. */
 static void fdb_sync(struct engine *e, const struct ovsdb_row *row)
 {
 	const char *mac = sb_row_string(row, "mac");
 	uint32_t dp = (uint32_t)sb_row_int(row, "dp_key", 0);
+	uint32_t port = (uint32_t)sb_row_int(row, "port_key", 0);
 	unsigned int b[6];
 	uint8_t m[6];
 	int i;
 
-	if (ovsdb_row_is_deleted(row) || !mac || !ldp_has(e, dp) ||
+	if (!mac || !ldp_has(e, dp) ||
 	    sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
 		return;
 	for (i = 0; i < 6; i++)
 		m[i] = b[i];
-	compile_fdb_add(e->c, dp, m, (uint32_t)sb_row_int(row, "port_key", 0));
+	if (ovsdb_row_is_deleted(row) || !port)
+		compile_fdb_del(e->c, dp, m);
+	else
+		compile_fdb_add(e->c, dp, m, port);
 }
 
 /* Meter ROW (possibly deleted) -> its ovn_meters rate. */
@@ -570,7 +586,8 @@ static bool flow_on_dps(struct engine *e, const struct ovsdb_row *row, const uin
 static bool any_reset(const struct engine *e)
 {
 	const struct ovsdb_table *t[] = { e->dpb, e->pb, e->lflow, e->dp_group, e->mcgroup,
-					  e->addr_set, e->port_group, e->fdb, e->mac_binding,
+					  e->addr_set, e->port_group, e->fdb, e->meter,
+					  e->meter_band, e->dhcp, e->dhcpv6, e->mac_binding,
 					  e->static_mb };
 	size_t i;
 
@@ -595,7 +612,7 @@ static void engine_pass(void *aux)
 	struct engine *e = aux;
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
-	bool ldp_changed, ports_changed = false, sweep_flows;
+	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed;
 	uint64_t t0 = mono_us(), t1;
 	uint32_t *mc_new = NULL;
 	size_t n_mc_new = 0;
@@ -650,6 +667,21 @@ static void engine_pass(void *aux)
 		fdb_sync(e, row);
 	FOR_ROWS(row, e->meter, full || has_tracked(e->meter_band))
 		meter_sync(e, row);
+	/* Walking all rows (a band changed) misses deleted meters: their
+	 * names go back to the default rate. */
+	FOR_ROWS(row, e->meter, false)
+		if (ovsdb_row_is_deleted(row) && !full && has_tracked(e->meter_band))
+			meter_sync(e, row);
+
+	/* DHCP option definitions: the parser of put_dhcp_opts() needs
+	 * them; flows are compiled again when they change (rare: northd
+	 * writes them once). */
+	opts_changed = false;
+	if (full || has_tracked(e->dhcp) || has_tracked(e->dhcpv6)) {
+		opts_changed = dhcp_opts_load(&e->dhcp_opts, e->dhcp);
+		opts_changed |= dhcp_opts_load(&e->dhcpv6_opts, e->dhcpv6);
+		compile_set_opt_tables(e->c, &e->dhcp_opts.t, &e->dhcpv6_opts.t);
+	}
 	/* Neighbours name their port: all again when ports moved. */
 	if (full || ports_changed || ldp_changed)
 		mac_bindings_mark(e->mb);
@@ -662,7 +694,7 @@ static void engine_pass(void *aux)
 
 	/* Flows: a new local datapath or a changed group re-evaluates which
 	 * datapaths every flow applies to; copies that stay are untouched. */
-	sweep_flows = full || ldp_changed || has_tracked(e->dp_group);
+	sweep_flows = full || ldp_changed || has_tracked(e->dp_group) || opts_changed;
 	if (sweep_flows) {
 		size_t i;
 
@@ -680,7 +712,7 @@ static void engine_pass(void *aux)
 			}
 		}
 		FOR_ROWS(row, e->lflow, true)
-			flow_sync(e, row, full && e->loaded);
+			flow_sync(e, row, (full || opts_changed) && e->loaded);
 	}
 	/* Tracked rows: a deleted or modified flow is removed (and compiled
 	 * again if it still applies); a new one is added unless the sweep
@@ -782,12 +814,14 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->fdb = ovsdb_client_monitor(cl, "FDB", NULL);
 	e->meter = ovsdb_client_monitor(cl, "Meter", NULL);
 	e->meter_band = ovsdb_client_monitor(cl, "Meter_Band", NULL);
+	e->dhcp = ovsdb_client_monitor(cl, "DHCP_Options", NULL);
+	e->dhcpv6 = ovsdb_client_monitor(cl, "DHCPv6_Options", NULL);
 	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
 	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
 	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
-	    !e->mac_binding || !e->static_mb) {
+	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -832,6 +866,8 @@ void engine_destroy(struct engine *e)
 	}
 	ct_skip_free(e->cts);
 	compiler_free(e->c);
+	dhcp_opts_free(&e->dhcp_opts);
+	dhcp_opts_free(&e->dhcpv6_opts);
 	mac_bindings_free(e->mb);
 	free(e->ldp_keys);
 	free(e);
@@ -840,6 +876,11 @@ void engine_destroy(struct engine *e)
 void engine_get_stats(const struct engine *e, struct engine_stats *st)
 {
 	*st = e->st;
+}
+
+struct compiler *engine_compiler(struct engine *e)
+{
+	return e->c;
 }
 
 void engine_set_ct_zones(struct engine *e, struct ct_zones *z)

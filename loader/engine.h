@@ -44,6 +44,8 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 		  struct engine **out);
 void engine_destroy(struct engine *e);
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
+/* The engine's compiler (punt handlers look up paused flows in it). */
+struct compiler *engine_compiler(struct engine *e);
 /* Allocate conntrack zones from Z (ct_zones.h) for local ports and
  * datapaths; without it a port's zone is its tunnel key (tests). */
 struct ct_zones;

@@ -17,12 +17,13 @@ struct meter {
 static struct meter meters[OVN_MAX_METERS];	/* [0] is the default */
 static unsigned int n_meters = 1;
 static struct ovnbpf_writer *writer;
+static uint32_t dflt_pps = METER_DEFAULT_PPS, dflt_burst = METER_DEFAULT_BURST;
 
 static int write_rate(uint16_t id)
 {
 	const struct meter *m = &meters[id];
-	uint32_t rate = m->rate ? m->rate : METER_DEFAULT_PPS;
-	uint32_t burst = m->rate ? m->burst : METER_DEFAULT_BURST;
+	uint32_t rate = m->rate ? m->rate : dflt_pps;
+	uint32_t burst = m->rate ? m->burst : dflt_burst;
 
 	if (!writer)
 		return 0;
@@ -34,6 +35,15 @@ void meter_bind_writer(struct ovnbpf_writer *w)
 	writer = w;
 	for (unsigned int i = 0; i < n_meters; i++)
 		write_rate(i);
+}
+
+void meter_set_default(uint32_t rate_pps, uint32_t burst)
+{
+	dflt_pps = rate_pps;
+	dflt_burst = burst ? burst : rate_pps;
+	for (unsigned int i = 0; i < n_meters; i++)
+		if (!meters[i].rate)
+			write_rate(i);
 }
 
 static int find(const char *name)

@@ -25,6 +25,9 @@ struct ovnbpf_writer;
 
 /* Rates are written through W from now on; writes the default meter. */
 void meter_bind_writer(struct ovnbpf_writer *w);
+/* The default meter's rate (ovnbpfd --punt-rate/--punt-burst): id 0, and
+ * every name without an SB rate.  RATE_PPS 0 drops those punts. */
+void meter_set_default(uint32_t rate_pps, uint32_t burst);
 /* Id of NAME (0 for NULL or ""; 0 too when every id is taken). */
 uint16_t meter_id(const char *name);
 /* SB says NAME runs at RATE_PPS/BURST (RATE_PPS < 0: the row is gone,

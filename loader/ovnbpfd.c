@@ -24,11 +24,15 @@
 #include "loader/acl_log.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
+#include "loader/dhcp.h"
 #include "loader/engine.h"
+#include "loader/fdb.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
+#include "loader/meter.h"
 #include "loader/punt.h"
+#include "loader/resume.h"
 #include "loader/punt_mac_binding.h"
 #include "loader/sb_sync.h"
 #include "loader/version.h"
@@ -47,6 +51,7 @@ struct options {
 	const char *state_dir;
 	long cache_entries;		/* -1: default (maps/cache.h), 0: off */
 	bool detach;
+	uint32_t punt_rate, punt_burst;
 	unsigned long ct_max;		/* 0: default */
 	unsigned int ct_gc_interval;	/* seconds */
 	char hostname[256];
@@ -73,12 +78,32 @@ static void usage(FILE *f)
 "                                 keeps its size)\n"
 "  --ct-gc-interval=SECS          delete expired connections every SECS (default 10)\n"
 "  --pidfile[=FILE]               write the pid (default /var/run/ovnbpf/ovnbpfd.pid)\n"
+"  --punt-rate=PPS                default punt meter: packets per second per CPU\n"
+"                                 sent to ovnbpfd by flows without a controller_meter\n"
+"                                 (default %u; 0 drops them)\n"
+"  --punt-burst=N                 burst of the default punt meter (default %u)\n"
 "  --detach                       run in the background\n"
 "  --log-file[=FILE]              log to FILE (default /var/log/ovnbpf/ovnbpfd.log)\n"
 "  -v, --verbose                  debug logging\n"
 "  -V, --version                  print the version and exit\n"
 "  -h, --help                     print this help and exit\n",
-		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, OVN_CT_MAX);
+		OVNBPF_PIN_DIR, OVN_CACHE_ENTRIES, OVN_CT_MAX, METER_DEFAULT_PPS,
+		METER_DEFAULT_BURST);
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > UINT32_MAX || *s == '-') {
+		fprintf(stderr, "ovnbpfd: --%s=%s: not a number\n", opt, s);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
 }
 
 /* --detach changes to "/": make a relative PATH absolute first.  The
@@ -107,8 +132,8 @@ static int write_pidfile(const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
-	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_CT_MAX,
-	       OPT_CT_GC };
+	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_PUNT_RATE,
+	       OPT_PUNT_BURST, OPT_CT_MAX, OPT_CT_GC };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -119,6 +144,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "log-file", optional_argument, NULL, OPT_LOG_FILE },
 		{ "bpffs-dir", required_argument, NULL, OPT_BPFFS },
 		{ "state-dir", required_argument, NULL, OPT_STATE },
+		{ "punt-rate", required_argument, NULL, OPT_PUNT_RATE },
+		{ "punt-burst", required_argument, NULL, OPT_PUNT_BURST },
 		{ "cache-entries", required_argument, NULL, OPT_CACHE },
 		{ "ct-max", required_argument, NULL, OPT_CT_MAX },
 		{ "ct-gc-interval", required_argument, NULL, OPT_CT_GC },
@@ -136,6 +163,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->encap_type = "geneve";
 	o->pin_dir = OVNBPF_PIN_DIR;
 	o->state_dir = "/var/lib/ovnbpf";
+	o->punt_rate = METER_DEFAULT_PPS;
+	o->punt_burst = METER_DEFAULT_BURST;
 	o->cache_entries = -1;
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -159,6 +188,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BPFFS: o->pin_dir = optarg; break;
 		case OPT_STATE: o->state_dir = optarg; break;
+		case OPT_PUNT_RATE:
+			if (parse_u32("punt-rate", optarg, &o->punt_rate))
+				return -EINVAL;
+			break;
+		case OPT_PUNT_BURST:
+			if (parse_u32("punt-burst", optarg, &o->punt_burst))
+				return -EINVAL;
+			break;
 		case OPT_CACHE: {
 			o->cache_entries = strtol(optarg, &end, 10);
 			if (*end || o->cache_entries < 0 || o->cache_entries > (1L << 24)) {
@@ -234,6 +271,7 @@ struct daemon {
 	struct ovnbpf_maps maps;
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
+	struct fdb_learner *fdb;
 	struct ovnbpf_ct ct;
 	struct ct_zones *zones;
 	unsigned int ct_gc_interval;
@@ -325,6 +363,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	 * otherwise outlive the run that set it. */
 	if (!err)
 		err = ovnbpf_cache_enable(d->writer, o->cache_entries != 0);
+	/* Before the engine binds the meters to the writer. */
+	meter_set_default(o->punt_rate, o->punt_burst);
 	if (!err)
 		err = engine_create(d->sb, &d->vifs, d->writer, &d->engine);
 	if (!err)
@@ -340,8 +380,16 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	}
 	if (!err)
 		err = mac_learner_create(sb_sync_client(d->sb), &d->learner);
+	/* Punt handlers: FDB learning, DHCP. */
+	if (!err)
+		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
+	/* Pausing actions answered here continue in the pipeline. */
+	if (!err) {
+		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
+		err = dhcp_server_start(engine_compiler(d->engine));
+	}
 	if (err) {
-		pr_err("main", "datapath writer / engine: %s", strerror(-err));
+		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
 		return err;
 	}
 	/* Punted packets: handlers first, then the reader. */
@@ -372,8 +420,16 @@ static int daemon_poll_once(struct daemon *d)
 	int err, timeout = sb_sync_timeout(d->sb);
 	struct signalfd_siginfo si;
 
+	struct ovnbpf_writer_stats ws;
+
 	if (timeout < 0 || timeout > 1000)
 		timeout = 1000;
+	/* Entries retired by the last commits are freed once no packet can
+	 * see them (the writer's grace period), without waiting for the next
+	 * SB change. */
+	ovnbpf_writer_stats(d->writer, &ws);
+	if (ws.retired && timeout > 100)
+		timeout = 100;
 	daemon_ct_gc(d);
 	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
@@ -390,6 +446,8 @@ static int daemon_poll_once(struct daemon *d)
 		ctl_server_run(d->ctl);
 	if (pfd[FD_PUNT].revents)
 		punt_run();
+	if (ws.retired)
+		ovnbpf_reclaim(d->writer);
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
@@ -464,6 +522,9 @@ cleanup:
 	/* Bound interfaces keep their filters: a restart is hitless. */
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
+	dhcp_server_stop();
+	resume_init(-1, NULL);
+	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);
 	ct_zones_close(d.zones);

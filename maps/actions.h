@@ -54,6 +54,12 @@ enum ovn_opcode {
 	/* Continue with op 0 of program `arg` (long action lists are split
 	 * into chained programs by the writer). */
 	OVN_OP_GOTO = 13,
+	/* clone { ... }: the ops up to the matching CLONE_END run on a copy
+	 * of the packet and its logical state; when the copy is done
+	 * (delivered, dropped, or its ops end), the original goes on after
+	 * CLONE_END with its state as it was (bpf/lib/clone.h). */
+	OVN_OP_CLONE = 14,
+	OVN_OP_CLONE_END = 15,
 	/* Packet generators (bpf/lib/pktgen.h): the packet is replaced by
 	 * the one OVN's pinctrl would make, and the ops that follow are the
 	 * nested actions.  arg = OVN_PKTGEN_F_* flags. */

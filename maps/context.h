@@ -229,6 +229,7 @@ enum ovn_phase {
 	OVN_PH_ACTION,		/* run one op */
 	OVN_PH_MC_NEXT,		/* next member of a multicast group */
 	OVN_PH_DONE,
+	OVN_PH_CLONE_END,	/* a clone's copy is done: restore the original */
 };
 
 #define OVN_OUT_LOG		8
@@ -293,6 +294,26 @@ struct ovn_stage_copy {
 	__s32 sub_max_prio[OVN_STAGE_MAX_SUB];
 };
 
+/* clone { }: what the original packet continues with (bpf/lib/clone.h).
+ * Outside the first 512 bytes, so reset by the executor at packet start. */
+struct ovn_clone_save {
+	__u8 active;		/* a copy is running */
+	__u8 skipping;		/* original: skipping the clone's ops */
+	__u8 skip_depth;	/* nested CLONE ops seen while skipping */
+	__u8 in_mc;		/* the clone started inside a multicast member */
+	__u8 dp_type, pipeline, table, shape;
+	__u8 n_tables[2], na_router, loop_skipped;
+	__u8 resumed;		/* a continuation (maps/resume.h): deliver
+				 * with bpf_clone_redirect */
+	__u8 pad[3];
+	__u32 dp_key;
+	__u32 pass_mask[2];
+	__u32 prog, pc;		/* the op after CLONE */
+	__u32 mc_group, mc_idx, mc_n;
+	struct ovn_md md;
+	struct ovn_flow_key key;
+};
+
 #define OVN_CTX_MATCH_BYTES	512
 #define OVN_CTX_MATCH_WORDS	(OVN_CTX_MATCH_BYTES / 4)
 
@@ -324,6 +345,7 @@ struct ovn_ctx {
 	__u8 cls_key[64];
 	__u8 scratch_a[96];
 	__u8 scratch_b[64];
+	struct ovn_clone_save clone;
 	/* What this packet's pipeline run did, for the cache (maps/cache.h). */
 	struct ovn_cache_rec cache;
 	/* Conntrack ops' tuples and ct_commit { } stash (bpf/lib/ct.h). */

@@ -62,7 +62,12 @@
 	X(DROP_PKTGEN_SHAPE, 82, "pktgen-on-rebuilt-packet")		\
 	X(DROP_PKTGEN_FAILED, 83, "pktgen-skb-helper-failed")		\
 	/* Logical router helpers (bpf/lib/select.h). */		\
-	X(DROP_SELECT_NO_MEMBER, 90, "select-no-live-member")
+	X(DROP_SELECT_NO_MEMBER, 90, "select-no-live-member")		\
+	/* clone (bpf/lib/clone.h). */					\
+	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")	\
+	/* continuations (bpf/lib/resume.h). */				\
+	X(DROP_RESUME_BAD, 101, "resume-bad-header")			\
+	X(DROP_RESUME_STALE, 102, "resume-stale-version")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -319,6 +319,7 @@ struct retire_rec {
 struct dp_rec {
 	uint32_t key;
 	bool in_use;
+	bool del_pending;		/* removed from ovn_dps at the next commit */
 	struct ovn_dp d;
 };
 
@@ -604,6 +605,7 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 		r->key = dp;
 		r->in_use = true;
 	}
+	r->del_pending = false;
 	r->d.type = type;
 	r->d.n_tables[0] = type == OVN_DP_SWITCH ? OVN_LS_IN_TABLES : OVN_LR_IN_TABLES;
 	r->d.n_tables[1] = type == OVN_DP_SWITCH ? OVN_LS_OUT_TABLES : OVN_LR_OUT_TABLES;
@@ -623,18 +625,32 @@ int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dna
 	return map_update(w->m.dps, &dp, &r->d, BPF_ANY);
 }
 
+/* The ovn_dps entry goes at the next commit, after the version flip that
+ * hides the datapath's flows: until then packets see the old datapath
+ * whole (its flows are removed by the caller in the same batch). */
 int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp)
 {
 	struct dp_rec *r = dp_find(w, dp);
-	uint32_t i;
 
-	if (!r)
+	if (!r || r->del_pending)
 		return -ENOENT;
-	u64map_get(&w->dp_idx, dp, &i);
+	r->del_pending = true;
+	return 0;
+}
+
+static int dp_free(struct ovnbpf_writer *w, struct dp_rec *r)
+{
+	uint32_t i, dp = r->key;
+
+	if (!u64map_get(&w->dp_idx, dp, &i))
+		return -ENOENT;
 	u64map_del(&w->dp_idx, dp);
 	r->in_use = false;
+	r->del_pending = false;
 	id_put(&w->dp_recs, i);
-	return bumped(w, bpf_map_delete_elem(w->m.dps, &dp) ? -errno : 0);
+	if (bpf_map_delete_elem(w->m.dps, &dp) && errno != ENOENT)
+		return -errno;
+	return bumped(w, 0);
 }
 
 /* ---- ports, VIFs, multicast groups, meters ---------------------------- */
@@ -736,6 +752,21 @@ static int stage_get(struct ovnbpf_writer *w, const struct ovn_stage_key *k, boo
 	return 0;
 }
 
+/* Forget a stage that has no flow and no subtable left (its ovn_stages
+ * entry is already gone): a deleted datapath leaves nothing behind. */
+static void stage_free(struct ovnbpf_writer *w, uint32_t si)
+{
+	struct stage_rec *s = &w->stages[si];
+
+	if (!s->in_use)
+		return;
+	u64map_del(&w->stage_idx, stage_pack(&s->key));
+	s->in_use = false;
+	s->dirty = false;
+	id_put(&w->stage_ids, si);
+	w->n_stages_used--;
+}
+
 /* Write the stage's subtable list, in decreasing max priority. */
 static int stage_write(struct ovnbpf_writer *w, uint32_t si)
 {
@@ -823,6 +854,8 @@ static void sub_put(struct ovnbpf_writer *w, uint32_t id)
 	stage_write(w, r->stage);
 	r->in_use = false;
 	id_put(&w->sub_ids, id);
+	if (!s->n_sub && !s->n_flows)
+		stage_free(w, r->stage);
 }
 
 /* ---- programs -------------------------------------------------------- */
@@ -1272,6 +1305,32 @@ int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id)
 	return w->progs[w->flows[id].prog].chunk[0];
 }
 
+int ovnbpf_flow_resume_point(const struct ovnbpf_writer *w, uint32_t id, uint32_t punt_arg,
+			     uint32_t *prog, uint32_t *pc)
+{
+	uint32_t per = OVN_PROG_MAX_OPS - 1, i;
+	const struct prog_rec *p;
+
+	if (id >= w->cap_flows || w->flows[id].state != F_LIVE)
+		return -ENOENT;
+	p = &w->progs[w->flows[id].prog];
+	for (i = 0; i < p->n_ops; i++)
+		if (p->ops[i].code == OVN_OP_PUNT && p->ops[i].arg == punt_arg &&
+		    !(p->ops[i].n & OVN_PUNT_F_CONTINUE))
+			break;
+	if (++i >= p->n_ops)
+		return -ENOENT;
+	/* The chunking of prog_get(). */
+	if (p->n_chunks <= 1) {
+		*prog = p->chunk[0];
+		*pc = i;
+	} else {
+		*prog = p->chunk[i / per];
+		*pc = i % per;
+	}
+	return 0;
+}
+
 /* ---- set members ----------------------------------------------------- */
 
 static int set_keys(uint32_t set_id, const void *val, uint8_t len, uint8_t plen,
@@ -1452,6 +1511,11 @@ int ovnbpf_commit(struct ovnbpf_writer *w)
 			map_update(w->m.dps, &d->key, &d->d, BPF_ANY);
 		}
 	}
+	/* Datapaths deleted in this batch: no packet of the new version
+	 * enters them. */
+	for (i = 0; i < w->cap_dps; i++)
+		if (w->dps[i].in_use && w->dps[i].del_pending)
+			dp_free(w, &w->dps[i]);
 	now = now_ns();
 	for (i = 0; i < w->n_retire; i++)
 		if (!w->retire[i].retired_ns)

@@ -151,6 +151,12 @@ void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_sta
 /* Program id (ovn_progs index) of flow ID, or -ENOENT. */
 int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id);
 
+/* Where a paused packet of flow ID continues (maps/resume.h): the op
+ * after its first non-continuing PUNT whose arg is PUNT_ARG, as (program
+ * id, op index).  -ENOENT when the flow is not live or has no such op. */
+int ovnbpf_flow_resume_point(const struct ovnbpf_writer *w, uint32_t id, uint32_t punt_arg,
+			     uint32_t *prog, uint32_t *pc);
+
 /* Stage name ("ls_in_acl", ...) of (dp_type, pipeline, table). */
 const char *ovnbpf_stage_name(enum ovn_dp_type type, enum ovn_pipeline pipeline, unsigned int table);
 

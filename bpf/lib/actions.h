@@ -195,6 +195,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 	 * cached (lib/cache.h). */
 	if (!ovn_cache_op_pure(op->code))
 		ovn_cache_forbid(c);
+	if (c->clone.skipping)
+		return ovn_clone_skip(c, op->code, op->arg);
 
 	switch (op->code) {
 	case OVN_OP_END:
@@ -282,6 +284,13 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		c->x.prog = op->arg;
 		c->x.pc = 0;
 		return 0;
+	case OVN_OP_CLONE:
+		ovn_clone_start(c, id, pc);
+		break;
+	case OVN_OP_CLONE_END:
+		if (c->clone.active)
+			return ovn_clone_done(c);
+		break;
 	case OVN_OP_GET_MAC:
 		err = ovn_op_get_mac(c, op);
 		break;

@@ -20,7 +20,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct ovn_ctx);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);		/* [1]: continuations (maps/resume.h) */
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_ctx SEC(".maps");
 

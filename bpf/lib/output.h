@@ -100,6 +100,8 @@ static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 	return 0;
 done:
 	c->x.in_mc = 0;
+	if (c->clone.active)
+		return ovn_clone_done(c);	/* the fan-out was the clone's */
 	c->x.phase = OVN_PH_DONE;
 	c->x.verdict = TC_ACT_SHOT;
 	c->x.drop_reason = c->x.mc_sent ? DROP_NONE : DROP_MC_EMPTY;
@@ -168,10 +170,19 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		ovn_cache_forbid(c);
 		return ovn_end(c, DROP_WRITEBACK);
 	}
-	if (c->x.in_mc) {
+	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
 		ovn_log_output(c, pk.port, ifindex, ret);
+		if (ovn_clone_innermost(c))
+			return ovn_clone_done(c);
+		if (!c->x.in_mc) {
+			/* A continuation: sent; the test run's skb is freed. */
+			c->x.verdict = TC_ACT_SHOT;
+			c->x.drop_reason = ret ? DROP_REDIRECT : DROP_NONE;
+			c->x.phase = OVN_PH_DONE;
+			return 1;
+		}
 		if (!ret)
 			c->x.mc_sent++;
 		c->x.phase = OVN_PH_MC_NEXT;

@@ -69,6 +69,8 @@ static long ovn_step(__u32 i, void *arg)
 		return ovn_action_step(lc);
 	case OVN_PH_MC_NEXT:
 		return ovn_mc_next(c);
+	case OVN_PH_CLONE_END:
+		return ovn_clone_end(c);
 	default:
 		return 1;
 	}
@@ -84,6 +86,9 @@ static __always_inline int ovn_run(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->x.pipeline = OVN_PIPE_INGRESS;
 	c->x.table = 0;
 	c->x.phase = OVN_PH_STAGE;
+	c->clone.active = 0;
+	c->clone.skipping = 0;
+	c->clone.resumed = 0;
 	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;

@@ -8,6 +8,7 @@
 
 #include "lib/common.h"
 #include "lib/maps.h"
+#include "lib/clone.h"
 #include "lib/trace.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
@@ -38,6 +39,8 @@ static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct o
  * with: drop it for REASON.  Returns the bpf_loop callback value. */
 static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
 {
+	if (ovn_clone_innermost(c))
+		return ovn_clone_done(c);
 	OVN_TRACE(c, OVN_TR_DROP, bpf_ntohl(c->md.outport), reason);
 	if (c->x.in_mc) {
 		c->x.phase = OVN_PH_MC_NEXT;
