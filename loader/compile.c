@@ -129,13 +129,21 @@ void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uu
 			detail ? ": " : "", detail ? detail : "");
 }
 
-static void ops_push(struct cc_ops *o, const struct ovn_op *op)
+void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
 {
 	if (o->n == o->alloc) {
 		o->alloc = o->alloc ? 2 * o->alloc : 16;
 		o->v = xrealloc(o->v, o->alloc * sizeof(*o->v));
 	}
 	o->v[o->n++] = *op;
+}
+
+bool cc_dp_is_router(const struct compiler *c, uint32_t dp)
+{
+	char k[16];
+
+	snprintf(k, sizeof(k), "%u", dp);
+	return (uintptr_t)smap_get(&c->dps, k) == 1 + OVN_DP_ROUTER;
 }
 
 struct cc_port *cc_port_in_dp(const struct compiler *c, uint32_t dp, const char *name)
@@ -406,7 +414,7 @@ static int emit_load(struct cc_act *a, const struct action *act)
 	m = u128_shl(m, bit);
 	u128_to_be(v, op.n, op.value);
 	u128_to_be(m, op.n, op.mask);
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	return 0;
 }
 
@@ -423,7 +431,7 @@ static int emit_move(struct cc_act *a, const struct action *act, bool xchg)
 	if (!bd && !bs && nd % 8 == 0 && ld == ls && ld * 8u == nd) {
 		op.code = xchg ? OVN_OP_XCHG : OVN_OP_MOVE;
 		op.n = ld;
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		return 0;
 	}
 	if (xchg || ld > 8 || ls > 8 || nd > 64)
@@ -434,7 +442,7 @@ static int emit_move(struct cc_act *a, const struct action *act, bool xchg)
 	op.src_len = ls;
 	op.dst_shift = bd;
 	op.src_shift = bs;
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	return 0;
 }
 
@@ -444,7 +452,7 @@ static void emit_simple(struct cc_act *a, uint8_t code, uint32_t arg)
 
 	if (code == OVN_OP_PUNT)
 		op.meter = a->f->controller_meter;
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 }
 
 /* OVN's controller actions that do not pause the packet: pinctrl gets a
@@ -473,11 +481,11 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 	uint8_t len;
 
 	op.mask[0] = 1u << (flag_bit % 8);
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	memset(&op, 0, sizeof(op));
 	op.code = OVN_OP_CALL;
 	op.table = table;
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	if (afield_bytes(dst, &f, &op.dst, &len, &bit, &n) || n != 1 || len > 8)
 		return -EOPNOTSUPP;
 	memset(&op, 0, sizeof(op));
@@ -489,7 +497,7 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 	op.src_len = 4;
 	op.src_shift = flag_bit;
 	op.n = 1;
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	return 0;
 }
 
@@ -516,7 +524,7 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 		return;
 	u128_to_be(u128_shl(u128_from_u64(1), bit), op.n, op.value);
 	memcpy(op.mask, op.value, sizeof(op.mask));
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 }
 
 /* DST = dns_lookup(): ovn-controller answers a query for one of the
@@ -536,7 +544,7 @@ static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
 		return -EOPNOTSUPP;
 	op.dst = off + len - 1 - bit / 8;
 	op.mask[0] = 1u << (bit % 8);
-	ops_push(a->ops, &op);
+	cc_ops_push(a->ops, &op);
 	emit_simple(a, OVN_OP_PUNT, ACT_DNS_LOOKUP);
 	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
 	return 0;
@@ -609,7 +617,7 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.pipeline = act->next.pipeline == ACT_P_EGRESS ? OVN_PIPE_EGRESS
 								 : OVN_PIPE_INGRESS;
 		op.table = act->next.table;
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		return;
 	case ACT_LOAD:
 		err = emit_load(a, act);
@@ -641,7 +649,7 @@ static void emit_action(struct cc_act *a, const struct action *act)
 	case ACT_ND_NA_ROUTER:
 		op.code = OVN_OP_ND_NA;
 		op.arg = act->type == ACT_ND_NA_ROUTER;
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		emit_list(a, &act->nested);
 		return;
 	case ACT_ICMP4:
@@ -655,14 +663,14 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		/* bpf/lib/pktgen.h: the op makes the packet pinctrl would,
 		 * the nested actions follow. */
 		op.code = pktgen_opcode(act->type, &op.arg);
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		emit_list(a, &act->nested);
 		return;
 	case ACT_OVNFIELD_LOAD:
 		op.code = OVN_OP_ICMP_FRAG_MTU;
 		op.n = act->load.dst.sym->field == MFF_ICMP6_FRAG_MTU ? 6 : 4;
 		op.arg = (uint32_t)act->load.imm.value.lo;
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		return;
 	case ACT_CHECK_IN_PORT_SEC:
 		err = emit_call_bit(a, &act->result.dst, OVN_MLF_CHECK_PORT_SEC,
@@ -692,11 +700,11 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		op.dst = OVN_OFF_OUTPORT;
 		op.n = 4;
 		memset(op.mask, 0xff, 4);
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		memset(&op, 0, sizeof(op));
 		op.code = OVN_OP_CALL;
 		op.table = OVN_HT_GET_FDB;
-		ops_push(a->ops, &op);
+		cc_ops_push(a->ops, &op);
 		return;
 	case ACT_DNS_LOOKUP:
 		err = emit_dns_lookup(a, &act->result.dst);
@@ -708,7 +716,7 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
 				 meter_id(act->log.meter), &op);
 		if (!err) {
-			ops_push(a->ops, &op);
+			cc_ops_push(a->ops, &op);
 			return;
 		}
 		break;

@@ -21,32 +21,9 @@
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 
-static int push(struct cc_ops *o, const struct ovn_op *op)
-{
-	if (o->n == o->alloc) {
-		size_t n = o->alloc ? 2 * o->alloc : 4;
-		struct ovn_op *v = realloc(o->v, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		o->v = v;
-		o->alloc = n;
-	}
-	o->v[o->n++] = *op;
-	return 0;
-}
-
-static bool dp_is_router(const struct compiler *c, uint32_t dp)
-{
-	char k[16];
-
-	snprintf(k, sizeof(k), "%u", dp);
-	return (uintptr_t)smap_get(&c->dps, k) == 1 + OVN_DP_ROUTER;
-}
-
 static uint16_t zone_off(const struct compiler *c, uint32_t dp, uint8_t which)
 {
-	if (!dp_is_router(c, dp))
+	if (!cc_dp_is_router(c, dp))
 		return OVN_OFF_CT_ZONE;
 	return which == ACT_CT_ZONE_SNAT ? OVN_OFF_SNAT_ZONE : OVN_OFF_DNAT_ZONE;
 }
@@ -68,14 +45,14 @@ static int emit_v1(struct cc_ops *ops, const struct action_ct_commit_v1 *v)
 
 	memcpy(op.value, &mv, 4);
 	memcpy(op.mask, &mm, 4);
-	err = push(ops, &op);
+	err = cc_ops_push_err(ops, &op);
 	memset(&op, 0, sizeof(op));
 	op.code = OVN_OP_SET;
 	op.dst = OVN_OFF_CT_LABEL;
 	op.n = 16;
 	be128(u128_and(v->label, v->label_mask), op.value);
 	be128(v->label_mask, op.mask);
-	return err ?: push(ops, &op);
+	return err ?: cc_ops_push_err(ops, &op);
 }
 
 int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
@@ -94,16 +71,16 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 		op.src = zone_off(c, f->dp, act->ct_zone);
 		op.pipeline = f->pipeline;
 		op.table = f->table + 1;
-		return push(ops, &op);
+		return cc_ops_push_err(ops, &op);
 	case ACT_CT_COMMIT:
 	case ACT_CT_COMMIT_V1:
 		op.src = zone_off(c, f->dp, ACT_CT_ZONE_DEFAULT);
 		if (act->type == ACT_CT_COMMIT && !act->nested.n) {
 			op.code = OVN_OP_CT_COMMIT;
-			return push(ops, &op);
+			return cc_ops_push_err(ops, &op);
 		}
 		op.code = OVN_OP_CT_COMMIT_BEGIN;
-		err = push(ops, &op);
+		err = cc_ops_push_err(ops, &op);
 		if (err)
 			return err;
 		if (act->type == ACT_CT_COMMIT_V1) {
@@ -117,10 +94,10 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 		}
 		op.code = OVN_OP_CT_COMMIT;
 		op.n = 1;
-		return push(ops, &op);
+		return cc_ops_push_err(ops, &op);
 	case ACT_CT_CLEAR:
 		op.code = OVN_OP_CT_CLEAR;
-		return push(ops, &op);
+		return cc_ops_push_err(ops, &op);
 	default:
 		return cc_emit_natlb(c, f, ops, act);
 	}

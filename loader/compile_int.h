@@ -63,6 +63,16 @@ struct compiler {
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,
 	       const char *reason, const char *detail);
+/* Append OP to O (out of memory aborts, as xrealloc does). */
+void cc_ops_push(struct cc_ops *o, const struct ovn_op *op);
+/* The same, for call sites that chain -errno results. */
+static inline int cc_ops_push_err(struct cc_ops *o, const struct ovn_op *op)
+{
+	cc_ops_push(o, op);
+	return 0;
+}
+/* Is local datapath DP a logical router? */
+bool cc_dp_is_router(const struct compiler *c, uint32_t dp);
 struct cc_port *cc_port_in_dp(const struct compiler *c, uint32_t dp, const char *name);
 uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name);
 /* cc_set_id() for a flow that tests the set: its members get written. */

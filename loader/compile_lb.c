@@ -19,29 +19,6 @@
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 
-static int push(struct cc_ops *o, const struct ovn_op *op)
-{
-	if (o->n == o->alloc) {
-		size_t n = o->alloc ? 2 * o->alloc : 8;
-		struct ovn_op *v = realloc(o->v, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		o->v = v;
-		o->alloc = n;
-	}
-	o->v[o->n++] = *op;
-	return 0;
-}
-
-static bool is_router(const struct compiler *c, uint32_t dp)
-{
-	char k[16];
-
-	snprintf(k, sizeof(k), "%u", dp);
-	return (uintptr_t)smap_get(&c->dps, k) == 1 + OVN_DP_ROUTER;
-}
-
 /* IPv4 in the low 32 bits of V -> 4 bytes; IPv6 -> 16, big-endian. */
 static void addr_bytes(struct u128 v, bool ip6, uint8_t *out)
 {
@@ -104,7 +81,7 @@ static int emit_nat(struct compiler *c, const struct compile_lflow *f, struct cc
 {
 	const struct action_ct_nat *n = &act->ct_nat;
 	struct ovn_op op = { .code = OVN_OP_CT_NAT };
-	bool router = is_router(c, f->dp);
+	bool router = cc_dp_is_router(c, f->dp);
 	uint16_t lo, hi;
 
 	switch (act->type) {
@@ -125,7 +102,7 @@ static int emit_nat(struct compiler *c, const struct compile_lflow *f, struct cc
 		op.n = OVN_NAT_F_COMMIT;
 		op.src = !router ? OVN_OFF_CT_ZONE :
 			 act->ct_zone == ACT_CT_ZONE_SNAT ? OVN_OFF_SNAT_ZONE : OVN_OFF_DNAT_ZONE;
-		return next_stage(c, f, &op) ?: push(ops, &op);
+		return next_stage(c, f, &op) ?: cc_ops_push_err(ops, &op);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -142,7 +119,7 @@ static int emit_nat(struct compiler *c, const struct compile_lflow *f, struct cc
 			memcpy(&op.mask[2], &hi, 2);
 		}
 	}
-	return next_stage(c, f, &op) ?: push(ops, &op);
+	return next_stage(c, f, &op) ?: cc_ops_push_err(ops, &op);
 }
 
 static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
@@ -155,7 +132,7 @@ static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_
 
 	if (act->type != ACT_CT_LB_MARK)
 		return -EOPNOTSUPP;	/* ct_lb: pre-ct_mark northd */
-	op.src = is_router(c, f->dp) ? OVN_OFF_DNAT_ZONE : OVN_OFF_CT_ZONE;
+	op.src = cc_dp_is_router(c, f->dp) ? OVN_OFF_DNAT_ZONE : OVN_OFF_CT_ZONE;
 	op.arg = (uint32_t)lb->n_backends;
 	if (lb->flag == ACT_CT_LB_FLAG_SKIP_SNAT)
 		op.n = OVN_CT_MARK_SKIP_SNAT;
@@ -163,7 +140,7 @@ static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_
 		op.n = OVN_CT_MARK_FORCE_SNAT;
 	if (lb->hash_fields && cc_lb_hash_fields(lb->hash_fields, &op.value[0]))
 		return -EINVAL;
-	err = next_stage(c, f, &op) ?: push(ops, &op);
+	err = next_stage(c, f, &op) ?: cc_ops_push_err(ops, &op);
 	for (size_t i = 0; !err && i < lb->n_backends; i++) {
 		const struct action_lb_backend *b = &lb->backends[i];
 		struct ovn_op d = { .code = OVN_OP_LB_BACKEND };
@@ -172,7 +149,7 @@ static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_
 		addr_bytes(b->addr, b->ipv6, d.value);
 		port = htobe16(b->port);
 		memcpy(d.mask, &port, 2);
-		err = push(ops, &d);
+		err = cc_ops_push_err(ops, &d);
 	}
 	return err;
 }
@@ -190,7 +167,7 @@ static int emit_hairpin(struct cc_ops *ops, const struct action *act)
 	if (afield_bytes(&act->result.dst, &fid, &off, &len, &bit, &n) || n != 1 || len > 8)
 		return -EOPNOTSUPP;
 	op.n = act->type == ACT_CHK_LB_HAIRPIN_REPLY;
-	err = push(ops, &op);
+	err = cc_ops_push_err(ops, &op);
 	if (err)
 		return err;
 	memset(&op, 0, sizeof(op));
@@ -202,7 +179,7 @@ static int emit_hairpin(struct cc_ops *ops, const struct action *act)
 	op.src_len = 4;
 	op.src_shift = OVN_MLF_LOOKUP_LB_HAIRPIN;
 	op.n = 1;
-	return push(ops, &op);
+	return cc_ops_push_err(ops, &op);
 }
 
 int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,

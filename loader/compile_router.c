@@ -12,15 +12,6 @@
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
 
-static void push(struct cc_ops *o, const struct ovn_op *op)
-{
-	if (o->n == o->alloc) {
-		o->alloc = o->alloc ? 2 * o->alloc : 16;
-		o->v = xrealloc(o->v, o->alloc * sizeof(*o->v));
-	}
-	o->v[o->n++] = *op;
-}
-
 /* Context bytes of an action field.  A whole field, or a subfield that
  * is whole bytes, gives (off, len); *bit and *n_bits say which bits. */
 static int field_span(const struct action_field *af, uint16_t *off, uint8_t *len,
@@ -77,7 +68,7 @@ static int move_flag_to(struct cc_ops *ops, const struct action_field *dst)
 	op.src = OVN_OFF_FLAGS;
 	op.src_len = 4;
 	op.src_shift = OVN_MLF_LOOKUP_MAC;
-	push(ops, &op);
+	cc_ops_push(ops, &op);
 	return 0;
 }
 
@@ -100,7 +91,7 @@ static int emit_mac_bind(struct cc_ops *ops, const struct action *act, const cha
 	}
 	if (get) {
 		op.code = OVN_OP_GET_MAC;
-		push(ops, &op);
+		cc_ops_push(ops, &op);
 		return 0;
 	}
 	op.code = OVN_OP_LOOKUP_MAC;
@@ -112,7 +103,7 @@ static int emit_mac_bind(struct cc_ops *ops, const struct action *act, const cha
 		}
 		op.arg = off;
 	}
-	push(ops, &op);
+	cc_ops_push(ops, &op);
 	if (move_flag_to(ops, &mb->dst)) {
 		*why = "result is not a 1-bit field";
 		return -EINVAL;
@@ -413,7 +404,7 @@ static int emit_select(struct compiler *c, const struct compile_lflow *f, struct
 			op.src_len |= OVN_SELECT_F_FIRST;
 		if (i + j == s->n_members)
 			op.src_len |= OVN_SELECT_F_LAST;
-		push(ops, &op);
+		cc_ops_push(ops, &op);
 	}
 	return 0;
 }
@@ -435,7 +426,7 @@ static int emit_put_mac(struct cc_ops *ops, const struct action *act, uint16_t m
 		return -EINVAL;
 	}
 	op.arg = OVN_PUNT_MB_ARGS(act->type, poff, ioff, moff);
-	push(ops, &op);
+	cc_ops_push(ops, &op);
 	return 0;
 }
 

@@ -316,18 +316,6 @@ static int port_write(struct compiler *c, struct cc_port *p)
 	return ovnbpf_port_add(c->w, p->dp, p->key, &op);
 }
 
-/* Kept for helper flows built op by op (FDB, MAC bindings). */
-static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op) __attribute__((unused));
-
-static void cc_ops_push(struct cc_ops *o, const struct ovn_op *op)
-{
-	if (o->n == o->alloc) {
-		o->alloc = o->alloc ? 2 * o->alloc : 4;
-		o->v = xrealloc(o->v, o->alloc * sizeof(*o->v));
-	}
-	o->v[o->n++] = *op;
-}
-
 int compile_port_add(struct compiler *c, const struct compile_port *in)
 {
 	struct cc_port *p = xcalloc(1, sizeof(*p)), *old;
