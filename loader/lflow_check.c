@@ -15,6 +15,7 @@
 #include "loader/actions.h"
 #include "loader/compile_map.h"
 #include "loader/expr.h"
+#include "loader/dhcp_opts.h"
 #include "loader/lflow_check.h"
 #include "loader/sb_row.h"
 #include "loader/symtab.h"
@@ -29,7 +30,7 @@ struct lc_result {
 
 struct lc_ctx {
 	struct symtab *st;
-	struct action_opt_table dhcp, dhcpv6;
+	struct dhcp_opts dhcp, dhcpv6;	/* SB DHCP option tables */
 	struct smap cache;		/* "m|text" / "a|p|t|text" -> lc_result */
 	struct smap stages;		/* "p tt name" -> count (as pointer) */
 	unsigned long verbs[ACT__MAX];
@@ -96,8 +97,8 @@ static const struct lc_result *check_actions(struct lc_ctx *c, const char *text,
 {
 	struct action_parse_params pp = {
 		.symtab = c->st,
-		.dhcp_opts = &c->dhcp,
-		.dhcpv6_opts = &c->dhcpv6,
+		.dhcp_opts = &c->dhcp.t,
+		.dhcpv6_opts = &c->dhcpv6.t,
 		.pipeline = pipeline,
 		.cur_table = table,
 		/* Without the datapath's type, accept next(N) up to the larger
@@ -133,35 +134,6 @@ static const struct lc_result *check_actions(struct lc_ctx *c, const char *text,
 out:
 	free(key);
 	return r;
-}
-
-/* An option table from DHCP_Options / DHCPv6_Options rows; the strings
- * stay owned by the replica, which outlives the table. */
-static int load_opts(struct ovsdb_table *t, struct action_opt_table *out)
-{
-	const struct ovsdb_row *row;
-	struct action_opt_def *defs;
-	size_t n = 0;
-
-	defs = calloc(ovsdb_table_count(t) + 1, sizeof(*defs));
-	if (!defs)
-		return -ENOMEM;
-	if (t->ts) {
-		OVSDB_TABLE_FOR_EACH(row, t) {
-			const char *name = sb_row_string(row, "name");
-			const char *type = sb_row_string(row, "type");
-
-			if (!name || !type)
-				continue;
-			defs[n].name = name;
-			defs[n].type = type;
-			defs[n].code = sb_row_int(row, "code", 0);
-			n++;
-		}
-	}
-	out->defs = defs;
-	out->n = n;
-	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -326,7 +298,9 @@ int lflow_check_main(int argc, char **argv)
 		goto cleanup;
 	}
 	c.st = symtab_create_ovn();
-	if (!c.st || load_opts(d4, &c.dhcp) || load_opts(d6, &c.dhcpv6)) {
+	dhcp_opts_load(&c.dhcp, d4);
+	dhcp_opts_load(&c.dhcpv6, d6);
+	if (!c.st) {
 		fprintf(stderr, "ovnbpfctl: out of memory\n");
 		goto cleanup;
 	}
@@ -339,8 +313,8 @@ int lflow_check_main(int argc, char **argv)
 cleanup:
 	smap_destroy(&c.cache, lc_result_free);
 	smap_destroy(&c.stages, NULL);
-	free((void *)c.dhcp.defs);
-	free((void *)c.dhcpv6.defs);
+	dhcp_opts_free(&c.dhcp);
+	dhcp_opts_free(&c.dhcpv6);
 	if (c.st)
 		symtab_destroy(c.st);
 	ovsdb_client_destroy(cl);

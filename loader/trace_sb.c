@@ -15,6 +15,7 @@
 #include "loader/compile.h"
 #include "loader/compile_map.h"
 #include "loader/ct_skip.h"
+#include "loader/dhcp_opts.h"
 #include "loader/sb_row.h"
 #include "loader/trace.h"
 #include "ovsdb-client/client.h"
@@ -53,33 +54,6 @@ static const char *const table_names[T_N] = {
 	"Multicast_Group", "Address_Set", "Port_Group", "FDB", "DHCP_Options",
 	"DHCPv6_Options", "SB_Global",
 };
-
-static int load_opts(struct ovsdb_table *t, struct action_opt_table *out)
-{
-	const struct ovsdb_row *row;
-	struct action_opt_def *defs;
-	size_t n = 0;
-
-	defs = calloc(ovsdb_table_count(t) + 1, sizeof(*defs));
-	if (!defs)
-		return -ENOMEM;
-	if (t->ts) {
-		OVSDB_TABLE_FOR_EACH(row, t) {
-			const char *name = sb_row_string(row, "name");
-			const char *type = sb_row_string(row, "type");
-
-			if (!name || !type)
-				continue;
-			defs[n].name = name;
-			defs[n].type = type;
-			defs[n].code = sb_row_int(row, "code", 0);
-			n++;
-		}
-	}
-	out->defs = defs;
-	out->n = n;
-	return 0;
-}
 
 struct load_ctx {
 	struct trace_sb *sb;
@@ -295,7 +269,7 @@ int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 		.remote = remote,
 		.probe_interval_ms = 0,
 	};
-	static struct action_opt_table d4, d6;
+	static struct dhcp_opts d4, d6;
 	struct load_ctx *lc = calloc(1, sizeof(*lc));
 	struct compile_opts opts = { .report = report, .is_chassis_resident = all_resident };
 	struct ovsdb_table *t[T_N];
@@ -364,14 +338,12 @@ int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 		p->dp = dp_key_of(t[T_DPB], sb_row_uuid(row, "datapath"));
 		p->key = (uint32_t)sb_row_int(row, "tunnel_key", 0);
 	}
-	if (load_opts(t[T_DHCP], &d4) || load_opts(t[T_DHCP6], &d6)) {
-		err = -ENOMEM;
-		goto out;
-	}
+	dhcp_opts_load(&d4, t[T_DHCP]);
+	dhcp_opts_load(&d6, t[T_DHCP6]);
 	err = compiler_new(w, &opts, cp);
 	if (err)
 		goto out;
-	compile_set_opt_tables(*cp, &d4, &d6);
+	compile_set_opt_tables(*cp, &d4.t, &d6.t);
 	compile_all(sb, *cp, t);
 	err = ct_skip_all(sb, *cp, cl);
 	if (!err)
@@ -388,9 +360,8 @@ out:
 		compiler_free(*cp);
 		*cp = NULL;
 	}
-	free((void *)d4.defs);
-	free((void *)d6.defs);
-	d4.defs = d6.defs = NULL;
+	dhcp_opts_free(&d4);
+	dhcp_opts_free(&d6);
 	/* The compiler's report callback keeps LC: leaked on purpose until
 	 * the compiler is freed at exit (one small struct). */
 	return err;
