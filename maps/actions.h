@@ -109,10 +109,11 @@ enum ovn_opcode {
 	 * (pipeline, table).  arg = address family (4/6, 0 = none);
 	 * mask[0..1]/[2..3] = port range low/high, big-endian. */
 	OVN_OP_CT_NAT = 69,
-	/* ct_lb_mark (bpf/lib/lb.h): arg = number of backends; the arg ops
-	 * that follow are OVN_OP_LB_BACKEND data (never run: CT_LB goes to
-	 * stage (pipeline, table)).  value[0] = OVN_LB_H_* hash fields (0 =
-	 * 5-tuple), n = ct_mark bits set with natted (skip/force_snat). */
+	/* ct_lb_mark / ct_lb (bpf/lib/lb.h): arg = number of backends; the
+	 * arg ops that follow are OVN_OP_LB_BACKEND data (never run: CT_LB
+	 * goes to stage (pipeline, table)).  value[0] = OVN_LB_H_* hash
+	 * fields (0 = 5-tuple), n = bits set with natted (skip/force_snat),
+	 * in ct_mark, or in ct_label with OVN_CT_LB_LEGACY (ct_lb). */
 	OVN_OP_CT_LB = 70,
 	/* A backend of the CT_LB before it: n = family, value = address,
 	 * mask[0..1] = port (big-endian, 0 = keep). */
@@ -142,6 +143,9 @@ enum ovn_opcode {
 #define OVN_CT_MARK_NATTED	0x2
 #define OVN_CT_MARK_SKIP_SNAT	0x4
 #define OVN_CT_MARK_FORCE_SNAT	0x8
+/* OVN_OP_CT_LB n: the legacy ct_lb (northd's output when a chassis lacks
+ * the ct_lb_mark feature) keeps the bits above in ct_label, not ct_mark. */
+#define OVN_CT_LB_LEGACY	0x80
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1
