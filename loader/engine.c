@@ -933,6 +933,8 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	json_object_set_new(j, "commit_us_total", json_integer((json_int_t)e->st.commit_us_total));
 	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
 	json_object_set_new(j, "map_flows", json_integer(ws.flows));
+	/* ovn_flows entries: writer flows share records (maps/pipeline.h). */
+	json_object_set_new(j, "map_flow_recs", json_integer(ws.recs));
 	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));
 	json_object_set_new(j, "map_progs", json_integer(ws.progs));
 	json_object_set_new(j, "map_stages", json_integer(ws.stages));
