@@ -122,6 +122,16 @@ enum ovn_opcode {
 	 * flags bit OVN_MLF_LOOKUP_LB_HAIRPIN := the result (a MOVE_BITS
 	 * to R follows).  Then the next op. */
 	OVN_OP_CHK_LB_HAIRPIN = 72,
+	/* Session affinity (maps/lb_aff.h, bpf/lib/lb_aff.h); neither goes
+	 * to another stage.
+	 * R = chk_lb_aff(): R is the bit dst_shift of the dst_len-byte
+	 * big-endian container at dst; a hit loads the backend registers. */
+	OVN_OP_CHK_LB_AFF = 80,
+	/* commit_lb_aff(): n = family (4/6), value = VIP, mask = backend,
+	 * src = VIP port, meter = backend port (host order, 0 = none),
+	 * pipeline = IP protocol (0 with no port), arg = timeout in seconds,
+	 * dst = context offset the backend IP is loaded at by a hit. */
+	OVN_OP_COMMIT_LB_AFF = 81,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };

@@ -104,7 +104,12 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 			e->mark |= mark;
 			c->md.ct_mark = bpf_htonl(e->mark);
 		}
-		st |= ovn_nat_apply(c, e);
+		/* As the kernel's NAT for OVS: a bare ct_lb_mark leaves a
+		 * connection without a reply yet (ct.new) un-NATed; the
+		 * ct_lb_mark(backends=) it goes on to applies it (session
+		 * affinity relies on it, lib/lb_aff.h). */
+		if (b || !(st & (1u << OVN_CS_NEW)))
+			st |= ovn_nat_apply(c, e);
 	} else if (b && (st & (1u << OVN_CS_NEW))) {
 		c->md.ct_state = bpf_htonl(st);
 		st = ovn_nat_commit_new(skb, c, OVN_CT_F_DNAT, 0, legacy ? 0 : mark);
