@@ -36,8 +36,10 @@ static void consider(struct best *b, const struct gateway_tables *t,
 	const char *name = ch ? sb_row_string(ch, "name") : NULL;
 	int c;
 
-	if (!chassis)
-		return;		/* names a chassis not (yet) registered */
+	/* A chassis not (yet, or no longer) registered is no candidate
+	 * (the server clears the weak reference; a replica may lag). */
+	if (!chassis || (t->chassis && t->chassis->ts && !ch))
+		return;
 	if (b->chassis) {
 		if (prio != b->prio) {
 			if (prio < b->prio)
