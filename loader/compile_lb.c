@@ -3,12 +3,16 @@
  * NAT and load-balancer verbs -> ops (maps/actions.h OVN_OP_CT_NAT,
  * OVN_OP_CT_LB + OVN_OP_LB_BACKEND), run by bpf/lib/nat.h and lb.h.
  *
- * Zones as ovn-controller encodes them: on a switch the port's zone
- * (reg13); on a router ct_dnat and ct_lb_mark use the DNAT zone (reg11),
- * ct_snat the SNAT zone (reg12), the _in_czone forms the common zone
- * (the DNAT zone: we do not read the datapath's snat-ct-zone option yet),
- * ct_commit_nat the zone it names.  Every one of them goes on at the next
- * stage, as OVS's ct(table=next).
+ * Zones as ovn-controller 23.03 encodes them: ct_dnat uses the DNAT zone
+ * (reg11) and ct_snat the SNAT zone (reg12) on switches and routers alike
+ * (a switch's hairpin `ct_snat;` finds what ct_snat_to_vip committed
+ * there); ct_lb_mark the port's zone (reg13) on a switch, the DNAT zone
+ * on a router; the _in_czone forms the common zone (the DNAT zone: we do
+ * not read the datapath's snat-ct-zone option yet); ct_commit_nat the
+ * port's zone on a switch, the zone it names on a router.  Every one of
+ * them goes on at the next stage, as OVS's ct(table=next), except
+ * ct_snat_to_vip (ovn-controller's table 70: a commit without
+ * recirculation), which goes on with the next action.
  */
 #include <endian.h>
 #include <errno.h>
@@ -86,13 +90,16 @@ static int emit_nat(struct compiler *c, const struct compile_lflow *f, struct cc
 
 	switch (act->type) {
 	case ACT_CT_DNAT:
+		op.n = OVN_NAT_F_DST;
+		op.src = OVN_OFF_DNAT_ZONE;
+		break;
 	case ACT_CT_DNAT_IN_CZONE:
 		op.n = OVN_NAT_F_DST;
 		op.src = router ? OVN_OFF_DNAT_ZONE : OVN_OFF_CT_ZONE;
 		break;
 	case ACT_CT_SNAT:
 		op.n = OVN_NAT_F_SRC;
-		op.src = router ? OVN_OFF_SNAT_ZONE : OVN_OFF_CT_ZONE;
+		op.src = OVN_OFF_SNAT_ZONE;
 		break;
 	case ACT_CT_SNAT_IN_CZONE:
 		op.n = OVN_NAT_F_SRC;
@@ -201,6 +208,14 @@ int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_o
 	case ACT_CHK_LB_HAIRPIN:
 	case ACT_CHK_LB_HAIRPIN_REPLY:
 		return emit_hairpin(ops, act);
+	case ACT_CT_SNAT_TO_VIP: {
+		struct ovn_op op = { .code = OVN_OP_CT_SNAT_TO_VIP, .src = OVN_OFF_SNAT_ZONE };
+
+		if (f->pipeline > OVN_PIPE_EGRESS)
+			return -EINVAL;
+		op.pipeline = f->pipeline;
+		return cc_ops_push_err(ops, &op);
+	}
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -18,6 +18,7 @@
 #include "loader/ctl_socket.h"
 #include "loader/ct_skip.h"
 #include "loader/lb_dnat_mac.h"
+#include "loader/lb_hairpin.h"
 #include "loader/engine.h"
 #include "loader/gateway.h"
 #include "loader/local_datapaths.h"
@@ -70,6 +71,7 @@ struct engine {
 	struct ct_zones *zones;		/* NULL: zone = port key (tests) */
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
 	struct lb_dnat_mac *dnat_mac;	/* Kube-OVN ls_dnat_mod_dl_dst flows */
+	struct lb_hairpin *lbh;		/* LB hairpin data (ovn_lb_hairpin) */
 	struct ovnbpf_writer *w;
 
 	struct ovsdb_replica *r;
@@ -78,7 +80,7 @@ struct engine {
 	struct ovsdb_table *meter, *meter_band;
 	struct ovsdb_table *dhcp, *dhcpv6;
 	struct dhcp_opts dhcp_opts, dhcpv6_opts;
-	struct ovsdb_table *mac_binding, *static_mb;
+	struct ovsdb_table *mac_binding, *static_mb, *lb;
 	struct mac_bindings *mb;		/* the neighbour table */
 
 	struct eport *ports[N_BUCKETS];
@@ -825,6 +827,11 @@ static void engine_pass(void *aux)
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
 	if (full || ldp_changed || lb_dnat_mac_tracked(e->r))
 		lb_dnat_mac_sync(e->dnat_mac, e->r, e->ldp_keys, e->n_ldp);
+	if (full || lb_hairpin_tracked(e->r)) {
+		err = lb_hairpin_sync(e->lbh, e->r);
+		if (err < 0)
+			pr_warn(MOD, "load balancer hairpin data: %s", strerror(-err));
+	}
 
 	/* Once the replica holds every row our conditions select (not at the
 	 * first full load: the local datapaths, hence the flows, come with
@@ -894,7 +901,10 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 		err = ct_skip_new(e->c, &e->cts);
 	if (!err)
 		err = lb_dnat_mac_new(e->c, &e->dnat_mac);
+	if (!err)
+		err = lb_hairpin_new(ovnbpf_writer_maps(w)->lb_hairpin, &e->lbh);
 	if (err) {
+		lb_dnat_mac_free(e->dnat_mac);
 		ct_skip_free(e->cts);
 		compiler_free(e->c);
 		free(e);
@@ -919,10 +929,11 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->dhcpv6 = ovsdb_client_monitor(cl, "DHCPv6_Options", NULL);
 	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
 	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
+	e->lb = ovsdb_client_monitor(cl, "Load_Balancer", NULL);
 	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
-	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb) {
+	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb || !e->lb) {
 		engine_destroy(e);
 		return -ENOMEM;
 	}
@@ -967,6 +978,7 @@ void engine_destroy(struct engine *e)
 	}
 	ct_skip_free(e->cts);
 	lb_dnat_mac_free(e->dnat_mac);
+	lb_hairpin_free(e->lbh);
 	compiler_free(e->c);
 	dhcp_opts_free(&e->dhcp_opts);
 	dhcp_opts_free(&e->dhcpv6_opts);

@@ -122,6 +122,11 @@ enum ovn_opcode {
 	 * flags bit OVN_MLF_LOOKUP_LB_HAIRPIN := the result (a MOVE_BITS
 	 * to R follows).  Then the next op. */
 	OVN_OP_CHK_LB_HAIRPIN = 72,
+	/* ct_snat_to_vip (bpf/lib/lb_hairpin.h): SNAT the hairpinned packet
+	 * to its VIP (or the LB's hairpin_snat_ip) in zone ctx[src] (the SNAT
+	 * zone), committing it; the packet's ct fields stay as they were
+	 * (no recirculation).  Then the next op. */
+	OVN_OP_CT_SNAT_TO_VIP = 73,
 	/* Session affinity (maps/lb_aff.h, bpf/lib/lb_aff.h); neither goes
 	 * to another stage.
 	 * R = chk_lb_aff(): R is the bit dst_shift of the dst_len-byte

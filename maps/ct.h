@@ -152,7 +152,8 @@ struct ovn_ct_scratch {
 	__u8 found;			/* last lookup found a connection */
 	__u8 reply;			/* ... in the reply direction */
 	__u8 xlated;
-	__u8 pad[5];
+	__u8 related;			/* ... an ICMP error about it */
+	__be32 stash_state;		/* ct_snat_to_vip: the packet's ct_state */
 	__u32 pend_ports;		/* NAT commit pending: SNAT port range */
 	__u32 pend_hash;		/* ... and the tuple's hash */
 };

@@ -38,6 +38,7 @@ static const struct {
 	M(meters, "ovn_meters"), M(cache, "ovn_cache"), M(cache_ctl, "ovn_cache_ctl"),
 	M(mac_bind, "ovn_mac_bind"),
 	M(cache_stats, "ovn_cache_stats"),
+	M(lb_hairpin, "ovn_lb_hairpin"),
 #undef M
 };
 

@@ -41,6 +41,7 @@ struct ovnbpf_maps {
 	int drops, stage_stats, punt, meters;
 	int cache, cache_ctl, cache_stats;
 	int mac_bind;		/* maps/router.h */
+	int lb_hairpin;		/* maps/lb.h */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 

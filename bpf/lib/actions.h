@@ -305,7 +305,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	default:
 		ovn_cache_forbid(c);
-		if (op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND)
+		if ((op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND) ||
+		    op->code == OVN_OP_CT_SNAT_TO_VIP)
 			return ovn_natlb_op(lc, op, pc);
 		if (op->code == OVN_OP_CHK_LB_HAIRPIN) {
 			ovn_lb_chk_hairpin(c, op);

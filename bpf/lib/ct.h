@@ -454,6 +454,7 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 	c->md.ct_mark = 0;
 	__builtin_memset(c->md.ct_label, 0, 16);
 	c->ct.found = 0;
+	c->ct.related = 0;
 	if (ovn_ct_tracing()) {
 		c->md.ct_state = bpf_htonl(ovn_ct_state_override(c));
 		return 0;
@@ -482,6 +483,10 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 		/* the error is about the connection: count it, no state change */
 		__sync_fetch_and_add(&e->packets[!reply], 1);
 		__sync_fetch_and_add(&e->bytes[!reply], len);
+		/* NAT ops translate it (lib/nat.h ovn_nat_related()). */
+		c->ct.found = 1;
+		c->ct.reply = reply;
+		c->ct.related = 1;
 		goto mark;
 	}
 	if (e && e->kind == OVN_CT_K_CONN && c->ct.key.proto == IPPROTO_TCP_) {

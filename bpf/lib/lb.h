@@ -23,6 +23,7 @@
 #pragma once
 
 #include "lib/nat.h"
+#include "lib/lb_hairpin.h"
 
 #define OVN_LB_MAX_CHUNKS	8
 
@@ -97,10 +98,10 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	if (e) {
 		/* The commit of a backend bucket sets its bits on an
 		 * existing connection too. */
-		if (b && legacy && (e->label[15] | mark) != e->label[15]) {
+		if (b && !c->ct.related && legacy && (e->label[15] | mark) != e->label[15]) {
 			e->label[15] |= mark;
 			c->md.ct_label[15] = e->label[15];
-		} else if (b && !legacy && (e->mark | mark) != e->mark) {
+		} else if (b && !c->ct.related && !legacy && (e->mark | mark) != e->mark) {
 			e->mark |= mark;
 			c->md.ct_mark = bpf_htonl(e->mark);
 		}
@@ -108,7 +109,9 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 		 * connection without a reply yet (ct.new) un-NATed; the
 		 * ct_lb_mark(backends=) it goes on to applies it (session
 		 * affinity relies on it, lib/lb_aff.h). */
-		if (b || !(st & (1u << OVN_CS_NEW)))
+		if (c->ct.related)
+			st |= ovn_nat_related(skb, c, e);
+		else if (b || !(st & (1u << OVN_CS_NEW)))
 			st |= ovn_nat_apply(c, e);
 	} else if (b && (st & (1u << OVN_CS_NEW))) {
 		c->md.ct_state = bpf_htonl(st);
@@ -122,30 +125,9 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	return 0;
 }
 
-/* chk_lb_hairpin(): the packet was load-balanced (+dnat) to its own
- * source.  chk_lb_hairpin_reply() would need the connection SNATed to
- * the VIP by ct_snat_to_vip, not implemented yet: 0 (hairpin traffic
- * drops at ct_snat_to_vip as DROP_CT_UNSUPPORTED). */
-static __always_inline void ovn_lb_chk_hairpin(struct ovn_ctx *c, const struct ovn_op *op)
-{
-	struct ovn_flow_key *k = &c->key;
-	__u32 r = 0;
-
-	ovn_ct_forbid_cache(c);
-	if (!op->n && (bpf_ntohl(c->md.ct_state) & (1u << OVN_CS_DNAT))) {
-		if (k->eth_type == bpf_htons(ETH_P_IP))
-			r = k->ip4_src == k->ip4_dst;
-		else if (k->eth_type == bpf_htons(ETH_P_IPV6))
-			r = !ovn_neq(k->ip6_src, k->ip6_dst, 16);
-	}
-	if (r)
-		c->md.flags |= bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
-	else
-		c->md.flags &= ~bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
-}
-
-/* Run NAT/LB op OP (OVN_OP_CT_NAT, CT_LB) at PC: a ct op goes on at the
- * next stage, as OVS recirculates.  Returns a bpf_loop callback value. */
+/* Run NAT/LB op OP (OVN_OP_CT_NAT, CT_LB, CT_SNAT_TO_VIP) at PC: a ct op
+ * goes on at the next stage, as OVS recirculates (ct_snat_to_vip: at the
+ * next op).  Returns a bpf_loop callback value. */
 static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_op *op, __u32 pc)
 {
 	struct ovn_ctx *c = lc->c;
@@ -161,6 +143,8 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 		r = ovn_nat_op(lc->skb, c, op);
 	else if (op->code == OVN_OP_CT_LB)
 		r = ovn_lb_op(lc->skb, c, op, pc);
+	else if (op->code == OVN_OP_CT_SNAT_TO_VIP)
+		r = ovn_lbh_snat_to_vip(lc->skb, c, zo);
 	else
 		r = DROP_BAD_OP;	/* LB_BACKEND is data */
 	if (r == OVN_NAT_PENDING) {
@@ -171,6 +155,13 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 			r = ovn_nat_insert(c, nf);
 		if (!r)
 			c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
+	}
+	if (op->code == OVN_OP_CT_SNAT_TO_VIP) {
+		ovn_lbh_snat_done(c);
+		if (r)
+			return ovn_end(c, r);
+		c->x.pc = pc + 1;
+		return 0;
 	}
 	if (r)
 		return ovn_end(c, r);

@@ -27,6 +27,7 @@
 #pragma once
 
 #include "lib/ct.h"
+#include "lib/writeback.h"
 #include "maps/actions.h"
 
 /* Rewrite the packet's destination (DST) or source to ADDR[:PORT]. */
@@ -84,6 +85,133 @@ static __always_inline __u32 ovn_nat_apply(struct ovn_ctx *c, const struct ovn_c
 		st |= 1u << OVN_CS_DNAT;
 	}
 	return st;
+}
+
+/* The embedded packet of an ICMP error at c->x.l4_off + 8 becomes the
+ * tuple T (addresses, and ports when it has them); the IPv4 header
+ * checksum, the embedded TCP/UDP checksum when the quote holds it, and
+ * the error's own ICMP checksum follow.  As netfilter, a quote too short
+ * for its transport header keeps its ports. */
+static __noinline int ovn_nat_icmp_inner(struct __sk_buff *skb, struct ovn_ctx *c,
+					 const struct ovn_ct_key *t)
+{
+	__u8 *o = c->scratch_a, *n = c->scratch_b;
+	__u32 off = c->x.l4_off + 8, l4, hl, co = 0;
+	bool v4 = t->family == 4, l4ok = false;
+	__u16 ck, old;
+	__s64 d, s;
+
+	if (v4) {
+		if (bpf_skb_load_bytes(skb, off, o, 20))
+			return -1;
+		hl = (o[0] & 0xf) * 4;
+		__builtin_memcpy(n, o, 20);
+		__builtin_memcpy(&n[12], t->src, 4);
+		__builtin_memcpy(&n[16], t->dst, 4);
+		__builtin_memcpy(&old, &o[10], 2);
+		ck = ovn_csum_fold(bpf_csum_diff((__be32 *)&o[12], 8, (__be32 *)&n[12], 8,
+						 (__u16)~old));
+		__builtin_memcpy(&n[10], &ck, 2);
+	} else {
+		if (bpf_skb_load_bytes(skb, off, o, 40))
+			return -1;
+		hl = 40;
+		__builtin_memcpy(n, o, 40);
+		__builtin_memcpy(&n[8], t->src, 16);
+		__builtin_memcpy(&n[24], t->dst, 16);
+	}
+	if (hl < 20 || hl > 60)
+		return -1;
+	l4 = off + hl;
+	/* o/n[40..60): the first 8 bytes of the transport header, 20 for
+	 * TCP when the quote has them. */
+	if (ovn_ct_has_ports(t->proto)) {
+		if (t->proto == IPPROTO_TCP_ && !bpf_skb_load_bytes(skb, l4, &o[40], 20)) {
+			co = 16;
+		} else if (!bpf_skb_load_bytes(skb, l4, &o[40], 8)) {
+			co = t->proto == IPPROTO_UDP_ ? 6 : 0;
+		} else {
+			goto ip_only;
+		}
+		l4ok = true;
+		__builtin_memcpy(&n[40], &o[40], 20);
+		__builtin_memcpy(&n[40], &t->sport, 2);
+		__builtin_memcpy(&n[42], &t->dport, 2);
+		co &= 31;
+		if (co) {
+			__builtin_memcpy(&old, &o[40 + co], 2);
+			if (old || co != 6 || !v4) {
+				if (v4)
+					s = bpf_csum_diff((__be32 *)&o[12], 8, (__be32 *)&n[12], 8,
+							  (__u16)~old);
+				else
+					s = bpf_csum_diff((__be32 *)&o[8], 32, (__be32 *)&n[8], 32,
+							  (__u16)~old);
+				s = bpf_csum_diff((__be32 *)&o[40], 4, (__be32 *)&n[40], 4, s);
+				ck = ovn_csum_fold(s);
+				if (!ck && co == 6)
+					ck = 0xffff;
+				__builtin_memcpy(&n[40 + co], &ck, 2);
+			}
+		}
+	}
+ip_only:
+	/* The error's checksum covers the quote. */
+	if (v4) {
+		d = bpf_csum_diff((__be32 *)o, 20, (__be32 *)n, 20, 0);
+		if (bpf_skb_store_bytes(skb, off, n, 20, 0))
+			return -1;
+	} else {
+		d = bpf_csum_diff((__be32 *)o, 40, (__be32 *)n, 40, 0);
+		if (bpf_skb_store_bytes(skb, off, n, 40, 0))
+			return -1;
+	}
+	if (l4ok) {
+		if (co == 16) {
+			d = bpf_csum_diff((__be32 *)&o[40], 20, (__be32 *)&n[40], 20, d);
+			if (bpf_skb_store_bytes(skb, l4, &n[40], 20, 0))
+				return -1;
+		} else {
+			d = bpf_csum_diff((__be32 *)&o[40], 8, (__be32 *)&n[40], 8, d);
+			if (bpf_skb_store_bytes(skb, l4, &n[40], 8, 0))
+				return -1;
+		}
+	}
+	return bpf_l4_csum_replace(skb, c->x.l4_off + 2, 0, d, 0) ? -1 : 0;
+}
+
+/* An ICMP error about connection E (c->ct.ckey) whose quoted packet
+ * already went through its NAT (c->ct.xlated) crosses the NAT back, as
+ * netfilter translates related packets: the quote gets the tuple it had
+ * on the other side, and the error's addresses change as the packets of
+ * its direction's would (an error about an original-direction packet
+ * travels as a reply).  Returns the OVN_CS_* bits to add (none). */
+static __noinline __u32 ovn_nat_related(struct __sk_buff *skb, struct ovn_ctx *c,
+					const struct ovn_ct_entry *e)
+{
+	struct ovn_ct_key *t = &c->ct.rkey;
+	bool dnat = e->flags & OVN_CT_F_DNAT, snat = e->flags & OVN_CT_F_SNAT;
+
+	if (!c->ct.xlated || !(e->flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT)))
+		return 0;
+	if (!c->ct.reply) {
+		/* The quote is the original packet after NAT: as before. */
+		*t = c->ct.ckey;
+		if (dnat)
+			ovn_nat_rewrite(c, false, t->dst, 0);
+		if (snat)
+			ovn_nat_rewrite(c, true, t->src, 0);
+	} else {
+		/* The quote is a reply after un-NAT: as its sender sent it. */
+		ovn_ct_nat_rev_key(t, &c->ct.ckey, e);
+		if (dnat)
+			ovn_nat_rewrite(c, true, t->src, 0);
+		if (snat)
+			ovn_nat_rewrite(c, false, t->dst, 0);
+	}
+	/* A quote we cannot rewrite (truncated) goes on as it is. */
+	ovn_nat_icmp_inner(skb, c, t);
+	return 0;
 }
 
 static __always_inline __u32 ovn_nat_mix(__u32 h, __u32 v)
@@ -224,6 +352,7 @@ static __noinline int ovn_nat_insert(struct ovn_ctx *c, __u32 nf)
 	c->ct.found = 1;
 	c->ct.reply = 0;
 	c->ct.xlated = 0;
+	c->ct.related = 0;
 	c->md.ct_mark = bpf_htonl(c->ct.ne.mark);
 	__builtin_memcpy(c->md.ct_label, c->ct.ne.label, 16);
 	return 0;
@@ -306,7 +435,7 @@ static __noinline int ovn_nat_op(struct __sk_buff *skb, struct ovn_ctx *c, const
 	st = bpf_ntohl(c->md.ct_state);
 	e = ovn_nat_conn(c);
 	if (e) {
-		add = ovn_nat_apply(c, e);
+		add = c->ct.related ? ovn_nat_related(skb, c, e) : ovn_nat_apply(c, e);
 	} else if ((nf & OVN_NAT_F_COMMIT) && (st & (1u << OVN_CS_NEW))) {
 		c->md.ct_state = bpf_htonl(st);
 		return ovn_nat_commit_new(skb, c, cf, cf == OVN_CT_F_SNAT ? plo << 16 | phi : 0, 0);

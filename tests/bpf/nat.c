@@ -160,6 +160,10 @@ static int setup(struct nat_fix *x)
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
 	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
+	/* ct_dnat/ct_snat use the datapath's DNAT/SNAT zones (as 23.03
+	 * encodes them), ct_lb_mark the port's: one zone for all here, so
+	 * that the bare ct_lb_mark finds what they committed. */
+	err |= compile_datapath_set_zones(x->c, 1, 1, 1);
 	err |= compile_port_add(x->c, &p2);
 	err |= compile_port_add(x->c, &p1);
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.100 && tcp.dst == 80",
