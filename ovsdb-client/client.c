@@ -221,9 +221,10 @@ static struct mon_table *find_mon(struct ovsdb_client *c, const char *name)
 	return NULL;
 }
 
-/* A table asked for twice gets the union of the columns asked for (NULL:
- * all): one user's narrow request must not hide columns from another. */
-static int widen_mon(struct mon_table *m, const char *const *columns)
+/* A table monitored a second time (two owners of one client) gets the
+ * union of the columns asked for: the first request must not hide the
+ * columns the second owner reads. */
+static int monitor_widen(struct mon_table *m, const char *const *columns)
 {
 	size_t n = 0, k;
 	char **v;
@@ -231,8 +232,8 @@ static int widen_mon(struct mon_table *m, const char *const *columns)
 	if (!m->columns)
 		return 0;
 	if (!columns) {
-		for (k = 0; m->columns[k]; k++)
-			free(m->columns[k]);
+		for (v = m->columns; *v; v++)
+			free(*v);
 		free(m->columns);
 		m->columns = NULL;
 		return 0;
@@ -248,7 +249,8 @@ static int widen_mon(struct mon_table *m, const char *const *columns)
 		if (!v)
 			return -ENOMEM;
 		m->columns = v;
-		if (!(m->columns[n] = strdup(*columns)))
+		m->columns[n] = strdup(*columns);
+		if (!m->columns[n])
 			return -ENOMEM;
 		m->columns[++n] = NULL;
 	}
@@ -269,7 +271,7 @@ struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 	}
 	m = find_mon(c, table);
 	if (m)
-		return widen_mon(m, columns) ? NULL : m->tbl;
+		return monitor_widen(m, columns) ? NULL : m->tbl;
 	v = realloc(c->tables, (c->n_tables + 1) * sizeof(*v));
 	if (!v)
 		return NULL;

@@ -80,7 +80,8 @@ void ovsdb_client_destroy(struct ovsdb_client *c);
 
 /* Monitor TABLE, COLUMNS (NULL-terminated; NULL = every column).  Call
  * before the first ovsdb_client_run(); returns the replica table (its
- * schema is known once connected), or NULL. */
+ * schema is known once connected), or NULL.  A table asked for twice is
+ * monitored with the union of the columns (NULL in either: all). */
 struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 					 const char *table,
 					 const char *const *columns);

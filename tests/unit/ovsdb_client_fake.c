@@ -431,3 +431,71 @@ void test_ovsdb_client_probe(void)
 out:
 	fake_destroy(&f);
 }
+
+/* The "columns" the client asks for on Port after monitoring it with A and
+ * then B (NULL: every column); "*" when it asks for every column, NULL on
+ * failure.  Caller frees. */
+static char *monitored_columns(const char *const *a, const char *const *b)
+{
+	struct ovsdb_client_options o = {
+		.database = "T", .probe_interval_ms = 0,
+		.backoff_min_ms = 20, .backoff_max_ms = 100,
+	};
+	struct fake f = { .lfd = -1, .cfd = -1 };
+	json_t *m = NULL, *req, *cols;
+	char remote[160], *out = NULL;
+
+	if (fake_listen(&f))
+		goto out;
+	snprintf(remote, sizeof(remote), "unix:%s", f.path);
+	o.remote = remote;
+	f.c = ovsdb_client_create(&o);
+	if (!f.c || !ovsdb_client_monitor(f.c, "Port", a) || !ovsdb_client_monitor(f.c, "Port", b))
+		goto out;
+	if (!fake_accept(&f, 3) || !(m = fake_recv(&f, 3, NULL)))
+		goto out;
+	fake_reply(&f, m, json_pack("{s{s{s{sssssbsbss}}}}", "Database",
+				    "aaaaaaaa-0000-0000-0000-000000000000", "initial", "name", "T",
+				    "model", "standalone", "connected", 1, "leader", 1, "schema",
+				    fake_schema), NULL);
+	json_decref(m);
+	if (!(m = fake_recv(&f, 3, NULL)))
+		goto out;
+	fake_reply(&f, m, json_object(), NULL);
+	json_decref(m);
+	if (!(m = fake_recv(&f, 3, NULL)) || !is_method(m, "monitor_cond_since"))
+		goto out;
+	req = json_object_get(json_array_get(json_object_get(m, "params"), 2), "Port");
+	if (json_is_array(req))
+		req = json_array_get(req, 0);
+	cols = json_object_get(req, "columns");
+	out = cols ? json_dumps(cols, JSON_COMPACT | JSON_SORT_KEYS) : strdup("*");
+out:
+	json_decref(m);
+	fake_destroy(&f);
+	return out;
+}
+
+/* Two owners of one client monitor the same table (ovnbpfd: sb_sync wants
+ * SB_Global's nb_cfg, the engine all of it): the server is asked for the
+ * union, not for whichever came first. */
+void test_ovsdb_client_monitor_union(void)
+{
+	static const char *const name[] = { "name", NULL }, *const key[] = { "key", NULL },
+				 *const both[] = { "key", "name", NULL };
+	struct { const char *what; const char *const *a, *const *b; const char *want; } c[] = {
+		{ "list then all", name, NULL, "*" },
+		{ "all then list", NULL, name, "*" },
+		{ "two lists", name, key, "[\"name\",\"key\"]" },
+		{ "overlapping lists", name, both, "[\"name\",\"key\"]" },
+		{ "same list twice", key, key, "[\"key\"]" },
+	};
+
+	log_set_level(env.verbose ? LOG_LVL_DBG : LOG_LVL_ERR);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *got = monitored_columns(c[i].a, c[i].b);
+
+		ASSERT_STREQ(got ? got : "(none)", c[i].want, c[i].what);
+		free(got);
+	}
+}
