@@ -123,6 +123,19 @@ burst unknown 2 "$N"
 n=$(reached "$T_DIR/before" "$T_DIR/after" 2 "$N")
 check "unknown unicast reaches all $((N - 1)) other ports ($n)" test "$n" -eq $((N - 1))
 
+# ovnbpfctl trace of the broadcast: one output per other member, the
+# recording's first OVN_TRACE_MAX_OUT listed, n_outputs counting all.
+bc="inport == \"lp-mcl-1\" && eth.src == $(mac 1) && eth.dst == ff:ff:ff:ff:ff:ff && arp.op == 1 && arp.sha == $(mac 1) && arp.spa == 10.252.0.1 && arp.tha == 00:00:00:00:00:00 && arp.tpa == 10.252.250.250"
+out=$("$B/ovnbpfctl" trace --ovnsb-db="$OVN_SB_DB" --timeout=20 --json $SW "$bc" 2>"$T_DIR/trace.err")
+check "trace: $((N - 1)) outputs, never the inport" python3 -c '
+import json, sys
+r, n = json.loads(sys.argv[1]), int(sys.argv[2])
+o = [x["outport"] for x in r["outputs"]]
+assert r["n_outputs"] == n - 1, r["n_outputs"]
+assert len(o) == min(n - 1, 64) and len(set(o)) == len(o), o
+assert "lp-mcl-1" not in o, o
+' "$out" "$N"
+
 # Membership change: ports DEL_FROM..N leave both groups.
 dels=()
 for ((i = DEL_FROM; i <= N; i++)); do dels+=(-- lsp-del lp-mcl-$i); done
