@@ -401,6 +401,10 @@ int compile_mcgroup_set(struct compiler *c, uint32_t dp, uint32_t key, const cha
 		cc_report(c, COMPILE_R_WRITER, name,
 			  "multicast group has more members than OVN_MC_MAX_MEMBERS (8192): "
 			  "the rest get no flood (counted as mc-group-over-max-members)", NULL);
+	else if (err)
+		/* The old members stay in force (maps/ports.h). */
+		cc_report(c, COMPILE_R_WRITER, name, "writer refused a multicast group",
+			  strerror(-err));
 	free(keys);
 	return err;
 }

@@ -107,7 +107,7 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mcpage) == 4 + 4 * OVN_MC_PAGE_PORTS, "
 /* Pages of all groups, including those of replaced generations waiting
  * out their grace period. */
 #ifndef OVN_MAX_MCPAGES
-#define OVN_MAX_MCPAGES		32768
+#define OVN_MAX_MCPAGES		65536
 #endif
 
 #endif /* __OVNBPF_MAPS_PORTS_H */

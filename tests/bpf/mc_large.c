@@ -18,6 +18,7 @@
 #include "tests/bpf/pkt.h"
 #include "build/bpf/ovnbpf_vif.skel.h"
 #include "maps/trace.h"
+#include "loader/compile.h"
 
 #define DP		1
 #define MC_FLOOD	32768
@@ -298,4 +299,62 @@ cleanup:
 	pl_fix_close(&f);
 out:
 	free(b);
+}
+
+static int reports;
+
+static void count_report(void *aux, enum compile_report_kind kind, const char *uuid,
+			 const char *reason, const char *detail)
+{
+	(void)aux; (void)kind; (void)uuid; (void)reason; (void)detail;
+	reports++;
+}
+
+/* SB Multicast_Group through the compiler: members by name, no cut at a
+ * page (it used to stop at 64), names it does not know left out. */
+void test_mc_large_compile(void)
+{
+	struct compile_opts o = { .report = count_report };
+	struct ovn_port_key k = { .dp = 2, .port = 32769 };
+	const char *names[301];
+	char buf[300][16];
+	struct compiler *c = NULL;
+	struct ovn_mcgroup g1, g2;
+	struct pl_fix f;
+	int err = 0;
+
+	if (!env.has_root) {
+		test__skip("needs root for BPF maps");
+		return;
+	}
+	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
+		return;
+	if (!ASSERT_OK(compiler_new(f.w, &o, &c), "compiler_new"))
+		goto cleanup;
+	err |= compile_datapath_add(c, 2, OVN_DP_SWITCH);
+	for (int i = 0; i < 300; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "mcc-%d", i);
+		names[i] = buf[i];
+		err |= compile_port_add(c, &(struct compile_port){ .name = buf[i], .dp = 2,
+								   .key = i + 1, .type = "" });
+	}
+	names[300] = "not-a-port";
+	ASSERT_OK(err, "ports");
+	reports = 0;
+	ASSERT_OK(compile_mcgroup_set(c, 2, 32769, "_MC_unknown", names, 301), "group");
+	ASSERT_OK(bpf_map_lookup_elem(f.m.mcgroups, &k, &g1), "head");
+	ASSERT_EQ(g1.n, 300, "300 members, the unknown name left out");
+	ASSERT_EQ(count_keys(f.m.mcpages, sizeof(struct ovn_mcpage_key)), 5, "5 pages");
+	ASSERT_EQ(reports, 0, "nothing to report");
+	ASSERT_OK(compile_mcgroup_set(c, 2, 32769, "_MC_unknown", names, 301), "again");
+	ASSERT_OK(bpf_map_lookup_elem(f.m.mcgroups, &k, &g2), "head");
+	ASSERT_EQ(g2.gen, g1.gen, "same members: not rewritten");
+	ASSERT_OK(compile_mcgroup_set(c, 2, 32769, "_MC_unknown", names, 64), "64");
+	ASSERT_OK(bpf_map_lookup_elem(f.m.mcgroups, &k, &g2), "head");
+	ASSERT_EQ(g2.n, 64, "shrunk to one page");
+	ASSERT_OK(ovnbpf_reclaim(f.w), "reclaim");
+	ASSERT_EQ(count_keys(f.m.mcpages, sizeof(struct ovn_mcpage_key)), 1, "1 page left");
+cleanup:
+	compiler_free(c);
+	pl_fix_close(&f);
 }
