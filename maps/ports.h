@@ -2,7 +2,7 @@
 /*
  * Logical ports as the datapath needs them: where a port key delivers
  * (ovn_ports), which port a local interface is (ovn_vifs), and the members
- * of multicast groups (ovn_mcgroups).
+ * of multicast groups (ovn_mcgroups heads, ovn_mcpages members).
  *
  * Delivery to a local VIF: the entry program runs at tc ingress of the
  * host-side veth of the sending pod.  A unicast packet for a local VIF is
