@@ -395,21 +395,32 @@ int compile_port_del(struct compiler *c, const char *name)
 int compile_mcgroup_set(struct compiler *c, uint32_t dp, uint32_t key, const char *name,
 			const char *const *ports, size_t n)
 {
-	uint32_t keys[OVN_MC_MAX_PORTS];
+	uint32_t *keys = xcalloc(n ? n : 1, sizeof(*keys));
 	size_t k = 0;
 	char mk[300];
+	int err;
 
 	snprintf(mk, sizeof(mk), "%u\x01%s", dp, name);
 	smap_put(&c->mcgroups, mk, (void *)(uintptr_t)key);
-	for (size_t i = 0; i < n && k < OVN_MC_MAX_PORTS; i++) {
+	/* Members that are not ports of this datapath we know are left out;
+	 * the datapath skips remote ones itself (bpf/lib/output.h). */
+	for (size_t i = 0; i < n; i++) {
 		struct cc_port *p = cc_port_in_dp(c, dp, ports[i]);
 
 		if (p)
 			keys[k++] = p->key;
 	}
-	if (n > OVN_MC_MAX_PORTS)
-		cc_report(c, COMPILE_R_WRITER, name, "multicast group truncated", NULL);
-	return ovnbpf_mcgroup_set(c->w, dp, key, keys, k);
+	err = ovnbpf_mcgroup_set(c->w, dp, key, keys, k);
+	if (err == -E2BIG)
+		cc_report(c, COMPILE_R_WRITER, name,
+			  "multicast group has more members than OVN_MC_MAX_MEMBERS (8192): "
+			  "the rest get no flood (counted as mc-group-over-max-members)", NULL);
+	else if (err)
+		/* The old members stay in force (maps/ports.h). */
+		cc_report(c, COMPILE_R_WRITER, name, "writer refused a multicast group",
+			  strerror(-err));
+	free(keys);
+	return err;
 }
 
 /* Everything installed for datapath DP: its flows (and helper flows),

@@ -17,6 +17,7 @@
 #include "loader/fsutil.h"
 #include "loader/log.h"
 #include "maps/cache.h"
+#include "maps/ports.h"
 #include "ovnbpf_vif.skel.h"
 
 static bool is_bpffs(const char *path)
@@ -87,6 +88,28 @@ static int cache_size(struct ovnbpf_vif *vif, const char *pin_dir)
 	return 0;
 }
 
+/* ovn_mcgroups pinned by a daemon from before multicast pages
+ * (maps/ports.h) has another value size, which libbpf refuses to reuse:
+ * drop it; the resync writes every group again. */
+static void mcgroups_layout(const char *pin_dir)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ovn_mcgroups", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+	    info.value_size != sizeof(struct ovn_mcgroup)) {
+		pr_info("datapath", "ovn_mcgroups pinned with the old layout: dropping it");
+		unlink(path);
+	}
+	close(fd);
+}
+
 static uint32_t ct_max;
 
 void datapath_set_ct_max(uint32_t n)
@@ -149,6 +172,7 @@ int datapath_open(const char *pin_dir, struct datapath **out)
 		goto cleanup;
 	}
 	size_ct(dp);
+	mcgroups_layout(pin_dir);
 	err = ovnbpf_vif__load(dp->vif);
 	if (err) {
 		pr_err("datapath", "load ovnbpf_vif: %s", strerror(-err));

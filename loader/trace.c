@@ -250,6 +250,8 @@ static json_t *trace_json(const struct tracer *t)
 		json_array_append_new(outs, j);
 	}
 	json_object_set_new(r, "outputs", outs);
+	/* All deliveries, also those past the recorded OVN_TRACE_MAX_OUT. */
+	json_object_set_new(r, "n_outputs", json_integer(t->buf->n_out));
 	if (n) {
 		json_object_set_new(r, "drop", json_null());
 	} else {
@@ -483,6 +485,10 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 	}
 	if (t->buf->n_ev > OVN_TRACE_MAX_EV)
 		printf("# (trace truncated after %u events)\n", OVN_TRACE_MAX_EV);
+	/* A flood on a big multicast group outruns the recording: say how
+	 * many ports got the packet. */
+	if (t->buf->n_ev > OVN_TRACE_MAX_EV || t->buf->n_out > OVN_TRACE_MAX_OUT)
+		printf("# %u outputs in all\n", t->buf->n_out);
 	if (!t->buf->n_out && !first_drop(t))
 		printf("# dropped: %s\n", ovnbpf_drop_reason_name(t->drop_reason));
 }

@@ -273,6 +273,8 @@ struct ovn_exec {
 	__u32 mc_idx;
 	__u32 mc_n;
 	__u32 mc_sent;
+	__u32 mc_gen;		/* page generation read at the fan-out's start */
+	__u32 step0;		/* steps when this packet copy started */
 	/* verdict */
 	__s32 verdict;		/* TC_ACT_* once decided */
 	__u32 drop_reason;
@@ -310,7 +312,7 @@ struct ovn_clone_save {
 	__u32 dp_key;
 	__u32 pass_mask[2];
 	__u32 prog, pc;		/* the op after CLONE */
-	__u32 mc_group, mc_idx, mc_n;
+	__u32 mc_group, mc_idx, mc_n, mc_gen;
 	struct ovn_md md;
 	struct ovn_flow_key key;
 };

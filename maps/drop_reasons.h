@@ -70,7 +70,10 @@
 	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")	\
 	/* continuations (bpf/lib/resume.h). */				\
 	X(DROP_RESUME_BAD, 101, "resume-bad-header")			\
-	X(DROP_RESUME_STALE, 102, "resume-stale-version")
+	X(DROP_RESUME_STALE, 102, "resume-stale-version")		\
+	/* multicast groups (bpf/lib/mcgroup.h). */			\
+	X(DROP_MC_TOO_BIG, 125, "mc-group-over-max-members")		\
+	X(DROP_MC_PAGE, 126, "mc-group-page-missing")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -34,6 +34,7 @@ static const struct {
 	M(subtables, "ovn_subtables"), M(cls, "ovn_cls"), M(flows, "ovn_flows"),
 	M(progs, "ovn_progs"), M(set_hash, "ovn_set_hash"), M(set_lpm, "ovn_set_lpm"),
 	M(ports, "ovn_ports"), M(vifs, "ovn_vifs"), M(mcgroups, "ovn_mcgroups"),
+	M(mcpages, "ovn_mcpages"),
 	M(drops, "ovn_drops"), M(stage_stats, "ovn_stage_stats"), M(punt, "ovn_punt"),
 	M(meters, "ovn_meters"), M(cache, "ovn_cache"), M(cache_ctl, "ovn_cache_ctl"),
 	M(mac_bind, "ovn_mac_bind"),
@@ -313,7 +314,7 @@ struct flow_rec {
 	uint64_t retired_ns;
 };
 
-enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM };
+enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE };
 
 struct retire_rec {
 	uint8_t kind;
@@ -323,6 +324,7 @@ struct retire_rec {
 	union {
 		struct ovn_set_key hk;
 		struct ovn_set_lpm_key lk;
+		struct ovn_mcpage_key mk;	/* R_MC_PAGE */
 	};
 };
 
@@ -378,6 +380,9 @@ struct ovnbpf_writer {
 
 	/* What a previous writer left pinned (NULL when nothing). */
 	struct adopt *adopt;
+
+	/* Next multicast page generation (maps/ports.h): never reused. */
+	uint32_t mc_gen;
 };
 
 /* Restart reconciliation (bottom of this file). */
@@ -390,6 +395,10 @@ static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k)
 enum adopt_imm { A_DP, A_PORT, A_MCGROUP, A_VIF };
 static void adopt_claim_imm(struct ovnbpf_writer *w, enum adopt_imm kind, uint32_t a, uint32_t b);
 static void adopt_after_commit(struct ovnbpf_writer *w);
+static int mc_scan(struct ovnbpf_writer *w);
+static struct retire_rec *push_retire(struct ovnbpf_writer *w);
+static int all_keys(int fd, size_t ksz, void **out, uint32_t *n);
+static int mc_retire_pages(struct ovnbpf_writer *w, uint32_t dp, uint32_t key);
 
 static uint64_t now_ns(void)
 {
@@ -430,7 +439,7 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 	w->dp_recs = (struct idalloc){ .next = 0, .max = OVN_MAX_DPS };
 	/* A previous ovnbpfd's rules stay in force until ovnbpf_adopt_finish()
 	 * (DESIGN §3.9): take them over rather than write over them. */
-	err = adopt_scan(w);
+	err = adopt_scan(w) ?: mc_scan(w);
 	if (err) {
 		ovnbpf_writer_free(w);
 		return err;
@@ -700,26 +709,151 @@ int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex)
 	return bumped(w, bpf_map_delete_elem(w->m.vifs, &ifindex) ? -errno : 0);
 }
 
+/* Pages of a group of N members (the first OVN_MC_MAX_MEMBERS of them). */
+static uint32_t mc_n_pages(uint32_t n)
+{
+	if (n > OVN_MC_MAX_MEMBERS)
+		n = OVN_MC_MAX_MEMBERS;
+	return (n + OVN_MC_PAGE_PORTS - 1) / OVN_MC_PAGE_PORTS;
+}
+
+/* Does the group installed as G (its head) have exactly PORTS[0..N)? */
+static bool mc_same(struct ovnbpf_writer *w, uint32_t dp, uint32_t key,
+		    const struct ovn_mcgroup *g, const uint32_t *ports, uint32_t n)
+{
+	struct ovn_mcpage_key pk = { .dp = dp, .group = key, .gen = g->gen };
+	struct ovn_mcpage pg;
+	uint32_t m = n > OVN_MC_MAX_MEMBERS ? OVN_MC_MAX_MEMBERS : n;
+
+	if (g->n != n)
+		return false;
+	for (pk.page = 0; pk.page < mc_n_pages(n); pk.page++) {
+		uint32_t at = pk.page * OVN_MC_PAGE_PORTS, cnt = m - at;
+
+		if (cnt > OVN_MC_PAGE_PORTS)
+			cnt = OVN_MC_PAGE_PORTS;
+		if (bpf_map_lookup_elem(w->m.mcpages, &pk, &pg) || pg.n != cnt ||
+		    memcmp(pg.port, ports + at, cnt * sizeof(*ports)))
+			return false;
+	}
+	return true;
+}
+
+/* Old pages go after the grace period: a fan-out that read the old head
+ * may still be reading them. */
+static int mc_retire(struct ovnbpf_writer *w, uint32_t dp, uint32_t key,
+		     const struct ovn_mcgroup *g)
+{
+	uint64_t now = now_ns();
+	uint32_t i;
+
+	for (i = 0; i < mc_n_pages(g->n); i++) {
+		struct retire_rec *r = push_retire(w);
+
+		if (!r)
+			return -ENOMEM;
+		r->kind = R_MC_PAGE;
+		r->ver = w->ver;
+		r->retired_ns = now;
+		r->mk = (struct ovn_mcpage_key){ .dp = dp, .group = key, .gen = g->gen, .page = i };
+	}
+	return 0;
+}
+
+/* The head of (DP, KEY) is gone or going: retire its pages. */
+static int mc_retire_pages(struct ovnbpf_writer *w, uint32_t dp, uint32_t key)
+{
+	struct ovn_port_key k = { .dp = dp, .port = key };
+	struct ovn_mcgroup g;
+
+	if (bpf_map_lookup_elem(w->m.mcgroups, &k, &g))
+		return 0;
+	return mc_retire(w, dp, key, &g);
+}
+
+/* Pages first, under a fresh generation, then the head in one update
+ * (maps/ports.h): a fan-out sees the old group or the new one. */
 int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const uint32_t *ports,
 		       uint32_t n)
 {
 	struct ovn_port_key k = { .dp = dp, .port = key };
-	struct ovn_mcgroup g = { .n = n };
+	struct ovn_mcpage_key pk = { .dp = dp, .group = key };
+	struct ovn_mcgroup old, g = { .n = n };
+	uint32_t m = n > OVN_MC_MAX_MEMBERS ? OVN_MC_MAX_MEMBERS : n, np = mc_n_pages(n);
+	bool had;
+	int err = 0;
 
 	if (key < OVN_MC_KEY_MIN)
 		return -EINVAL;
-	if (n > OVN_MC_MAX_PORTS)
-		return -E2BIG;
-	memcpy(g.port, ports, n * sizeof(*ports));
+	had = !bpf_map_lookup_elem(w->m.mcgroups, &k, &old);
 	adopt_claim_imm(w, A_MCGROUP, dp, key);
-	return bumped(w, map_update(w->m.mcgroups, &k, &g, BPF_ANY));
+	if (had && mc_same(w, dp, key, &old, ports, n))
+		return n > m ? -E2BIG : 0;	/* unchanged: nothing to write */
+	if (!++w->mc_gen)
+		w->mc_gen = 1;
+	g.gen = pk.gen = w->mc_gen;
+	for (pk.page = 0; pk.page < np && !err; pk.page++) {
+		struct ovn_mcpage pg = {};
+		uint32_t at = pk.page * OVN_MC_PAGE_PORTS;
+
+		pg.n = m - at > OVN_MC_PAGE_PORTS ? OVN_MC_PAGE_PORTS : m - at;
+		memcpy(pg.port, ports + at, pg.n * sizeof(*ports));
+		err = map_update(w->m.mcpages, &pk, &pg, BPF_ANY);
+	}
+	err = err ?: map_update(w->m.mcgroups, &k, &g, BPF_ANY);
+	if (err) {
+		/* Nobody saw the new pages: the old group stays. */
+		for (pk.page = 0; pk.page < np; pk.page++)
+			bpf_map_delete_elem(w->m.mcpages, &pk);
+		return err;
+	}
+	if (had)
+		err = mc_retire(w, dp, key, &old);
+	err = bumped(w, err);
+	return err ?: n > m ? -E2BIG : 0;
 }
 
 int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key)
 {
 	struct ovn_port_key k = { .dp = dp, .port = key };
+	struct ovn_mcgroup g;
 
-	return bumped(w, bpf_map_delete_elem(w->m.mcgroups, &k) ? -errno : 0);
+	if (bpf_map_lookup_elem(w->m.mcgroups, &k, &g))
+		return -ENOENT;
+	if (bpf_map_delete_elem(w->m.mcgroups, &k))
+		return -errno;
+	return bumped(w, mc_retire(w, dp, key, &g));
+}
+
+/* At start: the generation counter goes past every generation in the
+ * maps, and pages no head refers to (left by a writer that died before
+ * their grace period ended) are freed. */
+static int mc_scan(struct ovnbpf_writer *w)
+{
+	struct ovn_mcpage_key *keys = NULL;
+	struct ovn_port_key hk, *heads = NULL;
+	struct ovn_mcgroup g;
+	uint32_t n = 0, i, max = 0;
+	int err;
+
+	err = all_keys(w->m.mcpages, sizeof(*keys), (void **)&keys, &n);
+	for (i = 0; i < n && !err; i++) {
+		hk = (struct ovn_port_key){ .dp = keys[i].dp, .port = keys[i].group };
+		if (keys[i].gen > max)
+			max = keys[i].gen;
+		if (bpf_map_lookup_elem(w->m.mcgroups, &hk, &g) || g.gen != keys[i].gen ||
+		    keys[i].page >= mc_n_pages(g.n))
+			bpf_map_delete_elem(w->m.mcpages, &keys[i]);
+	}
+	free(keys);
+	/* Heads too: an empty group has no page. */
+	err = err ?: all_keys(w->m.mcgroups, sizeof(hk), (void **)&heads, &n);
+	for (i = 0; i < n && !err; i++)
+		if (!bpf_map_lookup_elem(w->m.mcgroups, &heads[i], &g) && g.gen > max)
+			max = g.gen;
+	free(heads);
+	w->mc_gen = max;
+	return err;
 }
 
 int ovnbpf_meter_set(struct ovnbpf_writer *w, uint32_t id, uint32_t rate_pps, uint32_t burst)
@@ -1533,6 +1667,8 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 		}
 		if (r->kind == R_FLOW) {
 			flow_reclaim(w, r->flow);
+		} else if (r->kind == R_MC_PAGE) {
+			bpf_map_delete_elem(w->m.mcpages, &r->mk);
 		} else {
 			const void *k = r->kind == R_SET_LPM ? (const void *)&r->lk :
 							       (const void *)&r->hk;
@@ -2363,6 +2499,7 @@ static void adopt_after_commit(struct ovnbpf_writer *w)
 			bpf_map_delete_elem(w->m.ports, e->k);
 			break;
 		case A_MCGROUP:
+			mc_retire_pages(w, e->k[0], e->k[1]);
 			bpf_map_delete_elem(w->m.mcgroups, e->k);
 			break;
 		case A_VIF:

@@ -37,7 +37,7 @@ struct bpf_object;
 /* File descriptors of every pipeline map. */
 struct ovnbpf_maps {
 	int ctx, gen, dps, stages, subtables, cls, flows, progs;
-	int set_hash, set_lpm, ports, vifs, mcgroups;
+	int set_hash, set_lpm, ports, vifs, mcgroups, mcpages;
 	int drops, stage_stats, punt, meters;
 	int cache, cache_ctl, cache_stats;
 	int mac_bind;		/* maps/router.h */
@@ -109,6 +109,11 @@ int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const s
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v);
 int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex);
+/* Multicast group KEY of DP = PORTS[0..N), any N (maps/ports.h): its pages
+ * under a new generation, then its head; the old pages go after the
+ * grace period.  Unchanged members write nothing.  N above
+ * OVN_MC_MAX_MEMBERS installs the first OVN_MC_MAX_MEMBERS and returns
+ * -E2BIG (the datapath counts DROP_MC_TOO_BIG for each packet flooded). */
 int ovnbpf_mcgroup_set(struct ovnbpf_writer *w, uint32_t dp, uint32_t key, const uint32_t *ports,
 		       uint32_t n);
 int ovnbpf_mcgroup_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t key);

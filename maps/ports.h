@@ -2,7 +2,7 @@
 /*
  * Logical ports as the datapath needs them: where a port key delivers
  * (ovn_ports), which port a local interface is (ovn_vifs), and the members
- * of multicast groups (ovn_mcgroups).
+ * of multicast groups (ovn_mcgroups heads, ovn_mcpages members).
  *
  * Delivery to a local VIF: the entry program runs at tc ingress of the
  * host-side veth of the sending pod.  A unicast packet for a local VIF is
@@ -60,19 +60,58 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_vif) == 12, "ovn_vif is ABI");
 
 /* Multicast group keys are >= 32768 (OVN); unicast port keys below. */
 #define OVN_MC_KEY_MIN		32768
-#define OVN_MC_MAX_PORTS	64
+
+/*
+ * A multicast group (SB Multicast_Group) of any size up to
+ * OVN_MC_MAX_MEMBERS: a head in ovn_mcgroups, keyed (dp, group key), says
+ * how many members there are and under which generation their pages are;
+ * the members are in ovn_mcpages, OVN_MC_PAGE_PORTS to a page, keyed
+ * (dp, group key, generation, page number).
+ *
+ * No packet sees a half-written group: the writer puts a changed group's
+ * pages under a new generation (never reused by that writer), then
+ * replaces the head in one update; the fan-out reads the head once and
+ * then only pages of that generation.  The old pages are deleted after a
+ * grace period (a fan-out that read the old head finishes with them).
+ *
+ * A group with more members than OVN_MC_MAX_MEMBERS is cut there, and
+ * never silently: the writer reports -E2BIG, the head keeps the true
+ * count, and every packet flooded on it counts DROP_MC_TOO_BIG once.
+ */
+#define OVN_MC_PAGE_PORTS	64
+#define OVN_MC_MAX_PAGES	128
+#define OVN_MC_MAX_MEMBERS	(OVN_MC_PAGE_PORTS * OVN_MC_MAX_PAGES)	/* 8192 */
 
 struct ovn_mcgroup {
-	__u32 n;
-	__u32 port[OVN_MC_MAX_PORTS];	/* member port keys, same datapath */
+	__u32 n;		/* members (may exceed OVN_MC_MAX_MEMBERS) */
+	__u32 gen;		/* generation of the pages; never 0 */
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mcgroup) == 4 + 4 * OVN_MC_MAX_PORTS, "ovn_mcgroup is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mcgroup) == 8, "ovn_mcgroup is ABI");
+
+struct ovn_mcpage_key {
+	__u32 dp;
+	__u32 group;
+	__u32 gen;
+	__u32 page;		/* members page * 64 .. page * 64 + n - 1 */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mcpage_key) == 16, "ovn_mcpage_key is ABI");
+
+struct ovn_mcpage {
+	__u32 n;
+	__u32 port[OVN_MC_PAGE_PORTS];	/* member port keys, same datapath */
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_mcpage) == 4 + 4 * OVN_MC_PAGE_PORTS, "ovn_mcpage is ABI");
 
 #ifndef OVN_MAX_PORTS
 #define OVN_MAX_PORTS		65536
 #endif
 #ifndef OVN_MAX_MCGROUPS
 #define OVN_MAX_MCGROUPS	8192
+#endif
+/* Pages of all groups, including those of replaced generations waiting
+ * out their grace period. */
+#ifndef OVN_MAX_MCPAGES
+#define OVN_MAX_MCPAGES		65536
 #endif
 
 #endif /* __OVNBPF_MAPS_PORTS_H */

@@ -59,6 +59,7 @@ static __always_inline int ovn_clone_start(struct ovn_ctx *c, __u32 prog, __u32 
 	s->mc_group = c->x.mc_group;
 	s->mc_idx = c->x.mc_idx;
 	s->mc_n = c->x.mc_n;
+	s->mc_gen = c->x.mc_gen;
 	__builtin_memcpy(&s->md, &c->md, sizeof(s->md));
 	__builtin_memcpy(&s->key, &c->key, sizeof(s->key));
 	return 0;
@@ -101,6 +102,7 @@ static __noinline long ovn_clone_end(struct ovn_ctx *c)
 	c->x.mc_group = s->mc_group;
 	c->x.mc_idx = s->mc_idx;
 	c->x.mc_n = s->mc_n;
+	c->x.mc_gen = s->mc_gen;
 	if (c->x.pkt_shape != c->x.shape) {
 		/* The copy rebuilt the frame as another protocol. */
 		c->x.in_mc = 0;

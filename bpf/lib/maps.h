@@ -137,8 +137,8 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_vifs SEC(".maps");
 
-/* ovn_mcgroups: (dp, group key) -> local member ports.  Written by
- * ovnbpfd from SB Multicast_Group. */
+/* ovn_mcgroups: (dp, group key) -> member count and page generation
+ * (maps/ports.h).  Written by ovnbpfd from SB Multicast_Group. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_port_key);
@@ -147,6 +147,17 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_mcgroups SEC(".maps");
+
+/* ovn_mcpages: (dp, group key, generation, page) -> up to 64 member
+ * ports.  Written by ovnbpfd with the group's head. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct ovn_mcpage_key);
+	__type(value, struct ovn_mcpage);
+	__uint(max_entries, OVN_MAX_MCPAGES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ovn_mcpages SEC(".maps");
 
 /* ovn_stage_stats: per-stage hit/drop counters, per CPU.  Written by BPF,
  * read by ovnbpfctl and tests. */

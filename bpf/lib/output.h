@@ -11,6 +11,7 @@
 #include "lib/state.h"
 #include "lib/writeback.h"
 #include "lib/cache.h"
+#include "lib/mcgroup.h"
 
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
 {
@@ -29,25 +30,17 @@ static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 
 static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
 {
 	__u32 out = bpf_ntohl(c->md.outport);
-	struct ovn_port_key gk;
-	struct ovn_mcgroup *g;
 	int err;
 
 	if (out >= OVN_MC_KEY_MIN) {
 		if (c->x.in_mc)
 			return ovn_end(c, DROP_MC_NESTED);
-		gk.dp = c->x.dp_key;
-		gk.port = out;
-		g = bpf_map_lookup_elem(&ovn_mcgroups, &gk);
-		if (!g || !g->n)
+		if (!ovn_mc_open(c, out))
 			return ovn_end(c, DROP_MC_EMPTY);
 		__builtin_memcpy(&c->snap_md, &c->md, sizeof(c->md));
 		__builtin_memcpy(&c->snap_key, &c->key, sizeof(c->key));
 		c->snap_shape = c->x.shape;
 		c->x.in_mc = 1;
-		c->x.mc_group = out;
-		c->x.mc_idx = 0;
-		c->x.mc_n = g->n < OVN_MC_MAX_PORTS ? g->n : OVN_MC_MAX_PORTS;
 		c->x.mc_sent = 0;
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
@@ -68,31 +61,29 @@ static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
 	return 0;
 }
 
-/* Next member of the multicast group being fanned out. */
+/* Next member of the multicast group being fanned out (lib/mcgroup.h):
+ * one member per step, each with a fresh step budget. */
 static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 {
-	struct ovn_port_key gk;
-	struct ovn_mcgroup *g;
-	__u32 port, idx = c->x.mc_idx;
+	__u32 idx = c->x.mc_idx;
+	long port;
 
-	if (idx >= c->x.mc_n || idx >= OVN_MC_MAX_PORTS)
+	if (idx >= c->x.mc_n || idx >= OVN_MC_MAX_MEMBERS)
 		goto done;
 	__builtin_memcpy(&c->md, &c->snap_md, sizeof(c->md));
 	__builtin_memcpy(&c->key, &c->snap_key, sizeof(c->key));
 	c->x.shape = c->snap_shape;
 	c->x.in_call = 0;
+	c->x.step0 = c->x.steps;
 	if (ovn_enter_dp(c, bpf_ntohl(c->md.metadata)))
 		goto done;
-	gk.dp = c->x.dp_key;
-	gk.port = c->x.mc_group;
-	g = bpf_map_lookup_elem(&ovn_mcgroups, &gk);
-	if (!g)
+	port = ovn_mc_member(c, idx);
+	if (port < 0)
 		goto done;
-	port = g->port[idx];
 	c->x.mc_idx = idx + 1;
 	if (port == bpf_ntohl(c->md.inport) && !ovn_flag(c, OVN_MLF_LOOPBACK))
 		return 0;
-	c->md.outport = bpf_htonl(port);
+	c->md.outport = bpf_htonl((__u32)port);
 	/* A member that is not local is skipped here (its chassis gets the
 	 * packet through the tunnel path, later). */
 	if (ovn_start_egress(c))

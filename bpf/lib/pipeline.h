@@ -13,8 +13,17 @@
 #include "lib/actions.h"
 #include "lib/output.h"
 
+/* Steps of one packet copy: the packet, or one member of a multicast
+ * fan-out (each member starts a fresh budget: a fan-out to N members
+ * takes N times a member's steps). */
 #ifndef OVN_MAX_STEPS
 #define OVN_MAX_STEPS	8192
+#endif
+/* Steps of the whole run, fan-out included: bounds the time a packet can
+ * take even when every member of the largest group ran long.  (bpf_loop
+ * allows up to 1 << 23.) */
+#ifndef OVN_LOOP_STEPS
+#define OVN_LOOP_STEPS	(1 << 20)
 #endif
 
 /* Enter stage (pipeline, table), skipping passthrough stages for free. */
@@ -61,6 +70,8 @@ static long ovn_step(__u32 i, void *arg)
 	struct ovn_ctx *c = lc->c;
 
 	c->x.steps++;
+	if (c->x.steps - c->x.step0 > OVN_MAX_STEPS)
+		return 1;	/* DROP_LOOP_LIMIT */
 	switch (c->x.phase) {
 	case OVN_PH_STAGE:
 		return ovn_stage_enter(lc);
@@ -90,7 +101,7 @@ static __always_inline int ovn_run(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->clone.active = 0;
 	c->clone.skipping = 0;
 	c->clone.resumed = 0;
-	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
+	bpf_loop(OVN_LOOP_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;
 		c->x.drop_reason = DROP_LOOP_LIMIT;

@@ -75,7 +75,7 @@ static __always_inline int ovn_resume(struct __sk_buff *skb, struct ovn_ctx *c)
 	err = ovn_resume_enter(skb, c);
 	if (err)
 		return err;
-	bpf_loop(OVN_MAX_STEPS, ovn_step, &lc, 0);
+	bpf_loop(OVN_LOOP_STEPS, ovn_step, &lc, 0);
 	if (c->x.phase != OVN_PH_DONE) {
 		c->x.verdict = TC_ACT_SHOT;
 		c->x.drop_reason = DROP_LOOP_LIMIT;
