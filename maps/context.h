@@ -77,6 +77,8 @@
 #define OVN_OFF_CT_MARK		72
 #define OVN_OFF_CT_LABEL	76
 #define OVN_OFF_PKT_MARK	92
+#define OVN_OFF_STACK		96	/* push/pop, OVN_STACK_BYTES */
+#define OVN_STACK_BYTES		32
 #define OVN_OFF_KEY		128
 #define OVN_OFF_ETH_DST		128
 #define OVN_OFF_ETH_SRC		134
@@ -152,7 +154,7 @@ struct ovn_md {
 	__be32 ct_mark;
 	__u8 ct_label[16];
 	__be32 pkt_mark;
-	__u8 reserved[32];
+	__u8 stack[32];		/* push(f)/pop(f) slots (loader/compile_ecmp.c) */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) == 128, "ovn_md is ABI");
 
