@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "loader/ctl_socket.h"
+#include "loader/l3gateway.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
@@ -190,6 +191,7 @@ static void reconcile(struct sb_sync *s)
 		return;
 	}
 	port_claim_reconcile(&s->vifs->bindings, s->port_binding, &s->cfg, me, me_ref, ops);
+	l3gw_claim_reconcile(s->port_binding, &s->cfg, me, me_ref, ops);
 	json_decref(me_ref);
 	update_conditions(s, me);
 	/* The consumer (the incremental engine) reads the tracked changes
