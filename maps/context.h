@@ -20,7 +20,7 @@
  *   ct zone (reg13)                 56  4      dnat/snat zone (reg11/12) 60/64
  *   ct_state                        68  4 (bits: OVN_CS_*)
  *   ct_mark                         72  4      ct_label            76 16
- *   pkt.mark                        92  4
+ *   pkt.mark                        92  4      push/pop stack      96 32
  *   eth.dst                        128  6      eth.src            134  6
  *   eth.type                       140  2      vlan.tci           142  2
  *     vlan.vid = vlan.tci[0..11], vlan.pcp = vlan.tci[13..15],
