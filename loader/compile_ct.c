@@ -9,8 +9,9 @@
  * SNAT zone (reg12).  ct_next goes on at the next stage of the flow's
  * pipeline, as OVS recirculates to it.
  *
- * NAT and ct_lb_mark: compile_lb.c.  Not yet: ct_lb, ct_snat_to_vip,
- * chk_lb_*, commit_lb_aff (compiled as OVN_OP_CT_UNSUPPORTED).
+ * NAT and ct_lb_mark: compile_lb.c; chk_lb_aff, commit_lb_aff:
+ * compile_lb_aff.c.  Not yet: ct_lb, ct_snat_to_vip, chk_lb_hairpin_reply
+ * (compiled as OVN_OP_CT_UNSUPPORTED).
  */
 #include <endian.h>
 #include <errno.h>
@@ -98,6 +99,9 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 	case ACT_CT_CLEAR:
 		op.code = OVN_OP_CT_CLEAR;
 		return cc_ops_push_err(ops, &op);
+	case ACT_CHK_LB_AFF:
+	case ACT_COMMIT_LB_AFF:
+		return cc_emit_lb_aff(c, f, ops, act);
 	default:
 		return cc_emit_natlb(c, f, ops, act);
 	}

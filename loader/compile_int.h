@@ -98,6 +98,9 @@ int cc_emit_ct(struct compiler *c, const struct compile_lflow *f, struct cc_ops 
 int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
 		  const struct action *act);
 int cc_lb_hash_fields(const char *s, uint8_t *out);
+/* chk_lb_aff, commit_lb_aff (compile_lb_aff.c), same contract. */
+int cc_emit_lb_aff(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
+		   const struct action *act);
 /* Byte range of an action field (compile.c); *bit = shift of its bit 0. */
 int afield_bytes(const struct action_field *af, enum mf_field_id *fid, uint16_t *off,
 		 uint8_t *len, unsigned int *bit, unsigned int *n_bits);

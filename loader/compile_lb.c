@@ -130,14 +130,17 @@ static int emit_lb(struct compiler *c, const struct compile_lflow *f, struct cc_
 	uint16_t port;
 	int err;
 
-	if (act->type != ACT_CT_LB_MARK)
-		return -EOPNOTSUPP;	/* ct_lb: pre-ct_mark northd */
 	op.src = cc_dp_is_router(c, f->dp) ? OVN_OFF_DNAT_ZONE : OVN_OFF_CT_ZONE;
 	op.arg = (uint32_t)lb->n_backends;
 	if (lb->flag == ACT_CT_LB_FLAG_SKIP_SNAT)
 		op.n = OVN_CT_MARK_SKIP_SNAT;
 	else if (lb->flag == ACT_CT_LB_FLAG_FORCE_SNAT)
 		op.n = OVN_CT_MARK_FORCE_SNAT;
+	/* northd writes ct_lb, not ct_lb_mark, while any chassis does not
+	 * report the ct_lb_mark feature (an older ovn-controller, or one
+	 * registered by hand): the same DNAT, its bits kept in ct_label. */
+	if (act->type == ACT_CT_LB)
+		op.n |= OVN_CT_LB_LEGACY;
 	if (lb->hash_fields && cc_lb_hash_fields(lb->hash_fields, &op.value[0]))
 		return -EINVAL;
 	err = next_stage(c, f, &op) ?: cc_ops_push_err(ops, &op);
@@ -192,6 +195,7 @@ int cc_emit_natlb(struct compiler *c, const struct compile_lflow *f, struct cc_o
 	case ACT_CT_SNAT_IN_CZONE:
 	case ACT_CT_COMMIT_NAT:
 		return emit_nat(c, f, ops, act);
+	case ACT_CT_LB:
 	case ACT_CT_LB_MARK:
 		return emit_lb(c, f, ops, act);
 	case ACT_CHK_LB_HAIRPIN:

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Kube-OVN conntrack skip (ct_skip.h).  Each pass computes the wanted flow
- * set from the replica (small: a few flows per local switch) and diffs it
- * against what is installed, keyed by "ctskip\1dp\1pipeline\1table\1prio\1match".
+ * set from the replica (small: a few flows per local switch); the diff
+ * against what is installed is loader/synth_flows.c's, keyed by
+ * "ctskip\1dp\1pipeline\1table\1prio\1match".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,12 +17,12 @@
 #include "loader/log.h"
 #include "loader/sb_row.h"
 #include "loader/strbuf.h"
+#include "loader/synth_flows.h"
 
 #define MOD "ct_skip"
 
 struct ct_skip {
-	struct compiler *c;
-	struct smap installed;		/* key -> (void *)1 */
+	struct synth_set s;
 };
 
 /* One local switch. */
@@ -38,23 +39,12 @@ struct cs_stages {
 	int in_pre_acl, in_pre_lb, out_pre_acl;
 };
 
-static int stage_of(enum ovn_pipeline p, const char *name)
-{
-	for (unsigned int t = 0; t < OVN_MAX_TABLES; t++) {
-		const char *n = ovnbpf_stage_name(OVN_DP_SWITCH, p, t);
-
-		if (n && !strcmp(n, name))
-			return (int)t;
-	}
-	return -1;
-}
-
 static struct cs_stages stages(void)
 {
 	return (struct cs_stages){
-		.in_pre_acl = stage_of(OVN_PIPE_INGRESS, "ls_in_pre_acl"),
-		.in_pre_lb = stage_of(OVN_PIPE_INGRESS, "ls_in_pre_lb"),
-		.out_pre_acl = stage_of(OVN_PIPE_EGRESS, "ls_out_pre_acl"),
+		.in_pre_acl = synth_stage(OVN_PIPE_INGRESS, "ls_in_pre_acl"),
+		.in_pre_lb = synth_stage(OVN_PIPE_INGRESS, "ls_in_pre_lb"),
+		.out_pre_acl = synth_stage(OVN_PIPE_EGRESS, "ls_out_pre_acl"),
 	};
 }
 
@@ -64,7 +54,8 @@ int ct_skip_new(struct compiler *c, struct ct_skip **out)
 
 	if (!cs)
 		return -ENOMEM;
-	cs->c = c;
+	cs->s.c = c;
+	cs->s.prefix = "ctskip";
 	*out = cs;
 	return 0;
 }
@@ -73,25 +64,19 @@ void ct_skip_free(struct ct_skip *cs)
 {
 	if (!cs)
 		return;
-	smap_destroy(&cs->installed, NULL);
+	synth_set_destroy(&cs->s);
 	free(cs);
 }
 
 size_t ct_skip_count(const struct ct_skip *cs)
 {
-	return cs->installed.n;
+	return cs->s.installed.n;
 }
 
 bool ct_skip_installed(const struct ct_skip *cs, uint32_t dp, const char *stage, uint16_t prio,
 		       const char *match)
 {
-	bool egress = !strncmp(stage, "ls_out_", 7);
-	int t = stage_of(egress ? OVN_PIPE_EGRESS : OVN_PIPE_INGRESS, stage);
-	char *k = xasprintf("%u\x01%u\x01%d\x01%u\x01%s", dp, egress ? 1u : 0u, t, prio, match);
-	bool r = smap_get(&cs->installed, k) != NULL;
-
-	free(k);
-	return r;
+	return synth_set_installed(&cs->s, dp, stage, prio, match);
 }
 
 static bool relevant_flow(const struct ovsdb_row *row, const struct cs_stages *st)
@@ -183,47 +168,14 @@ static bool link_local(const char *net, bool v6)
 
 /* ---- wanted flows ---- */
 
-struct cs_want {
-	struct smap keys;		/* key -> struct compile_lflow (owned) */
-	struct smap existing;		/* "dp\1pl\1table\1prio\1match" of SB flows */
-};
-
-static void want_add(struct cs_want *w, uint32_t dp, uint8_t pl, int table, uint16_t prio,
+static void want_add(struct synth_want *w, uint32_t dp, uint8_t pl, int table, uint16_t prio,
 		     const char *match)
 {
-	char *k;
-	struct compile_lflow *f;
-
-	if (table < 0)
-		return;
-	k = xasprintf("%u\x01%u\x01%d\x01%u\x01%s", dp, pl, table, prio, match);
-	if (smap_get(&w->existing, k) || smap_get(&w->keys, k)) {
-		free(k);
-		return;
-	}
-	f = xcalloc(1, sizeof(*f));
-	f->dp = dp;
-	f->pipeline = pl;
-	f->table = (uint8_t)table;
-	f->priority = prio;
-	f->match = xstrndup(match, strlen(match));
-	f->actions = "next;";
-	smap_put(&w->keys, k, f);
-	free(k);
-}
-
-static void lflow_free(void *p)
-{
-	struct compile_lflow *f = p;
-
-	if (f) {
-		free((char *)f->match);
-		free(f);
-	}
+	synth_want_add(w, dp, pl, table, prio, match, "next;");
 }
 
 /* For each comma-separated entry of LIST, call want_add for a ct skip. */
-static void want_list(struct cs_want *w, const struct cs_dp *d, const struct cs_stages *st,
+static void want_list(struct synth_want *w, const struct cs_dp *d, const struct cs_stages *st,
 		      const char *list, bool cidr, bool dns)
 {
 	char *copy, *tok, *save = NULL;
@@ -250,7 +202,7 @@ static void want_list(struct cs_want *w, const struct cs_dp *d, const struct cs_
 	free(copy);
 }
 
-static void want_net(struct cs_want *w, const struct cs_dp *d, const struct cs_stages *st,
+static void want_net(struct synth_want *w, const struct cs_dp *d, const struct cs_stages *st,
 		     const char *addr, bool skip_host)
 {
 	char net[INET6_ADDRSTRLEN + 8], m[128];
@@ -271,16 +223,8 @@ static struct cs_dp *dp_by_uuid(struct cs_dp *dps, size_t n, const struct ovsdb_
 	return NULL;
 }
 
-static bool key_local(const uint32_t *ldp, size_t n, uint32_t k)
-{
-	for (size_t i = 0; i < n; i++)
-		if (ldp[i] == k)
-			return true;
-	return false;
-}
-
 /* Look at one SB flow of a stage we care about on switch D. */
-static void note_flow(struct cs_want *w, struct cs_dp *d, const struct ovsdb_row *row,
+static void note_flow(struct synth_want *w, struct cs_dp *d, const struct ovsdb_row *row,
 		      const struct cs_stages *st)
 {
 	const char *pl = sb_row_string(row, "pipeline") ?: "";
@@ -289,7 +233,6 @@ static void note_flow(struct cs_want *w, struct cs_dp *d, const struct ovsdb_row
 	int prio = (int)sb_row_int(row, "priority", 0);
 	const char *match = sb_row_string(row, "match") ?: "";
 	const char *act = sb_row_string(row, "actions") ?: "";
-	char *k;
 
 	if (p == OVN_PIPE_INGRESS && t == st->in_pre_lb && prio == 100 &&
 	    strstr(act, "reg0[2] = 1"))
@@ -299,12 +242,10 @@ static void note_flow(struct cs_want *w, struct cs_dp *d, const struct ovsdb_row
 		d->has_stateful = true;
 	if (prio != 105 && prio != 110)
 		return;
-	k = xasprintf("%u\x01%u\x01%d\x01%d\x01%s", d->key, p, t, prio, match);
-	smap_put(&w->existing, k, (void *)1);
-	free(k);
+	synth_want_existing(w, d->key, p, t, prio, match);
 }
 
-static void scan_flows(struct cs_want *w, const struct ovsdb_replica *r, struct cs_dp *dps,
+static void scan_flows(struct synth_want *w, const struct ovsdb_replica *r, struct cs_dp *dps,
 		       size_t n, const struct cs_stages *st)
 {
 	const struct ovsdb_table *lf = ovsdb_replica_find_table(r, "Logical_Flow");
@@ -334,7 +275,7 @@ static void scan_flows(struct cs_want *w, const struct ovsdb_replica *r, struct 
 }
 
 /* Router port networks: the "mac" column of LRP bindings ("MAC NET..."). */
-static void want_router_nets(struct cs_want *w, const struct cs_dp *d, const struct cs_stages *st,
+static void want_router_nets(struct synth_want *w, const struct cs_dp *d, const struct cs_stages *st,
 			     const struct ovsdb_table *pb, const struct ovsdb_uuid *router)
 {
 	const struct ovsdb_row *row;
@@ -359,7 +300,7 @@ static void want_router_nets(struct cs_want *w, const struct cs_dp *d, const str
 	}
 }
 
-static void compute(struct cs_want *w, const struct ovsdb_replica *r, const uint32_t *ldp,
+static void compute(struct synth_want *w, const struct ovsdb_replica *r, const uint32_t *ldp,
 		    size_t n_ldp)
 {
 	const struct ovsdb_table *dpb = ovsdb_replica_find_table(r, "Datapath_Binding");
@@ -382,7 +323,7 @@ static void compute(struct cs_want *w, const struct ovsdb_replica *r, const uint
 		uint32_t k = (uint32_t)sb_row_int(row, "tunnel_key", 0);
 
 		if (sb_row_smap_get(row, "external_ids", "logical-router") ||
-		    !key_local(ldp, n_ldp, k))
+		    !synth_key_local(ldp, n_ldp, k))
 			continue;
 		dps = xrealloc(dps, (n + 1) * sizeof(*dps));
 		memset(&dps[n], 0, sizeof(dps[n]));
@@ -446,50 +387,8 @@ out:
 int ct_skip_sync(struct ct_skip *cs, const struct ovsdb_replica *r, const uint32_t *ldp,
 		 size_t n_ldp)
 {
-	struct cs_want w = { 0 };
-	char **gone = NULL;
-	size_t i = 0, n_gone = 0;
-	const char *k;
-	void *v;
-	int changes = 0;
+	struct synth_want w = { 0 };
 
 	compute(&w, r, ldp, n_ldp);
-	while (smap_next(&cs->installed, &i, &k, &v)) {
-		if (!smap_get(&w.keys, k)) {
-			gone = xrealloc(gone, (n_gone + 1) * sizeof(*gone));
-			gone[n_gone++] = xstrndup(k, strlen(k));
-		}
-	}
-	for (i = 0; i < n_gone; i++) {
-		char *uuid = xasprintf("ctskip\x01%s", gone[i]);
-
-		compile_flow_del(cs->c, uuid);
-		smap_del(&cs->installed, gone[i]);
-		pr_dbg(MOD, "removed %s", gone[i]);
-		free(uuid);
-		free(gone[i]);
-		changes++;
-	}
-	free(gone);
-	i = 0;
-	while (smap_next(&w.keys, &i, &k, &v)) {
-		struct compile_lflow *f = v;
-		char *uuid;
-
-		if (smap_get(&cs->installed, k))
-			continue;
-		uuid = xasprintf("ctskip\x01%s", k);
-		f->uuid = uuid;
-		if (!compile_flow_add(cs->c, f)) {
-			smap_put(&cs->installed, k, (void *)1);
-			changes++;
-			pr_dbg(MOD, "dp %u: %s priority %u: %s", f->dp,
-			       ovnbpf_stage_name(OVN_DP_SWITCH, f->pipeline, f->table), f->priority,
-			       f->match);
-		}
-		free(uuid);
-	}
-	smap_destroy(&w.keys, lflow_free);
-	smap_destroy(&w.existing, NULL);
-	return changes;
+	return synth_set_sync(&cs->s, &w);
 }

@@ -17,6 +17,7 @@
 #include "loader/dhcp_opts.h"
 #include "loader/ctl_socket.h"
 #include "loader/ct_skip.h"
+#include "loader/lb_dnat_mac.h"
 #include "loader/engine.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
@@ -67,6 +68,7 @@ struct engine {
 	struct compiler *c;
 	struct ct_zones *zones;		/* NULL: zone = port key (tests) */
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
+	struct lb_dnat_mac *dnat_mac;	/* Kube-OVN ls_dnat_mod_dl_dst flows */
 	struct ovnbpf_writer *w;
 
 	struct ovsdb_replica *r;
@@ -727,6 +729,8 @@ static void engine_pass(void *aux)
 
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
+	if (full || ldp_changed || lb_dnat_mac_tracked(e->r))
+		lb_dnat_mac_sync(e->dnat_mac, e->r, e->ldp_keys, e->n_ldp);
 
 	/* Once the replica holds every row our conditions select (not at the
 	 * first full load: the local datapaths, hence the flows, come with
@@ -794,7 +798,10 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	err = compiler_new(w, &co, &e->c);
 	if (!err)
 		err = ct_skip_new(e->c, &e->cts);
+	if (!err)
+		err = lb_dnat_mac_new(e->c, &e->dnat_mac);
 	if (err) {
+		ct_skip_free(e->cts);
 		compiler_free(e->c);
 		free(e);
 		return err;
@@ -865,6 +872,7 @@ void engine_destroy(struct engine *e)
 		}
 	}
 	ct_skip_free(e->cts);
+	lb_dnat_mac_free(e->dnat_mac);
 	compiler_free(e->c);
 	dhcp_opts_free(&e->dhcp_opts);
 	dhcp_opts_free(&e->dhcpv6_opts);
@@ -932,7 +940,11 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	json_object_set_new(j, "pass_us_last", json_integer((json_int_t)e->st.pass_us_last));
 	json_object_set_new(j, "commit_us_total", json_integer((json_int_t)e->st.commit_us_total));
 	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
+	json_object_set_new(j, "dnat_mac_flows",
+			    json_integer((json_int_t)lb_dnat_mac_count(e->dnat_mac)));
 	json_object_set_new(j, "map_flows", json_integer(ws.flows));
+	/* ovn_flows entries: writer flows share records (maps/pipeline.h). */
+	json_object_set_new(j, "map_flow_recs", json_integer(ws.recs));
 	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));
 	json_object_set_new(j, "map_progs", json_integer(ws.progs));
 	json_object_set_new(j, "map_stages", json_integer(ws.stages));

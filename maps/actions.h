@@ -113,10 +113,11 @@ enum ovn_opcode {
 	 * (pipeline, table).  arg = address family (4/6, 0 = none);
 	 * mask[0..1]/[2..3] = port range low/high, big-endian. */
 	OVN_OP_CT_NAT = 69,
-	/* ct_lb_mark (bpf/lib/lb.h): arg = number of backends; the arg ops
-	 * that follow are OVN_OP_LB_BACKEND data (never run: CT_LB goes to
-	 * stage (pipeline, table)).  value[0] = OVN_LB_H_* hash fields (0 =
-	 * 5-tuple), n = ct_mark bits set with natted (skip/force_snat). */
+	/* ct_lb_mark / ct_lb (bpf/lib/lb.h): arg = number of backends; the
+	 * arg ops that follow are OVN_OP_LB_BACKEND data (never run: CT_LB
+	 * goes to stage (pipeline, table)).  value[0] = OVN_LB_H_* hash
+	 * fields (0 = 5-tuple), n = bits set with natted (skip/force_snat),
+	 * in ct_mark, or in ct_label with OVN_CT_LB_LEGACY (ct_lb). */
 	OVN_OP_CT_LB = 70,
 	/* A backend of the CT_LB before it: n = family, value = address,
 	 * mask[0..1] = port (big-endian, 0 = keep). */
@@ -125,6 +126,16 @@ enum ovn_opcode {
 	 * flags bit OVN_MLF_LOOKUP_LB_HAIRPIN := the result (a MOVE_BITS
 	 * to R follows).  Then the next op. */
 	OVN_OP_CHK_LB_HAIRPIN = 72,
+	/* Session affinity (maps/lb_aff.h, bpf/lib/lb_aff.h); neither goes
+	 * to another stage.
+	 * R = chk_lb_aff(): R is the bit dst_shift of the dst_len-byte
+	 * big-endian container at dst; a hit loads the backend registers. */
+	OVN_OP_CHK_LB_AFF = 80,
+	/* commit_lb_aff(): n = family (4/6), value = VIP, mask = backend,
+	 * src = VIP port, meter = backend port (host order, 0 = none),
+	 * pipeline = IP protocol (0 with no port), arg = timeout in seconds,
+	 * dst = context offset the backend IP is loaded at by a hit. */
+	OVN_OP_COMMIT_LB_AFF = 81,
 	OVN_OP_CT_LAST = 95,
 	OVN_OP_MAX = 128,
 };
@@ -146,6 +157,9 @@ enum ovn_opcode {
 #define OVN_CT_MARK_NATTED	0x2
 #define OVN_CT_MARK_SKIP_SNAT	0x4
 #define OVN_CT_MARK_FORCE_SNAT	0x8
+/* OVN_OP_CT_LB n: the legacy ct_lb (northd's output when a chassis lacks
+ * the ct_lb_mark feature) keeps the bits above in ct_label, not ct_mark. */
+#define OVN_CT_LB_LEGACY	0x80
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1

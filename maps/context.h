@@ -258,7 +258,8 @@ struct ovn_exec {
 	__u32 sub_idx;
 	__u32 slot;
 	__s32 best_prio;
-	__u32 best_flow;
+	__u32 best_flow;	/* writer flow id (traces, punts) */
+	__u32 best_rec;		/* its ovn_flows record */
 	/* action program being run */
 	__u32 prog;
 	__u32 pc;

@@ -291,6 +291,14 @@ struct prog_rec {
 	uint32_t chunk[8];		/* ovn_progs ids; chunk[0] is the entry */
 };
 
+/* An ovn_flows record, shared by the flows with the same content. */
+struct rec_rec {
+	bool in_use;
+	uint32_t refs;
+	uint64_t hash;
+	struct ovn_flow v;
+};
+
 enum flow_state { F_FREE, F_PENDING_ADD, F_LIVE, F_PENDING_DEL, F_RETIRED };
 
 struct flow_rec {
@@ -298,6 +306,7 @@ struct flow_rec {
 	bool passlike;
 	int32_t prio;
 	uint32_t stage, sub, prog;
+	uint32_t rec;			/* ovn_flows record */
 	struct ovn_cls_key key;		/* slot = where the cell is */
 	uint32_t cell;
 	uint64_t retired_ns;
@@ -349,6 +358,11 @@ struct ovnbpf_writer {
 	struct flow_rec *flows;
 	uint32_t cap_flows, n_flows_used;
 	struct idalloc flow_ids;
+
+	struct rec_rec *recs;		/* index = ovn_flows id */
+	uint32_t cap_recs, n_recs_used;
+	struct idalloc rec_ids;
+	struct u64map rec_idx;		/* content hash -> recs[] index */
 
 	uint32_t *pending;		/* flow ids staged for this commit */
 	uint32_t n_pending, cap_pending;
@@ -411,6 +425,7 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 	w->prog_recs = (struct idalloc){ .next = 0, .max = UINT32_MAX };
 	w->prog_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_PROGS };
 	w->flow_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
+	w->rec_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
 	w->dp_recs = (struct idalloc){ .next = 0, .max = OVN_MAX_DPS };
 	/* A previous ovnbpfd's rules stay in force until ovnbpf_adopt_finish()
 	 * (DESIGN §3.9): take them over rather than write over them. */
@@ -443,6 +458,9 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 	u64map_free(&w->prog_idx);
 	free(w->flows);
 	free(w->flow_ids.free);
+	free(w->recs);
+	free(w->rec_ids.free);
+	u64map_free(&w->rec_idx);
 	free(w->pending);
 	free(w->retire);
 	free(w->dps);
@@ -973,6 +991,64 @@ static void prog_put(struct ovnbpf_writer *w, uint32_t idx)
 	w->n_progs_used--;
 }
 
+/* ---- flow records ---------------------------------------------------- */
+
+/* Find or write the ovn_flows record with content V; *idx is its id.  A
+ * new record is written before any cell names it; a shared one is never
+ * rewritten. */
+static int rec_get(struct ovnbpf_writer *w, const struct ovn_flow *v, uint32_t *idx)
+{
+	uint64_t h = fnv1a(v, sizeof(*v));
+	struct rec_rec *r;
+	bool indexed;
+	int err;
+
+	indexed = u64map_get(&w->rec_idx, h, idx);
+	if (indexed) {
+		r = &w->recs[*idx];
+		if (r->in_use && !memcmp(&r->v, v, sizeof(*v))) {
+			r->refs++;
+			return 0;
+		}
+	}
+	err = id_get(&w->rec_ids, idx);
+	if (err)
+		return err;
+	err = grow((void **)&w->recs, &w->cap_recs, *idx, sizeof(*w->recs));
+	if (!err)
+		err = map_update(w->m.flows, idx, v, BPF_ANY);
+	/* A hash collision (other content under H) just goes unshared. */
+	if (!err && !indexed)
+		err = u64map_put(&w->rec_idx, h, *idx);
+	if (err) {
+		id_put(&w->rec_ids, *idx);
+		return err;
+	}
+	r = &w->recs[*idx];
+	r->in_use = true;
+	r->refs = 1;
+	r->hash = h;
+	r->v = *v;
+	w->n_recs_used++;
+	return 0;
+}
+
+/* Drop a reference; the last one frees the id (callers drop references
+ * only once no packet can see their cell, or it never was visible). */
+static void rec_put(struct ovnbpf_writer *w, uint32_t idx)
+{
+	struct rec_rec *r = &w->recs[idx];
+	uint32_t cur;
+
+	if (idx >= w->cap_recs || !r->in_use || --r->refs)
+		return;
+	if (u64map_get(&w->rec_idx, r->hash, &cur) && cur == idx)
+		u64map_del(&w->rec_idx, r->hash);
+	r->in_use = false;
+	id_put(&w->rec_ids, idx);
+	w->n_recs_used--;
+}
+
 /* ---- classifier cells ------------------------------------------------ */
 
 static void cls_val_init(struct ovn_cls_val *v)
@@ -1162,7 +1238,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 	struct ovn_flow fv = {};
 	struct flow_rec *fr;
 	struct dp_rec *dr;
-	uint32_t si, sub, pi, i;
+	uint32_t si, sub, pi, ri, i;
 	int err;
 
 	if (f->pipeline >= OVN_PIPE_MAX || f->table >= OVN_MAX_TABLES ||
@@ -1209,22 +1285,24 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		if (err)
 			goto fail_id;
 		fv.prog = w->progs[pi].chunk[0];
-		err = map_update(w->m.flows, id, &fv, BPF_ANY);
+		err = rec_get(w, &fv, &ri);
 		if (err)
 			goto fail_id;
 		key.sub_id = sub;
+		memset(&cell, 0, sizeof(cell));
 		cell.prio = f->priority;
 		cell.flow = *id;
+		cell.rec = ri;
 		cell.add_ver = w->ver + 1;
 		cell.rm_ver = OVN_VER_INF;
 		err = cls_place(w, &key, &cell, &i);
 		if (err)
-			goto fail_id;
+			goto fail_rec;
 		err = push_pending(w, *id);
 		if (err) {
 			fr = &(struct flow_rec){ .key = key, .cell = i };
 			cls_free(w, fr);
-			goto fail_id;
+			goto fail_rec;
 		}
 		fr = &w->flows[*id];
 		memset(fr, 0, sizeof(*fr));
@@ -1233,6 +1311,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		fr->stage = si;
 		fr->sub = sub;
 		fr->prog = pi;
+		fr->rec = ri;
 		fr->key = key;
 		fr->cell = i;
 		fr->passlike = def.n_words == 0 && f->n_sets == 0 && ops_passlike(f);
@@ -1242,6 +1321,8 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		w->n_flows_used++;
 		return 0;
 	}
+fail_rec:
+	rec_put(w, ri);
 fail_id:
 	id_put(&w->flow_ids, *id);
 fail_prog:
@@ -1257,6 +1338,7 @@ static void flow_reclaim(struct ovnbpf_writer *w, uint32_t id)
 	struct flow_rec *f = &w->flows[id];
 
 	cls_free(w, f);
+	rec_put(w, f->rec);
 	prog_put(w, f->prog);
 	sub_put(w, f->sub);
 	f->state = F_FREE;
@@ -1303,6 +1385,13 @@ int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id)
 	if (id >= w->cap_flows || w->flows[id].state == F_FREE)
 		return -ENOENT;
 	return w->progs[w->flows[id].prog].chunk[0];
+}
+
+int ovnbpf_flow_rec(const struct ovnbpf_writer *w, uint32_t id)
+{
+	if (id >= w->cap_flows || w->flows[id].state == F_FREE)
+		return -ENOENT;
+	return w->flows[id].rec;
 }
 
 int ovnbpf_flow_resume_point(const struct ovnbpf_writer *w, uint32_t id, uint32_t punt_arg,
@@ -1549,6 +1638,7 @@ void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_sta
 	for (i = 0; i < w->cap_subs; i++)
 		n += w->subs[i].in_use;
 	s->flows = w->n_flows_used;
+	s->recs = w->n_recs_used;
 	s->subtables = n;
 	s->progs = w->n_progs_used;
 	s->stages = w->n_stages_used;
@@ -1752,8 +1842,8 @@ static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct
 		    memcmp(f->key.w, key->w, sizeof(key->w)) || p->n_ops != n_ops ||
 		    memcmp(p->ops, ops, n_ops * sizeof(*ops)))
 			continue;
-		if (bpf_map_lookup_elem(w->m.flows, &fid, &cur) ||
-		    cur.stage_idx != fv->stage_idx || memcmp(cur.set, fv->set, sizeof(cur.set)))
+		cur = w->recs[f->rec].v;
+		if (cur.stage_idx != fv->stage_idx || memcmp(cur.set, fv->set, sizeof(cur.set)))
 			continue;
 		a->flow[fid] = 2;
 		*id = fid;
@@ -1898,6 +1988,34 @@ static int adopt_prog(struct ovnbpf_writer *w, struct u64map *by_chunk, uint8_t 
 	return 0;
 }
 
+/* Record REC (content FV) of an adopted cell: one more reference.  The
+ * program reference is taken by adopt_prog() per cell, as for new flows. */
+static int adopt_rec(struct ovnbpf_writer *w, uint32_t rec, const struct ovn_flow *fv,
+		     uint8_t *rec_used)
+{
+	struct rec_rec *r;
+	uint32_t cur;
+	int err;
+
+	err = grow((void **)&w->recs, &w->cap_recs, rec, sizeof(*w->recs));
+	if (err)
+		return err;
+	r = &w->recs[rec];
+	if (bit_get(rec_used, rec)) {
+		r->refs++;
+		return 0;
+	}
+	bit_set(rec_used, rec);
+	r->in_use = true;
+	r->refs = 1;
+	r->v = *fv;
+	r->hash = fnv1a(fv, sizeof(*fv));
+	if (!u64map_get(&w->rec_idx, r->hash, &cur))
+		u64map_put(&w->rec_idx, r->hash, rec);
+	w->n_recs_used++;
+	return 0;
+}
+
 static bool cell_visible(const struct ovn_cls_cell *c, uint32_t ver)
 {
 	return c->prio >= 0 && c->add_ver <= ver && ver < c->rm_ver;
@@ -1905,7 +2023,7 @@ static bool cell_visible(const struct ovn_cls_cell *c, uint32_t ver)
 
 /* One classifier key: adopt its visible cells, free the others. */
 static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64map *by_chunk,
-		     uint8_t *sub_used, uint8_t *prog_used, uint8_t *flow_used)
+		     uint8_t *sub_used, uint8_t *prog_used, uint8_t *flow_used, uint8_t *rec_used)
 {
 	struct adopt *a = w->adopt;
 	struct ovn_cls_val v;
@@ -1926,9 +2044,10 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 		if (c->prio < 0)
 			continue;
 		if (!cell_visible(c, w->ver) || !c->flow || c->flow >= OVN_MAX_FLOWS ||
-		    bit_get(flow_used, c->flow) ||
-		    bpf_map_lookup_elem(w->m.flows, &c->flow, &fv) ||
-		    adopt_prog(w, by_chunk, prog_used, fv.prog, &pi)) {
+		    bit_get(flow_used, c->flow) || !c->rec || c->rec >= OVN_MAX_FLOWS ||
+		    bpf_map_lookup_elem(w->m.flows, &c->rec, &fv) ||
+		    adopt_prog(w, by_chunk, prog_used, fv.prog, &pi) ||
+		    adopt_rec(w, c->rec, &fv, rec_used)) {
 			/* Invisible, or nothing sane to run: free it. */
 			dead |= 1u << i;
 			continue;
@@ -1955,6 +2074,7 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 		f->sub = k->sub_id;
 		f->stage = w->subs[k->sub_id].stage;
 		f->prog = pi;
+		f->rec = c->rec;
 		f->key = *k;
 		f->cell = i;
 		{
@@ -2099,7 +2219,7 @@ static int adopt_imm(struct ovnbpf_writer *w, enum adopt_imm kind)
 
 static int adopt_scan(struct ovnbpf_writer *w)
 {
-	uint8_t *sub_used, *prog_used, *flow_used;
+	uint8_t *sub_used, *prog_used, *flow_used, *rec_used;
 	struct u64map by_chunk = {};
 	struct ovn_cls_key *keys = NULL;
 	uint32_t n = 0, i;
@@ -2109,7 +2229,8 @@ static int adopt_scan(struct ovnbpf_writer *w)
 	sub_used = calloc(OVN_MAX_SUBTABLES / 8 + 1, 1);
 	prog_used = calloc(OVN_MAX_PROGS / 8 + 1, 1);
 	flow_used = calloc(OVN_MAX_FLOWS / 8 + 1, 1);
-	if (!w->adopt || !sub_used || !prog_used || !flow_used) {
+	rec_used = calloc(OVN_MAX_FLOWS / 8 + 1, 1);
+	if (!w->adopt || !sub_used || !prog_used || !flow_used || !rec_used) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -2117,16 +2238,17 @@ static int adopt_scan(struct ovnbpf_writer *w)
 	      adopt_imm(w, A_VIF) ?: adopt_members(w, false) ?: adopt_members(w, true) ?:
 	      adopt_stages(w, sub_used) ?: all_keys(w->m.cls, sizeof(*keys), (void **)&keys, &n);
 	for (i = 0; i < n && !err; i++)
-		err = adopt_cls(w, &keys[i], &by_chunk, sub_used, prog_used, flow_used);
+		err = adopt_cls(w, &keys[i], &by_chunk, sub_used, prog_used, flow_used, rec_used);
 	if (!err)
 		err = id_reserve(&w->sub_ids, sub_used) ?: id_reserve(&w->prog_ids, prog_used) ?:
-		      id_reserve(&w->flow_ids, flow_used);
+		      id_reserve(&w->flow_ids, flow_used) ?: id_reserve(&w->rec_ids, rec_used);
 out:
 	free(keys);
 	u64map_free(&by_chunk);
 	free(sub_used);
 	free(prog_used);
 	free(flow_used);
+	free(rec_used);
 	if (!err && !w->adopt->n_ent && !w->n_flows_used && !w->n_stages_used)
 		adopt_free(w);	/* fresh maps */
 	return err;

@@ -146,10 +146,13 @@ const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 /* Introspection for tests and ovnbpfctl. */
 struct ovnbpf_writer_stats {
 	uint32_t flows, subtables, progs, stages, pending, retired;
+	uint32_t recs;			/* ovn_flows records (shared by flows) */
 };
 void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_stats *s);
 /* Program id (ovn_progs index) of flow ID, or -ENOENT. */
 int ovnbpf_flow_prog(const struct ovnbpf_writer *w, uint32_t id);
+/* ovn_flows record (ovn_cls_cell.rec) of flow ID, or -ENOENT. */
+int ovnbpf_flow_rec(const struct ovnbpf_writer *w, uint32_t id);
 
 /* Where a paused packet of flow ID continues (maps/resume.h): the op
  * after its first non-continuing PUNT whose arg is PUNT_ARG, as (program

@@ -7,8 +7,9 @@
  *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap
  *   ovn_stages[dp,p,t]    -> up to 16 subtable ids, by max priority (desc)
  *   ovn_subtables[id]     -> which context words to mask, and the masks
- *   ovn_cls[id, masked, slot] -> cells {priority, flow, versions}
- *   ovn_flows[flow]       -> action program + set-membership tests
+ *   ovn_cls[id, masked, slot] -> cells {priority, flow, versions, record}
+ *   ovn_flows[record]     -> action program + set-membership tests, shared
+ *                            by every flow of the stage with the same ones
  *   ovn_set_hash / ovn_set_lpm [set, value] -> member?
  *
  * Versions (DESIGN §3.9): the active rule version is ovn_gen[0].  A cell or
@@ -116,12 +117,22 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_key) == 64, "ovn_cls_key is ABI");
 
 #define OVN_CLS_CELLS		6
 
-/* One flow in a classifier value.  prio < 0 marks a free cell. */
+/* One flow in a classifier value.  prio < 0 marks a free cell.
+ *
+ * FLOW names the writer flow (one per compiled conjunction of a logical
+ * flow): traces, punt events and per-flow state report it.  REC is the
+ * ovn_flows record the packet runs: flows of a stage with the same
+ * program and set tests (a logical flow per port that differs only in its
+ * match constants, e.g. `next;` or a port-group ACL per port) share one
+ * record, so a port costs its classifier cells, not a record each.
+ * (Session 4; before, the cell's flow was also its record.) */
 struct ovn_cls_cell {
 	__s32 prio;
-	__u32 flow;			/* index into ovn_flows */
+	__u32 flow;			/* writer flow id */
 	__u32 add_ver;
 	__u32 rm_ver;
+	__u32 rec;			/* index into ovn_flows */
+	__u32 pad;
 };
 
 struct ovn_cls_val {
@@ -129,7 +140,7 @@ struct ovn_cls_val {
 	__u32 pad;
 	struct ovn_cls_cell cell[OVN_CLS_CELLS];
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 104, "ovn_cls_val is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 8 + 24 * OVN_CLS_CELLS, "ovn_cls_val is ABI");
 
 /* Set membership test of a flow: the bytes [off, off + len) of the
  * context (len <= 16) are looked up in set `set_id`.
@@ -159,8 +170,9 @@ struct ovn_set_test {
 
 #define OVN_FLOW_SETS		4
 
-/* ovn_flows value, index = flow id.  Written once before the flow's cell
- * becomes visible; never rewritten while visible. */
+/* ovn_flows value, index = record id (ovn_cls_cell.rec).  Written once
+ * before the first cell naming it becomes visible; never rewritten while a
+ * visible cell names it. */
 struct ovn_flow {
 	__u32 prog;			/* index into ovn_progs */
 	__u32 stage_idx;		/* OVN_STAGE_IDX, for counters/traces */

@@ -221,6 +221,40 @@ static struct mon_table *find_mon(struct ovsdb_client *c, const char *name)
 	return NULL;
 }
 
+/* A table asked for twice gets the union of the columns asked for (NULL:
+ * all): one user's narrow request must not hide columns from another. */
+static int widen_mon(struct mon_table *m, const char *const *columns)
+{
+	size_t n = 0, k;
+	char **v;
+
+	if (!m->columns)
+		return 0;
+	if (!columns) {
+		for (k = 0; m->columns[k]; k++)
+			free(m->columns[k]);
+		free(m->columns);
+		m->columns = NULL;
+		return 0;
+	}
+	while (m->columns[n])
+		n++;
+	for (; *columns; columns++) {
+		for (k = 0; k < n && strcmp(m->columns[k], *columns); k++)
+			;
+		if (k < n)
+			continue;
+		v = realloc(m->columns, (n + 2) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		m->columns = v;
+		if (!(m->columns[n] = strdup(*columns)))
+			return -ENOMEM;
+		m->columns[++n] = NULL;
+	}
+	return 0;
+}
+
 struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 					 const char *table,
 					 const char *const *columns)
@@ -235,7 +269,7 @@ struct ovsdb_table *ovsdb_client_monitor(struct ovsdb_client *c,
 	}
 	m = find_mon(c, table);
 	if (m)
-		return m->tbl;
+		return widen_mon(m, columns) ? NULL : m->tbl;
 	v = realloc(c->tables, (c->n_tables + 1) * sizeof(*v));
 	if (!v)
 		return NULL;

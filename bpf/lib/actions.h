@@ -13,6 +13,7 @@
 #include "lib/pktgen.h"
 #include "lib/ct.h"
 #include "lib/lb.h"
+#include "lib/lb_aff.h"
 #include "lib/mac_binding.h"
 #include "lib/select.h"
 #include "lib/ecmp_nh.h"
@@ -315,6 +316,10 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 			return ovn_natlb_op(lc, op, pc);
 		if (op->code == OVN_OP_CHK_LB_HAIRPIN) {
 			ovn_lb_chk_hairpin(c, op);
+			break;
+		}
+		if (op->code == OVN_OP_CHK_LB_AFF || op->code == OVN_OP_COMMIT_LB_AFF) {
+			err = ovn_lb_aff_op(c, op);
 			break;
 		}
 		if (op->code >= OVN_OP_CT_FIRST && op->code <= OVN_OP_CT_LAST) {

@@ -53,10 +53,10 @@ static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test
 	return m && ovn_visible(m->add_ver, m->rm_ver, c->x.version);
 }
 
-/* All set tests of FLOW pass? */
-static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, __u32 flow)
+/* All set tests of flow record REC pass? */
+static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, __u32 rec)
 {
-	struct ovn_flow *f = bpf_map_lookup_elem(&ovn_flows, &flow);
+	struct ovn_flow *f = bpf_map_lookup_elem(&ovn_flows, &rec);
 	int i;
 
 	if (!f)
@@ -109,17 +109,18 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 	v = bpf_map_lookup_elem(&ovn_cls, k);
 	if (v) {
 #pragma unroll
-		for (j = 0; j < OVN_CLS_CELLS; j++) {
-			struct ovn_cls_cell *cell = &v->cell[j];
+		for (int n = 0; n < OVN_CLS_CELLS; n++) {
+			struct ovn_cls_cell *cell = &v->cell[n];
 
 			if (cell->prio <= c->x.best_prio)
 				continue;
 			if (!ovn_visible(cell->add_ver, cell->rm_ver, c->x.version))
 				continue;
-			if (!ovn_flow_sets_ok(c, cell->flow))
+			if (!ovn_flow_sets_ok(c, cell->rec))
 				continue;
 			c->x.best_prio = cell->prio;
 			c->x.best_flow = cell->flow;
+			c->x.best_rec = cell->rec;
 		}
 		if (v->more) {
 			c->x.slot++;
@@ -138,6 +139,7 @@ finish:
 		ss->hits++;
 	j = c->x.best_flow;
 	OVN_TRACE(c, OVN_TR_STAGE, j, (__u32)c->x.best_prio);
+	j = c->x.best_rec;
 	f = bpf_map_lookup_elem(&ovn_flows, &j);
 	if (!f)
 		return ovn_end(c, DROP_NO_PROG);

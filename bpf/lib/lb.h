@@ -62,6 +62,7 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	struct ovn_ct_nat *nat = &c->ct.nat;
 	struct ovn_ct_entry *e;
 	__u32 st, n = op->arg, fam, mark;
+	bool legacy;
 	bool ip4 = c->key.eth_type == bpf_htons(ETH_P_IP);
 	if (n && (ip4 || c->key.eth_type == bpf_htons(ETH_P_IPV6))) {
 		/* The hash of the tuple as the packet has it. */
@@ -77,6 +78,7 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 		__builtin_memcpy(&nat->port, b->mask, 2);
 	}
 	mark = OVN_CT_MARK_NATTED | (op->n & (OVN_CT_MARK_SKIP_SNAT | OVN_CT_MARK_FORCE_SNAT));
+	legacy = op->n & OVN_CT_LB_LEGACY;
 	if (ovn_ct_tracing()) {
 		/* ovn-trace: the state of --ct is added to the packet's. */
 		st = bpf_ntohl(c->md.ct_state);
@@ -95,14 +97,26 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	if (e) {
 		/* The commit of a backend bucket sets its bits on an
 		 * existing connection too. */
-		if (b && (e->mark | mark) != e->mark) {
+		if (b && legacy && (e->label[15] | mark) != e->label[15]) {
+			e->label[15] |= mark;
+			c->md.ct_label[15] = e->label[15];
+		} else if (b && !legacy && (e->mark | mark) != e->mark) {
 			e->mark |= mark;
 			c->md.ct_mark = bpf_htonl(e->mark);
 		}
-		st |= ovn_nat_apply(c, e);
+		/* As the kernel's NAT for OVS: a bare ct_lb_mark leaves a
+		 * connection without a reply yet (ct.new) un-NATed; the
+		 * ct_lb_mark(backends=) it goes on to applies it (session
+		 * affinity relies on it, lib/lb_aff.h). */
+		if (b || !(st & (1u << OVN_CS_NEW)))
+			st |= ovn_nat_apply(c, e);
 	} else if (b && (st & (1u << OVN_CS_NEW))) {
 		c->md.ct_state = bpf_htonl(st);
-		return ovn_nat_commit_new(skb, c, OVN_CT_F_DNAT, 0, mark);
+		st = ovn_nat_commit_new(skb, c, OVN_CT_F_DNAT, 0, legacy ? 0 : mark);
+		/* ct_label bit N is bit N % 8 of byte 15 - N / 8 (big-endian). */
+		if (legacy)
+			c->ct.ne.label[15] = mark;
+		return st;
 	}
 	c->md.ct_state = bpf_htonl(st);
 	return 0;

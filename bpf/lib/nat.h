@@ -225,7 +225,7 @@ static __noinline int ovn_nat_insert(struct ovn_ctx *c, __u32 nf)
 	c->ct.reply = 0;
 	c->ct.xlated = 0;
 	c->md.ct_mark = bpf_htonl(c->ct.ne.mark);
-	__builtin_memset(c->md.ct_label, 0, 16);
+	__builtin_memcpy(c->md.ct_label, c->ct.ne.label, 16);
 	return 0;
 }
 

@@ -50,6 +50,7 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 	c->x.slot = 0;
 	c->x.best_prio = -1;
 	c->x.best_flow = 0;
+	c->x.best_rec = 0;
 	c->x.phase = OVN_PH_CLASSIFY;
 	return 0;
 }

@@ -121,7 +121,7 @@ echo "daemon RSS: $rss kB"
 cls=$(map_count ovn_cls); sh=$(map_count ovn_set_hash); sl=$(map_count ovn_set_lpm)
 ports=$(map_count ovn_ports); vifs=$(map_count ovn_vifs); stages=$(map_count ovn_stages)
 mcg=$(map_count ovn_mcgroups)
-fl=$(stat map_flows); pr=$(stat map_progs); su=$(stat map_subtables)
+fl=$(stat map_flow_recs); pr=$(stat map_progs); su=$(stat map_subtables)
 total=$((cls + sh + sl + ports + vifs + stages + mcg + fl + pr + su))
 echo "map entries: ovn_cls=$cls ovn_flows=$fl ovn_progs=$pr ovn_subtables=$su ovn_stages=$stages" \
      "ovn_set_hash=$sh ovn_set_lpm=$sl ovn_ports=$ports ovn_vifs=$vifs ovn_mcgroups=$mcg total=$total"

@@ -169,6 +169,8 @@ static int setup(struct nat_fix *x)
 		    "hash_fields=\"ip_src\");");
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip6.dst == fd00::100 && udp.dst == 53",
 		    "ct_lb_mark(backends=[fd00::3]:5353,[fd00::4]:5353);");
+	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.102 && tcp.dst == 80",
+		    "ct_lb(backends=10.0.0.3:8080; skip_snat);");
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 90, "ip4.dst == 10.0.0.50", "ct_dnat(10.0.0.5);");
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 80, "ip4.dst == 10.0.0.60",
 		    "ct_snat(192.168.0.1);");
@@ -284,6 +286,33 @@ static void sub_lb_tcp(struct nat_fix *x)
 	ASSERT_EQ(st, S_EST | S_TRK | S_DNAT, "ACK: est, DNATed by the bare ct_lb_mark");
 	ASSERT_EQ(out_ip4(x, 1), be, "same backend");
 	ASSERT_TRUE(l4_ok(x->out + 14), "TCP checksum");
+	flush(x);
+}
+
+/* The legacy ct_lb (northd's form while a chassis lacks the ct_lb_mark
+ * feature): the same DNAT, natted and skip_snat in ct_label, not ct_mark. */
+static void sub_lb_legacy(struct nat_fix *x)
+{
+	uint8_t p[128];
+	uint32_t st;
+	size_t n;
+
+	n = tcp4(p, MAC1, A, ip4a(10, 0, 0, 102), 40000, 80, 0x02);
+	st = run(x, p, n);
+	ASSERT_EQ(st, S_NEW | S_TRK | S_DNAT, "SYN to the VIP: new+trk+dnat");
+	ASSERT_EQ(out_ip4(x, 1), B1, "DNAT to the backend");
+	ASSERT_EQ(ntohl(ctx.md.ct_mark), 0, "ct_mark untouched");
+	ASSERT_EQ(ctx.md.ct_label[15], OVN_CT_MARK_NATTED | OVN_CT_MARK_SKIP_SNAT,
+		  "ct_label.natted and skip_snat");
+	n = tcp4(p, MAC1, B1, A, 8080, 40000, 0x12);
+	st = run(x, p, n);
+	ASSERT_EQ(out_ip4(x, 0), ip4a(10, 0, 0, 102), "SYN+ACK: reply from the VIP");
+	n = tcp4(p, MAC1, A, ip4a(10, 0, 0, 102), 40000, 80, 0x10);
+	st = run(x, p, n);
+	ASSERT_EQ(st, S_EST | S_TRK | S_DNAT, "ACK: est and DNATed");
+	ASSERT_EQ(out_ip4(x, 1), B1, "same backend");
+	ASSERT_EQ(ctx.md.ct_label[15], OVN_CT_MARK_NATTED | OVN_CT_MARK_SKIP_SNAT,
+		  "the connection's ct_label");
 	flush(x);
 }
 
@@ -447,6 +476,8 @@ void test_nat_bpf(void)
 		goto out;
 	if (test__start_subtest("lb_tcp_dnat_reply"))
 		sub_lb_tcp(&x);
+	if (test__start_subtest("lb_legacy_ct_lb_label"))
+		sub_lb_legacy(&x);
 	if (test__start_subtest("lb_spread_sticky"))
 		sub_lb_spread(&x);
 	if (test__start_subtest("lb_hash_fields"))

@@ -143,7 +143,7 @@ static int rs_collect(const struct ovnbpf_maps *m, uint32_t ver, struct rs_seen 
 			s->c[s->n].prio = c->prio;
 			s->c[s->n].flow = c->flow;
 			s->c[s->n].on_stage = sub_on_stage(m, k.sub_id);
-			if (bpf_map_lookup_elem(m->flows, &c->flow, &s->c[s->n].fv))
+			if (bpf_map_lookup_elem(m->flows, &c->rec, &s->c[s->n].fv))
 				return -errno;
 			for (pid = s->c[s->n].fv.prog; s->c[s->n].n_chunks < 8;) {
 				uint32_t n;
