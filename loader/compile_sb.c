@@ -310,6 +310,20 @@ static int port_write(struct compiler *c, struct cc_port *p)
 		op.type = OVN_PORT_PATCH;
 		op.peer_dp = peer->dp;
 		op.peer_port = peer->key;
+	} else if (p->peer && !strcmp(p->type, "chassisredirect")) {
+		/* cr-P: egress runs for its distributed port P here when this
+		 * chassis is P's gateway (bpf/lib/gw_redirect.h). */
+		struct cc_port *dist = smap_get(&c->ports, p->peer);
+
+		if (!dist || dist->dp != p->dp)
+			return 0;	/* written when P arrives */
+		op.type = OVN_PORT_REDIRECT;
+		op.peer_dp = p->dp;
+		op.peer_port = dist->key;
+		op.ct_zone = dist->ct_zone;
+		if (c->opts.is_chassis_resident ? c->opts.is_chassis_resident(c->opts.aux, p->name)
+						: false)
+			op.flags |= OVN_PORT_F_RESIDENT;
 	} else {
 		op.type = OVN_PORT_REMOTE;
 	}

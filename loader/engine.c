@@ -19,6 +19,7 @@
 #include "loader/ct_skip.h"
 #include "loader/lb_dnat_mac.h"
 #include "loader/engine.h"
+#include "loader/gateway.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
@@ -85,6 +86,10 @@ struct engine {
 	uint32_t *ldp_keys;		/* tunnel keys of the local datapaths, sorted */
 	size_t n_ldp;
 
+	struct gateway_residency gr;	/* chassisredirect ports resident here */
+	struct ovsdb_uuid gr_me;	/* the chassis gr was computed for */
+	bool gr_have_me;
+
 	bool loaded;			/* a full load happened */
 	bool adopt_done;		/* stale pinned entries swept */
 	bool bindings_changed;
@@ -110,6 +115,21 @@ static void report(void *aux, enum compile_report_kind kind, const char *uuid,
 		e->st.flow_errors++;
 	pr_warn(MOD, "flow %s: %s%s%s (skipped)", uuid ? uuid : "-", reason,
 		detail ? ": " : "", detail ? detail : "");
+}
+
+/* is_chassis_resident("PORT"): a chassisredirect port when this chassis
+ * is its active gateway (loader/gateway.h), any other port when it is
+ * bound to a local interface. */
+static bool engine_resident(void *aux, const char *port)
+{
+	struct engine *e = aux;
+	struct binding *b;
+	int r = gateway_residency_get(&e->gr, port);
+
+	if (r >= 0)
+		return r;
+	b = bindings_find_lport(&e->vifs->bindings, port);
+	return b && b->ifindex > 0;
 }
 
 /* ---- local datapaths ---- */
@@ -281,7 +301,8 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	cp.key = (uint32_t)sb_row_int(row, "tunnel_key", 0);
 	cp.type = type;
 	cp.peer = sb_row_smap_get(row, "options", "peer") ?:
-		  sb_row_smap_get(row, "options", "router-port");
+		  sb_row_smap_get(row, "options", "router-port") ?:
+		  sb_row_smap_get(row, "options", "distributed-port");
 	cp.ifindex = vif_ifindex(e, type, name);
 	if (!e->zones) {
 		cp.ct_zone = cp.ifindex ? cp.key : 0;
@@ -551,6 +572,61 @@ static void flow_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	free(dps);
 }
 
+/* ---- gateway ports ---- */
+
+static bool has_tracked(const struct ovsdb_table *t);
+
+/* Must the residency of chassisredirect ports be computed again?  When
+ * our chassis, a gateway table or a chassisredirect row changed. */
+static bool gateway_dirty(struct engine *e, bool full, const struct ovsdb_uuid *me)
+{
+	const struct gateway_tables *gt = e->sb ? sb_sync_gateway_tables(e->sb) : NULL;
+	const struct ovsdb_row *row;
+
+	if (full || (me != NULL) != e->gr_have_me ||
+	    (me && !ovsdb_uuid_equals(me, &e->gr_me)))
+		return true;
+	if (gt && ((gt->chassis && has_tracked(gt->chassis)) ||
+		   (gt->ha_chassis_group && has_tracked(gt->ha_chassis_group)) ||
+		   (gt->ha_chassis && has_tracked(gt->ha_chassis)) ||
+		   (gt->gateway_chassis && has_tracked(gt->gateway_chassis))))
+		return true;
+	for (row = e->pb->ts ? ovsdb_table_tracked_first(e->pb) : NULL; row;
+	     row = ovsdb_row_tracked_next(row))
+		if (gateway_is_cr(row))
+			return true;
+	return false;
+}
+
+/* Recompute which chassisredirect ports are resident; returns those that
+ * changed (free() the array) and their number in *N. */
+static struct gateway_cr **gateway_refresh(struct engine *e, bool full, size_t *n)
+{
+	const struct ovsdb_uuid *me = e->sb ? sb_sync_chassis_uuid(e->sb) : NULL;
+	static const struct gateway_tables none;
+	struct gateway_cr **ch = NULL;
+	int r;
+
+	*n = 0;
+	if (!gateway_dirty(e, full, me))
+		return NULL;
+	e->gr_have_me = me != NULL;
+	if (me)
+		e->gr_me = *me;
+	r = gateway_residency_update(&e->gr, e->pb, e->sb ? sb_sync_gateway_tables(e->sb) : &none,
+				     me, &ch);
+	if (r < 0) {
+		pr_err(MOD, "gateway ports: out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < r; i++)
+		pr_info(MOD, "gateway port %s is %s", ch[i]->name,
+			ch[i]->resident ? "resident here (active gateway chassis)"
+					: "not resident here");
+	*n = (size_t)r;
+	return ch;
+}
+
 /* ---- passes ---- */
 
 static size_t add_dp_key(uint32_t **v, size_t n, uint32_t key)
@@ -617,7 +693,8 @@ static void engine_pass(void *aux)
 	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed;
 	uint64_t t0 = mono_us(), t1;
 	uint32_t *mc_new = NULL;
-	size_t n_mc_new = 0;
+	size_t n_mc_new = 0, n_gw_changed;
+	struct gateway_cr **gw_changed;
 	int err;
 
 	e->st.passes++;
@@ -627,6 +704,7 @@ static void engine_pass(void *aux)
 	}
 	ldp_changed = update_local_dps(e);
 	e->st.local_datapaths = e->n_ldp;
+	gw_changed = gateway_refresh(e, full || ldp_changed, &n_gw_changed);
 
 	/* Ports: every row after a change of what is local, else tracked. */
 	if (full || ldp_changed || e->bindings_changed) {
@@ -651,6 +729,12 @@ static void engine_pass(void *aux)
 	FOR_ROWS(row, e->pb, full || ldp_changed || e->bindings_changed)
 		ports_changed |= port_sync(e, row, full || row->track);
 	e->bindings_changed = false;
+	/* A gateway port that moved to or from us: its entry says so. */
+	for (size_t i = 0; i < n_gw_changed; i++) {
+		row = ovsdb_table_find(e->pb, &gw_changed[i]->uuid);
+		if (row)
+			ports_changed |= port_sync(e, row, true);
+	}
 
 	/* Multicast groups name their ports: all again when ports moved.  A
 	 * group that arrives after the flows naming it (its rows come with
@@ -726,6 +810,16 @@ static void engine_pass(void *aux)
 			if (flow_on_dps(e, row, mc_new, n_mc_new))
 				flow_sync(e, row, true);
 	free(mc_new);
+	/* ... and the flows that ask is_chassis_resident() about it. */
+	if (n_gw_changed)
+		FOR_ROWS(row, e->lflow, true)
+			for (size_t i = 0; i < n_gw_changed; i++)
+				if (gateway_match_names(sb_row_string(row, "match") ?: "",
+							gw_changed[i]->name)) {
+					flow_sync(e, row, true);
+					break;
+				}
+	free(gw_changed);
 
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
@@ -784,7 +878,7 @@ static void on_binding_change(void *aux, struct binding *b, bool removed)
 int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writer *w,
 		  struct engine **out)
 {
-	struct compile_opts co = { .report = report };
+	struct compile_opts co = { .report = report, .is_chassis_resident = engine_resident };
 	struct ovsdb_client *cl = sb_sync_client(s);
 	struct engine *e;
 	int err;
@@ -877,6 +971,7 @@ void engine_destroy(struct engine *e)
 	dhcp_opts_free(&e->dhcp_opts);
 	dhcp_opts_free(&e->dhcpv6_opts);
 	mac_bindings_free(e->mb);
+	gateway_residency_free(&e->gr);
 	free(e->ldp_keys);
 	free(e);
 }
@@ -942,6 +1037,14 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	json_object_set_new(j, "ct_skip_flows", json_integer((json_int_t)ct_skip_count(e->cts)));
 	json_object_set_new(j, "dnat_mac_flows",
 			    json_integer((json_int_t)lb_dnat_mac_count(e->dnat_mac)));
+	{
+		json_int_t n_res = 0;
+
+		for (size_t i = 0; i < e->gr.n; i++)
+			n_res += e->gr.v[i].resident;
+		json_object_set_new(j, "gateway_ports", json_integer((json_int_t)e->gr.n));
+		json_object_set_new(j, "gateway_ports_resident", json_integer(n_res));
+	}
 	json_object_set_new(j, "map_flows", json_integer(ws.flows));
 	/* ovn_flows entries: writer flows share records (maps/pipeline.h). */
 	json_object_set_new(j, "map_flow_recs", json_integer(ws.recs));

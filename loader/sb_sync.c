@@ -28,6 +28,9 @@ struct sb_sync {
 	struct ovsdb_table *sb_global;
 	struct chassis_tables ct;
 	struct ovsdb_table *port_binding;
+	struct gateway_tables gt;
+	struct ovsdb_uuid me;		/* our Chassis row, when have_me */
+	bool have_me;
 	struct local_datapaths ld;
 
 	uint64_t seen_seqno;
@@ -165,6 +168,16 @@ const struct local_datapaths *sb_sync_local_datapaths(const struct sb_sync *s)
 	return &s->ld;
 }
 
+const struct ovsdb_uuid *sb_sync_chassis_uuid(const struct sb_sync *s)
+{
+	return s->have_me ? &s->me : NULL;
+}
+
+const struct gateway_tables *sb_sync_gateway_tables(const struct sb_sync *s)
+{
+	return &s->gt;
+}
+
 static void reconcile(struct sb_sync *s)
 {
 	const struct ovsdb_uuid *me = NULL;
@@ -192,6 +205,10 @@ static void reconcile(struct sb_sync *s)
 	}
 	port_claim_reconcile(&s->vifs->bindings, s->port_binding, &s->cfg, me, me_ref, ops);
 	l3gw_claim_reconcile(s->port_binding, &s->cfg, me, me_ref, ops);
+	gateway_claim_reconcile(s->port_binding, &s->gt, me, me_ref, ops);
+	s->have_me = me != NULL;
+	if (me)
+		s->me = *me;
 	json_decref(me_ref);
 	update_conditions(s, me);
 	/* The consumer (the incremental engine) reads the tracked changes
@@ -324,8 +341,13 @@ int sb_sync_create(const struct sb_sync_options *o, struct local_vifs *vifs,
 	s->ct.encap = ovsdb_client_monitor(s->client, "Encap", NULL);
 	s->ct.chassis_private = ovsdb_client_monitor(s->client, "Chassis_Private", NULL);
 	s->port_binding = ovsdb_client_monitor(s->client, "Port_Binding", NULL);
+	s->gt.chassis = s->ct.chassis;
+	s->gt.ha_chassis_group = ovsdb_client_monitor(s->client, "HA_Chassis_Group", NULL);
+	s->gt.ha_chassis = ovsdb_client_monitor(s->client, "HA_Chassis", NULL);
+	s->gt.gateway_chassis = ovsdb_client_monitor(s->client, "Gateway_Chassis", NULL);
 	if (!s->sb_global || !s->ct.chassis || !s->ct.encap || !s->ct.chassis_private ||
-	    !s->port_binding) {
+	    !s->port_binding || !s->gt.ha_chassis_group || !s->gt.ha_chassis ||
+	    !s->gt.gateway_chassis) {
 		sb_sync_destroy(s);
 		return -ENOMEM;
 	}

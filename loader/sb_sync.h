@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "loader/chassis.h"
+#include "loader/gateway.h"
 
 struct ctl_server;
 struct local_vifs;
@@ -66,6 +67,12 @@ void sb_sync_set_consumer(struct sb_sync *s, sb_sync_consumer_fn *fn, void *aux)
  * Datapath_Binding rows). */
 struct local_datapaths;
 const struct local_datapaths *sb_sync_local_datapaths(const struct sb_sync *s);
+
+/* Our Chassis row's UUID as of the last reconciliation, NULL while it is
+ * not registered; and the tables that place gateway ports
+ * (loader/gateway.h). */
+const struct ovsdb_uuid *sb_sync_chassis_uuid(const struct sb_sync *s);
+const struct gateway_tables *sb_sync_gateway_tables(const struct sb_sync *s);
 /* The replica holds every row the current monitor conditions select (the
  * server acknowledged the last condition sent): the SB as far as this
  * chassis is concerned, complete. */

@@ -383,6 +383,9 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 				p.pipeline = OVN_PIPE_INGRESS;
 				p.table = -1;
 			}
+			/* the inport of the datapath the packet is in now */
+			if (e->kind == OVN_TR_STAGE && e->pipeline == OVN_PIPE_INGRESS)
+				inport = e->port;
 			passthrough(&p, e->dp, e->pipeline, e->table);
 			p.dp = e->dp;
 			p.pipeline = e->pipeline;
@@ -402,6 +405,13 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 			break;
 		case OVN_TR_EGRESS:
 			outport = e->port;
+			/* arg: the chassisredirect port it replaces
+			 * (bpf/lib/gw_redirect.h), as ovn-trace says it. */
+			if (e->arg)
+				comment(&p, "Replacing type \"chassisredirect\" outport \"%s\" "
+					"with distributed port \"%s\".",
+					port_name(t, e->dp, e->arg, pa),
+					port_name(t, e->dp, e->port, pb));
 			if (p.summary)
 				while (p.depth > 1 && cur_dp != e->dp) {
 					p.depth--;

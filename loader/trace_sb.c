@@ -152,7 +152,8 @@ static void compile_all(struct trace_sb *sb, struct compiler *c, struct ovsdb_ta
 			.key = (uint32_t)sb_row_int(row, "tunnel_key", 0),
 			.type = sb_row_string(row, "type") ?: "",
 			.peer = sb_row_smap_get(row, "options", "peer") ?:
-				sb_row_smap_get(row, "options", "router-port"),
+				sb_row_smap_get(row, "options", "router-port") ?:
+				sb_row_smap_get(row, "options", "distributed-port"),
 		};
 		const char **ps;
 

@@ -63,6 +63,9 @@
 	X(DROP_PKTGEN_FAILED, 83, "pktgen-skb-helper-failed")		\
 	/* Logical router helpers (bpf/lib/select.h). */		\
 	X(DROP_SELECT_NO_MEMBER, 90, "select-no-live-member")		\
+	/* Distributed gateway ports (bpf/lib/gw_redirect.h). */	\
+	X(DROP_GW_NOT_RESIDENT, 95, "chassisredirect-remote")	\
+	X(DROP_GW_NO_DISTRIBUTED, 96, "chassisredirect-no-lrp")	\
 	/* clone (bpf/lib/clone.h). */					\
 	X(DROP_CLONE_SHAPE, 100, "clone-changed-packet-shape")	\
 	/* continuations (bpf/lib/resume.h). */				\

@@ -23,10 +23,14 @@ enum ovn_port_type {
 	OVN_PORT_VIF = 0,	/* local interface: ifindex = host-side veth */
 	OVN_PORT_PATCH = 1,	/* enters peer_dp's ingress as peer_port */
 	OVN_PORT_REMOTE = 2,	/* on another chassis (tunnel, later) */
+	OVN_PORT_REDIRECT = 3,	/* chassisredirect: peer_port = its distributed
+				 * port (same datapath); egress runs there when
+				 * OVN_PORT_F_RESIDENT (bpf/lib/gw_redirect.h) */
 };
 
 enum ovn_port_flag {
 	OVN_PORT_F_NO_PEER = 1 << 0,
+	OVN_PORT_F_RESIDENT = 1 << 1,	/* REDIRECT: this chassis is the gateway */
 };
 
 /* ovn_ports key: (datapath key, port key), host order. */
@@ -41,7 +45,7 @@ struct ovn_port {
 	__u8 flags;		/* enum ovn_port_flag */
 	__u16 pad;
 	__u32 peer_dp;		/* PATCH: peer datapath key */
-	__u32 peer_port;	/* PATCH: peer port key */
+	__u32 peer_port;	/* PATCH: peer port key; REDIRECT: distributed port key */
 	__u32 ct_zone;		/* reg13 when this port is inport/outport */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_port) == 20, "ovn_port is ABI");

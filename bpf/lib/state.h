@@ -10,6 +10,7 @@
 #include "lib/maps.h"
 #include "lib/clone.h"
 #include "lib/trace.h"
+#include "lib/gw_redirect.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -88,13 +89,22 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 		.port = bpf_ntohl(c->md.outport),
 	};
 	struct ovn_port *p = bpf_map_lookup_elem(&ovn_ports, &pk);
+	__u32 cr = 0;
+	int err;
 
 	if (!p)
 		return -DROP_NO_PORT;
 	/* A trace runs every port's egress, wherever the port is. */
 	if (p->type == OVN_PORT_REMOTE && !ovn_trace_on)
 		return -DROP_PORT_REMOTE;
-	OVN_TRACE(c, OVN_TR_EGRESS, pk.port, 0);
+	if (p->type == OVN_PORT_REDIRECT) {
+		err = ovn_gw_redirect(c, p);
+		if (err)
+			return err;
+		cr = pk.port;
+		pk.port = p->peer_port;
+	}
+	OVN_TRACE(c, OVN_TR_EGRESS, pk.port, cr);
 	ovn_clear_regs(c);
 	/* As ovn-controller's output flows: a port without a zone of its
 	 * own (router port, remote) leaves reg13 as the ingress set it. */
