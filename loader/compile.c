@@ -13,6 +13,7 @@
 #include "loader/acl_log.h"
 #include "loader/compile.h"
 #include "loader/compile_int.h"
+#include "loader/compile_ecmp.h"
 #include "loader/compile_router.h"
 #include "loader/expr.h"
 #include "loader/log.h"
@@ -363,6 +364,7 @@ struct cc_act {
 	uint32_t dp;
 	bool unsupported;
 	bool pauses;		/* has a pausing controller action */
+	unsigned int sp;	/* push/pop stack depth (compile_ecmp.c) */
 };
 
 static void act_unsupported(struct cc_act *a, const struct action *act, const char *why)
@@ -721,6 +723,15 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		}
 		break;
 	default:
+		if (cc_ecmp_handles(act->type)) {
+			const char *why = name;
+
+			if (!cc_ecmp_emit(a->ops, act, &a->sp, &why))
+				return;
+			act_unsupported(a, act, why);
+			emit_simple(a, OVN_OP_PUNT, COMPILE_PUNT_UNSUPPORTED | act->type);
+			return;
+		}
 		if (cc_router_handles(act->type)) {
 			const char *why = name;
 

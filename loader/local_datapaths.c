@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/l3gateway.h"
 #include "loader/local_datapaths.h"
 #include "loader/sb_row.h"
 
@@ -87,10 +88,19 @@ int local_datapaths_compute(struct local_datapaths *ld, const struct bindings *b
 		const char *type = sb_row_string(pb, "type");
 		const struct ovsdb_uuid *dp = sb_row_uuid(pb, "datapath");
 		const struct ovsdb_uuid *owner = sb_row_uuid(pb, "chassis");
+		bool gw_here;
 
 		if (!lport || !dp)
 			continue;
-		if (type && !strcmp(type, "patch")) {
+		/* A gateway router port claimed here (loader/l3gateway.h)
+		 * makes its datapath local and joins its peer as a patch
+		 * port does; elsewhere it does neither. */
+		gw_here = l3gw_is_port(pb) && me && owner && ovsdb_uuid_equals(owner, me);
+		if (gw_here && ld_add(ld, dp) < 0) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if ((type && !strcmp(type, "patch")) || gw_here) {
 			const char *peer = sb_row_smap_get(pb, "options", "peer");
 
 			if (!peer)
@@ -173,7 +183,8 @@ json_t *local_datapaths_condition(const struct local_datapaths *ld, const char *
 json_t *local_datapaths_pb_condition(const struct local_datapaths *ld,
 				     const struct bindings *bs, const struct ovsdb_uuid *me)
 {
-	static const char *const types[] = { "patch", "chassisredirect", "external" };
+	static const char *const types[] = { "patch", "chassisredirect", "external",
+					     "l3gateway" };
 	json_t *w = local_datapaths_condition(ld, "datapath", "==", NULL);
 	size_t i;
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "loader/ctl_socket.h"
+#include "loader/l3gateway.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
@@ -203,6 +204,7 @@ static void reconcile(struct sb_sync *s)
 		return;
 	}
 	port_claim_reconcile(&s->vifs->bindings, s->port_binding, &s->cfg, me, me_ref, ops);
+	l3gw_claim_reconcile(s->port_binding, &s->cfg, me, me_ref, ops);
 	gateway_claim_reconcile(s->port_binding, &s->gt, me, me_ref, ops);
 	s->have_me = me != NULL;
 	if (me)

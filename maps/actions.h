@@ -84,6 +84,10 @@ enum ovn_opcode {
 	OVN_OP_GET_MAC = 24,
 	OVN_OP_LOOKUP_MAC = 25,
 	OVN_OP_SELECT = 26,
+	/* ECMP symmetric reply (maps/ecmp_nh.h, bpf/lib/ecmp_nh.h):
+	 * R = chk_ecmp_nh() / chk_ecmp_nh_mac(), commit_ecmp_nh(). */
+	OVN_OP_CHK_ECMP_NH = 27,
+	OVN_OP_COMMIT_ECMP_NH = 28,
 	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
 	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
 	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb

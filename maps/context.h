@@ -20,7 +20,7 @@
  *   ct zone (reg13)                 56  4      dnat/snat zone (reg11/12) 60/64
  *   ct_state                        68  4 (bits: OVN_CS_*)
  *   ct_mark                         72  4      ct_label            76 16
- *   pkt.mark                        92  4
+ *   pkt.mark                        92  4      push/pop stack      96 32
  *   eth.dst                        128  6      eth.src            134  6
  *   eth.type                       140  2      vlan.tci           142  2
  *     vlan.vid = vlan.tci[0..11], vlan.pcp = vlan.tci[13..15],
@@ -77,6 +77,8 @@
 #define OVN_OFF_CT_MARK		72
 #define OVN_OFF_CT_LABEL	76
 #define OVN_OFF_PKT_MARK	92
+#define OVN_OFF_STACK		96	/* push/pop, OVN_STACK_BYTES */
+#define OVN_STACK_BYTES		32
 #define OVN_OFF_KEY		128
 #define OVN_OFF_ETH_DST		128
 #define OVN_OFF_ETH_SRC		134
@@ -152,7 +154,7 @@ struct ovn_md {
 	__be32 ct_mark;
 	__u8 ct_label[16];
 	__be32 pkt_mark;
-	__u8 reserved[32];
+	__u8 stack[32];		/* push(f)/pop(f) slots (loader/compile_ecmp.c) */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) == 128, "ovn_md is ABI");
 

@@ -16,6 +16,7 @@
 #include "lib/lb_aff.h"
 #include "lib/mac_binding.h"
 #include "lib/select.h"
+#include "lib/ecmp_nh.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -302,6 +303,12 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_select(c, op);
 		if (err > 0)
 			return 0;	/* went to the next table */
+		break;
+	case OVN_OP_CHK_ECMP_NH:
+		err = ovn_op_chk_ecmp_nh(c, op);
+		break;
+	case OVN_OP_COMMIT_ECMP_NH:
+		err = ovn_op_commit_ecmp_nh(c, op);
 		break;
 	default:
 		ovn_cache_forbid(c);

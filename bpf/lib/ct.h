@@ -451,14 +451,16 @@ static __noinline int ovn_ct_lookup(struct __sk_buff *skb, struct ovn_ctx *c, __
 	bool reply;
 	int kind;
 
-	c->md.ct_mark = 0;
-	__builtin_memset(c->md.ct_label, 0, 16);
 	c->ct.found = 0;
 	c->ct.related = 0;
+	/* ovn-trace's ct_next sets ct_state only: ct_mark and ct_label stay
+	 * as the microflow gave them. */
 	if (ovn_ct_tracing()) {
 		c->md.ct_state = bpf_htonl(ovn_ct_state_override(c));
 		return 0;
 	}
+	c->md.ct_mark = 0;
+	__builtin_memset(c->md.ct_label, 0, 16);
 	OVN_CT_STAT(lookups);
 	kind = ovn_ct_tuple(skb, c, ovn_ct_zone(c, zone_off));
 	if (kind == OVN_CTP_INVALID) {

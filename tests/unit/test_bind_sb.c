@@ -7,6 +7,7 @@
  * JSON; tests/system/bind_sb.sh sends them to a real ovsdb-server.
  */
 #include "loader/chassis.h"
+#include "loader/l3gateway.h"
 #include "loader/local_datapaths.h"
 #include "loader/port_claim.h"
 #include "ovsdb-client/replica.h"
@@ -423,10 +424,104 @@ static void test_local_datapaths(void)
 			    "bound port clause");
 		ASSERT_TRUE(!strstr(s, U(0d)) && !strstr(s, "false"), "nothing else");
 	}
+	if (s)
+		ASSERT_TRUE(strstr(s, "[\"type\",\"==\",\"l3gateway\"]") != NULL,
+			    "l3gateway clause");
 	free(s);
-	ASSERT_EQ(json_array_size(w), 3 + 3 + 1 + 1, "8 clauses");
+	ASSERT_EQ(json_array_size(w), 3 + 4 + 1 + 1, "9 clauses");
 	json_decref(w);
 out:
+	local_datapaths_destroy(&ld);
+	bindings_destroy(&bs);
+	ovsdb_replica_destroy(r);
+}
+
+/* A gateway router e1 on chassis hv-me with its switch e2 (l3gateway
+ * pair) and a switch e3 behind it (patch pair); a gateway router e4 on
+ * another chassis whose port we still hold. */
+static const char *l3gw_bindings =
+	"{'Port_Binding': {"
+	" '" U(31) "': {'insert': {'logical_port': 'gr-sw', 'type': 'l3gateway', 'tunnel_key': 1,"
+	"   'datapath': ['uuid', '" U(e1) "'], 'options': ['map', [['peer', 'sw-gr'],"
+	"   ['l3gateway-chassis', 'hv-me']]]}},"
+	" '" U(32) "': {'insert': {'logical_port': 'sw-gr', 'type': 'l3gateway', 'tunnel_key': 1,"
+	"   'datapath': ['uuid', '" U(e2) "'], 'options': ['map', [['peer', 'gr-sw'],"
+	"   ['l3gateway-chassis', 'hv-me']]]}},"
+	" '" U(33) "': {'insert': {'logical_port': 'gr-c', 'type': 'patch', 'tunnel_key': 2,"
+	"   'datapath': ['uuid', '" U(e1) "'], 'options': ['map', [['peer', 'c-gr']]]}},"
+	" '" U(34) "': {'insert': {'logical_port': 'c-gr', 'type': 'patch', 'tunnel_key': 1,"
+	"   'datapath': ['uuid', '" U(e3) "'], 'options': ['map', [['peer', 'gr-c']]]}},"
+	" '" U(35) "': {'insert': {'logical_port': 'far-x', 'type': 'l3gateway', 'tunnel_key': 1,"
+	"   'datapath': ['uuid', '" U(e4) "'], 'chassis': ['uuid', '" U(02) "'],"
+	"   'options': ['map', [['peer', 'x-far'], ['l3gateway-chassis', 'hv-other']]]}}"
+	"}}";
+
+static void test_l3gateway(void)
+{
+	struct chassis_cfg gcfg = { .name = "hv-me", .hostname = "host-me" };
+	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_uuid e1, e2, e3, e4, me;
+	const struct ovsdb_table *pb;
+	struct local_datapaths ld;
+	struct bindings bs;
+	json_t *ops, *ref;
+	char *all;
+
+	if (!r) {
+		test__skip(SB_SCHEMA " not installed");
+		return;
+	}
+	bindings_init(&bs);
+	local_datapaths_init(&ld);
+	ref = json_pack("[s, s]", "uuid", U(02));
+	if (!apply(r, l3gw_bindings))
+		goto out;
+	pb = ovsdb_replica_find_table(r, "Port_Binding");
+	ovsdb_uuid_from_string(&me, U(02));
+	ovsdb_uuid_from_string(&e1, U(e1));
+	ovsdb_uuid_from_string(&e2, U(e2));
+	ovsdb_uuid_from_string(&e3, U(e3));
+	ovsdb_uuid_from_string(&e4, U(e4));
+
+	ops = json_array();
+	ASSERT_EQ(l3gw_claim_reconcile(pb, &gcfg, NULL, NULL, ops), 0, "unregistered: nothing");
+	ASSERT_EQ(l3gw_claim_reconcile(pb, &gcfg, &me, ref, ops), 3, "two claims, one release");
+	all = json_dumps(ops, JSON_COMPACT | JSON_SORT_KEYS);
+	if (ASSERT_OK_PTR(all, "dump")) {
+		ASSERT_TRUE(strstr(all, "{\"op\":\"update\",\"row\":{\"chassis\":[\"uuid\",\""
+				   U(02) "\"]},\"table\":\"Port_Binding\",\"where\":[[\"_uuid\","
+				   "\"==\",[\"uuid\",\"" U(31) "\"]]]}") != NULL, "claim gr-sw");
+		ASSERT_TRUE(strstr(all, "[\"uuid\",\"" U(32) "\"]") != NULL, "claim sw-gr");
+		ASSERT_TRUE(strstr(all, "{\"chassis\":[\"set\",[]]},\"table\":\"Port_Binding\","
+				   "\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"" U(35) "\"]]]")
+			    != NULL, "release far-x");
+		ASSERT_TRUE(!strstr(all, "\"up\""), "no up column for gateway ports");
+	}
+	free(all);
+	json_decref(ops);
+
+	/* Before the claims land: only the far router, still ours. */
+	ASSERT_OK(local_datapaths_compute(&ld, &bs, pb, &me), "compute");
+	ASSERT_TRUE(local_datapaths_contains(&ld, &e4), "a claimed l3gateway port is local");
+	ASSERT_FALSE(local_datapaths_contains(&ld, &e1), "unclaimed gateway router: not local");
+
+	if (!apply(r, "{'Port_Binding': {"
+		      " '" U(31) "': {'modify': {'chassis': ['uuid', '" U(02) "']}},"
+		      " '" U(32) "': {'modify': {'chassis': ['uuid', '" U(02) "']}},"
+		      " '" U(35) "': {'modify': {'chassis': ['set', []]}}}}"))
+		goto out;
+	ops = json_array();
+	ASSERT_EQ(l3gw_claim_reconcile(pb, &gcfg, &me, ref, ops), 0, "converged");
+	json_decref(ops);
+	ASSERT_OK(local_datapaths_compute(&ld, &bs, pb, &me), "compute");
+	ASSERT_EQ(ld.n, 3, "gateway router, its switch, the switch behind it");
+	ASSERT_TRUE(local_datapaths_contains(&ld, &e1) && local_datapaths_contains(&ld, &e2) &&
+		    local_datapaths_contains(&ld, &e3), "e1, e2, e3");
+	ASSERT_FALSE(local_datapaths_contains(&ld, &e4), "released router: not local");
+	ASSERT_OK(local_datapaths_compute(&ld, &bs, pb, NULL), "compute unregistered");
+	ASSERT_EQ(ld.n, 0, "no chassis row: no gateway router");
+out:
+	json_decref(ref);
 	local_datapaths_destroy(&ld);
 	bindings_destroy(&bs);
 	ovsdb_replica_destroy(r);
@@ -438,6 +533,8 @@ void test_bind_sb(void)
 		test_chassis();
 	if (test__start_subtest("claim"))
 		test_claim();
+	if (test__start_subtest("l3gateway"))
+		test_l3gateway();
 	if (test__start_subtest("local_datapaths"))
 		test_local_datapaths();
 }
