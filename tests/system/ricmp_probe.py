@@ -6,6 +6,9 @@
   ricmp_probe.py udp DST PORT     UDP to a port nobody listens on
   ricmp_probe.py proto DST        IP protocol 253 (no transport the router knows)
   ricmp_probe.py tcp DST PORT     TCP SYN
+  ricmp_probe.py arp IFACE MAC IP [TPA]
+                                  broadcast ARP request from (MAC, IP) for
+                                  TPA; without TPA a gratuitous one (TPA=IP)
 
 ICMP answers print as "icmp src=S type=T code=C inner_dst=D inner_proto=P
 [inner_dport=N]" (the quoted packet inside the error); a TCP answer as
@@ -136,8 +139,23 @@ def probe_tcp(dst, port):
         return "tcp src=%s sport=%d flags=%s" % (src, sport, "|".join(names))
 
 
+def send_arp(iface, mac, ip, tpa):
+    sha = bytes.fromhex(mac.replace(":", ""))
+    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + sha + socket.inet_aton(ip) \
+        + b"\0" * 6 + socket.inet_aton(tpa)
+    frame = b"\xff" * 6 + sha + b"\x08\x06" + arp + b"\0" * 18
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    s.send(frame)
+    return "sent"
+
+
 def main():
     mode, dst = sys.argv[1], sys.argv[2]
+    if mode == "arp":
+        args = sys.argv[2:]
+        print(send_arp(args[0], args[1], args[2], args[3] if len(args) > 3 else args[2]))
+        return
     port = int(sys.argv[3]) if len(sys.argv) > 3 else PROBE_PORT
     if mode == "ttl":
         print(probe_udp(dst, port, 1))

@@ -280,6 +280,29 @@ ovn-nbctl static-mac-binding-del lrp-ri-2 "${IP6[s]}"
 wait_hv
 check "static binding deleted: a -> s fails (v6)" wait_until 5 no_ping6 a "${IP6[s]}"
 
+# ---- 3. MAC_Binding as ovn-controller 23.03 writes it ----
+mb_of() { sb_col "$1" logical_port=lrp-ri-2 ip="\"${IP[r2]}\""; }
+mb_mac_is() { [[ $(mb_of mac) == "$1" ]]; }
+arp_from_r2() { probe r2 arp eth0 "$1" "${IP[r2]}" ${2:+"$2"} >/dev/null; }
+# (An ARP request for the gateway IP is answered by the switch,
+# ls_in_arp_rsp: the router never sees it.  A GARP is flooded to it.)
+arp_from_r2 "${MAC[r2]}"
+check "GARP from r2: r2 learnt into MAC_Binding" wait_until 5 mb_mac_is "${MAC[r2]}"
+t1=$(mb_of timestamp)
+check "... with a timestamp ($t1)" test "${t1:-0}" -gt 0
+sleep 1.2
+arp_from_r2 "${MAC[r2]}"
+arp_from_r2 "${MAC[r2]}" "${GW[2]}"
+sleep 0.5
+check "same MAC again: timestamp unchanged, as 23.03 ($t1)" test "$(mb_of timestamp)" = "$t1"
+NEWMAC=00:00:00:0f:02:99
+in_pod r2 ip link set eth0 address $NEWMAC
+arp_from_r2 $NEWMAC
+check "GARP with a new MAC: the row's MAC follows" wait_until 5 mb_mac_is $NEWMAC
+t2=$(mb_of timestamp)
+check "... and its timestamp moves ($t1 -> $t2)" test "${t2:-0}" -gt "${t1:-0}"
+check "one MAC_Binding row for r2" test "$(sb_rows logical_port=lrp-ri-2 ip="\"${IP[r2]}\"")" = 1
+
 if [[ $T_FAILED -ne 0 ]]; then
     "${CTL[@]}" drops >&2 || true
     tail -30 "$T_DIR/ovnbpfd.log" >&2
