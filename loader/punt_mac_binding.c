@@ -46,7 +46,7 @@ struct pending {
 
 struct mac_learner {
 	struct ovsdb_client *cl;
-	struct ovsdb_table *pb, *dpb, *mb;
+	struct ovsdb_table *pb, *dpb, *mb, *smb;
 	struct smap sent;		/* "dp/port/ip" -> struct sent */
 	struct smap pending;		/* "dp/port/ip" -> struct pending */
 	uint64_t win_start_ms;
@@ -108,16 +108,17 @@ static const struct ovsdb_row *find_port(struct mac_learner *l, uint32_t dp, uin
 	return NULL;
 }
 
-/* The MAC_Binding row of (logical port, ip), comparing addresses. */
-static const struct ovsdb_row *find_binding(struct mac_learner *l, const char *lport,
+/* The row of (logical port, ip) in T (MAC_Binding or Static_MAC_Binding),
+ * comparing addresses. */
+static const struct ovsdb_row *find_binding(struct ovsdb_table *t, const char *lport,
 					    const uint8_t *ip, int len)
 {
 	const struct ovsdb_row *row;
 	uint8_t a[16];
 
-	if (!l->mb->ts)
+	if (!t->ts)
 		return NULL;
-	for (row = ovsdb_table_first(l->mb); row; row = ovsdb_table_next(row)) {
+	for (row = ovsdb_table_first(t); row; row = ovsdb_table_next(row)) {
 		const char *p = sb_row_string(row, "logical_port");
 		const char *s = sb_row_string(row, "ip");
 
@@ -181,7 +182,7 @@ static void commit(struct mac_learner *l, const char *key, const struct pending 
 		   uint64_t now)
 {
 	const struct ovsdb_uuid *dpu = NULL;
-	const struct ovsdb_row *pb, *mb;
+	const struct ovsdb_row *pb, *mb, *smb;
 	char ipstr[INET6_ADDRSTRLEN], macstr[18];
 	struct sent *s;
 	json_t *ops;
@@ -191,8 +192,18 @@ static void commit(struct mac_learner *l, const char *key, const struct pending 
 		l->st.no_port++;
 		return;
 	}
-	mb = find_binding(l, sb_row_string(pb, "logical_port"), p->ip, p->len);
+	mb = find_binding(l->mb, sb_row_string(pb, "logical_port"), p->ip, p->len);
 	if (mb && same_mac(sb_row_string(mb, "mac"), p->mac)) {
+		l->st.known++;
+		return;
+	}
+	/* ovn-controller's lookup_arp/lookup_nd match every binding of the
+	 * (port, ip), static ones included, so a neighbour speaking with its
+	 * Static_MAC_Binding's MAC is known there and never learnt.  The
+	 * datapath's neighbour table holds only the winning binding: check
+	 * the static row here to the same effect. */
+	smb = find_binding(l->smb, sb_row_string(pb, "logical_port"), p->ip, p->len);
+	if (smb && same_mac(sb_row_string(smb, "mac"), p->mac)) {
 		l->st.known++;
 		return;
 	}
@@ -360,7 +371,8 @@ int mac_learner_create(struct ovsdb_client *cl, struct mac_learner **out)
 	l->pb = ovsdb_client_monitor(cl, "Port_Binding", NULL);
 	l->dpb = ovsdb_client_monitor(cl, "Datapath_Binding", NULL);
 	l->mb = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
-	if (!l->pb || !l->dpb || !l->mb) {
+	l->smb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
+	if (!l->pb || !l->dpb || !l->mb || !l->smb) {
 		free(l);
 		return -ENOMEM;
 	}

@@ -276,6 +276,33 @@ void test_router_mac_learn(void)
 	ASSERT_EQ(st.txn_errors, 0, "no failed transaction");
 	ASSERT_EQ(mb_count(&e), 3, "one row per (port, ip)");
 
+	test__start_subtest("static_binding_mac_is_known");
+	/* Static 10.0.0.5 -> ...:5a; the dynamic row says ...:55.  Heard with
+	 * the static MAC: ovn-controller's lookup_arp matches the static
+	 * binding, so nothing is learnt; heard with a third MAC: learnt. */
+	{
+		struct ovsdb_table *dpb = ovsdb_client_table(e.cl, "Datapath_Binding");
+		const struct ovsdb_row *dp = dpb ? ovsdb_table_first(dpb) : NULL;
+		char u[OVSDB_UUID_LEN + 1] = "";
+
+		if (dp)
+			ovsdb_uuid_to_string(&dp->uuid, u);
+		ASSERT_OK(sh("ovsdb-client -t 5 transact %s '[\"OVN_Southbound\","
+			     "{\"op\":\"insert\",\"table\":\"Static_MAC_Binding\",\"row\":{"
+			     " \"logical_port\":\"lrp-ml\", \"ip\":\"10.0.0.5\","
+			     " \"mac\":\"0a:00:00:00:00:5a\", \"override_dynamic_mac\":false,"
+			     " \"datapath\":[\"uuid\",\"%s\"]}}]' >/dev/null",
+			     e.remote, u), "static binding inserted");
+	}
+	spin(&e, 1.1);
+	punt_put("10.0.0.5", "0a:00:00:00:00:5a", false);
+	spin(&e, 0.3);
+	r = mb_find(&e, "10.0.0.5");
+	ASSERT_STREQ(r ? sb_row_string(r, "mac") : "", "0a:00:00:00:00:55",
+		     "the static binding's MAC is not learnt over the dynamic row");
+	punt_put("10.0.0.5", "0a:00:00:00:00:5b", false);
+	ASSERT_OK_PTR(wait_mac(&e, "10.0.0.5", "0a:00:00:00:00:5b", 3), "another MAC is");
+
 	test__start_subtest("ipv6_and_bad_macs");
 	punt_put("fd00::9", "0a:00:00:00:00:09", false);
 	r = wait_mac(&e, "fd00::9", "0a:00:00:00:00:09", 3);
