@@ -305,9 +305,9 @@ static void on_put_mac(const struct ovn_punt_event *ev, size_t size, void *aux)
 			memcpy(p->ip, ctx + ioff, len);
 			p->commit_at_ms = now + (mcast ? random_delay(l) : 0);
 			smap_put(&l->pending, key, p);
-		} else if (!mcast) {
-			p->commit_at_ms = now;
 		}
+		/* Already waiting: only the MAC changes, the time stays (as
+		 * ovn_mac_binding_add). */
 	}
 	memcpy(p->mac, mac, 6);
 	if (mcast)
