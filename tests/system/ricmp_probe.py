@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """Send one probe and print what comes back, for router_icmp.sh.
 
-  ricmp_probe.py ttl DST [PORT]   UDP with TTL / hop limit 1
+  ricmp_probe.py ttl DST [PORT [SIZE]]
+                                  UDP with TTL / hop limit 1 (SIZE bytes of
+                                  payload: then also "len=" of the ICMP
+                                  message and "csum=ok|bad")
   ricmp_probe.py udp DST PORT     UDP to a port nobody listens on
   ricmp_probe.py proto DST        IP protocol 253 (no transport the router knows)
   ricmp_probe.py tcp DST PORT     TCP SYN
@@ -55,7 +58,16 @@ def icmp_socket(v6):
     return socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
 
 
-def wait_icmp(sock, v6, dst):
+def csum16(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+def wait_icmp(sock, v6, dst, show_len=False):
     """First ICMP error (not echo / ND) whose quoted packet went to dst."""
     end = time.time() + TIMEOUT
     while True:
@@ -72,6 +84,12 @@ def wait_icmp(sock, v6, dst):
             if typ >= 128:
                 continue
             quoted = inner_v6(data[8:])
+            if show_len:
+                # Pseudo header: the error comes to the quoted packet's source.
+                ph = socket.inet_pton(socket.AF_INET6, src) + data[16:32] \
+                    + struct.pack("!I3xB", len(data), 58)
+                quoted += " len=%d csum=%s" % (
+                    len(data), "ok" if csum16(ph + data) == 0xFFFF else "bad")
         else:
             ihl = (data[0] & 0xF) * 4
             src = socket.inet_ntop(socket.AF_INET, data[12:16])
@@ -79,12 +97,15 @@ def wait_icmp(sock, v6, dst):
             if typ not in (3, 11, 12):
                 continue
             quoted = inner_v4(data[ihl + 8:])
+            if show_len:
+                msg = data[ihl:]
+                quoted += " len=%d csum=%s" % (len(msg), "ok" if csum16(msg) == 0xFFFF else "bad")
         if "inner_dst=%s " % dst not in quoted + " ":
             continue
         return "icmp src=%s type=%d code=%d %s" % (src, typ, code, quoted)
 
 
-def probe_udp(dst, port, ttl):
+def probe_udp(dst, port, ttl, size=0):
     v6 = is6(dst)
     fam = socket.AF_INET6 if v6 else socket.AF_INET
     ic = icmp_socket(v6)
@@ -94,8 +115,8 @@ def probe_udp(dst, port, ttl):
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
         else:
             s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
-    s.sendto(b"ricmp-probe", (dst, port))
-    return wait_icmp(ic, v6, dst)
+    s.sendto(b"x" * size if size else b"ricmp-probe", (dst, port))
+    return wait_icmp(ic, v6, dst, size > 0)
 
 
 def probe_proto(dst):
@@ -158,7 +179,8 @@ def main():
         return
     port = int(sys.argv[3]) if len(sys.argv) > 3 else PROBE_PORT
     if mode == "ttl":
-        print(probe_udp(dst, port, 1))
+        size = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+        print(probe_udp(dst, port, 1, size))
     elif mode == "udp":
         print(probe_udp(dst, port, 0))
     elif mode == "proto":

@@ -125,6 +125,16 @@ expect "hop limit 1 a -> b: ICMPv6 time exceeded from a's gateway" \
 expect "TTL 1 b -> a: time exceeded from b's gateway" \
     "icmp src=${GW[2]} type=11 code=0 inner_dst=${IP[a]} inner_proto=17 inner_dport=33434" \
     probe b ttl "${IP[a]}"
+# A big packet is quoted as pinctrl quotes it: the error's frame at most
+# 576 bytes (IPv4: ICMP message 576-14-20 = 542) / 1280 (IPv6: 1226),
+# and its checksum right although the UDP segment it was made from left
+# its socket with a partial (offloaded) checksum.
+expect "TTL 1, 1400-byte UDP: time exceeded quoting 534 bytes, checksum right" \
+    "icmp src=${GW[1]} type=11 code=0 inner_dst=${IP[b]} inner_proto=17 inner_dport=33434 len=542 csum=ok" \
+    probe a ttl "${IP[b]}" 33434 1400
+expect "hop limit 1, 1400-byte UDP: ICMPv6 time exceeded of 1226 bytes, checksum right" \
+    "icmp src=${GW6[1]} type=3 code=0 inner_dst=${IP6[b]} inner_proto=17 inner_dport=33434 len=1226 csum=ok" \
+    probe a ttl "${IP6[b]}" 33434 1400
 out=$(in_pod a ping -c 1 -W 1 -t 1 "${IP[b]}" 2>&1)
 check "ping -t 1: 'Time to live exceeded' from ${GW[1]}" \
     grep -q "From ${GW[1]} .*Time to live exceeded" <<<"$out"
