@@ -430,6 +430,11 @@ static int daemon_poll_once(struct daemon *d)
 	ovnbpf_writer_stats(d->writer, &ws);
 	if (ws.retired && timeout > 100)
 		timeout = 100;
+	/* Neighbours learnt from broadcasts wait a few ms before they are
+	 * written (loader/punt_mac_binding.h). */
+	err = mac_learner_timeout(d->learner);
+	if (err >= 0 && err < timeout)
+		timeout = err;
 	daemon_ct_gc(d);
 	if (poll(pfd, N_FDS, timeout) < 0) {
 		if (errno == EINTR)
@@ -446,6 +451,7 @@ static int daemon_poll_once(struct daemon *d)
 		ctl_server_run(d->ctl);
 	if (pfd[FD_PUNT].revents)
 		punt_run();
+	mac_learner_run(d->learner);
 	if (ws.retired)
 		ovnbpf_reclaim(d->writer);
 	/* Always: the SB client has timers, and local changes above may

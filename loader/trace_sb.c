@@ -16,6 +16,7 @@
 #include "loader/compile_map.h"
 #include "loader/ct_skip.h"
 #include "loader/dhcp_opts.h"
+#include "loader/mac_binding.h"
 #include "loader/sb_row.h"
 #include "loader/trace.h"
 #include "ovsdb-client/client.h"
@@ -47,12 +48,13 @@ static void *xgrow(void *p, size_t n, size_t size)
 
 /* Tables read and why. */
 enum {
-	T_DPB, T_PB, T_LF, T_DPG, T_MCG, T_AS, T_PG, T_FDB, T_DHCP, T_DHCP6, T_SBG, T_N
+	T_DPB, T_PB, T_LF, T_DPG, T_MCG, T_AS, T_PG, T_FDB, T_DHCP, T_DHCP6, T_SBG, T_MB, T_SMB,
+	T_N
 };
 static const char *const table_names[T_N] = {
 	"Datapath_Binding", "Port_Binding", "Logical_Flow", "Logical_DP_Group",
 	"Multicast_Group", "Address_Set", "Port_Group", "FDB", "DHCP_Options",
-	"DHCPv6_Options", "SB_Global",
+	"DHCPv6_Options", "SB_Global", "MAC_Binding", "Static_MAC_Binding",
 };
 
 struct load_ctx {
@@ -242,6 +244,29 @@ static void compile_all(struct trace_sb *sb, struct compiler *c, struct ovsdb_ta
 	}
 }
 
+static bool every_dp_local(void *aux, uint32_t dp)
+{
+	(void)aux;
+	(void)dp;
+	return true;
+}
+
+/* The neighbour table get_arp/get_nd/lookup_arp read, as ovnbpfd fills it
+ * (loader/mac_binding.c): SB MAC_Binding and Static_MAC_Binding of every
+ * datapath.  (ovn-trace 23.03 reads MAC_Binding only.) */
+static void neighbours_all(struct compiler *c, struct ovnbpf_writer *w,
+			   struct ovsdb_table *const t[T_N])
+{
+	struct mac_bindings *mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
+	const struct ovsdb_row *row;
+
+	OVSDB_TABLE_FOR_EACH(row, t[T_MB])
+		mac_binding_sync_row(mb, c, every_dp_local, NULL, row, false);
+	OVSDB_TABLE_FOR_EACH(row, t[T_SMB])
+		mac_binding_sync_row(mb, c, every_dp_local, NULL, row, true);
+	mac_bindings_free(mb);
+}
+
 /* The Kube-OVN conntrack skip flows ovnbpfd adds (loader/ct_skip.h), on
  * every switch: a trace counts every datapath as local. */
 static int ct_skip_all(const struct trace_sb *sb, struct compiler *c, struct ovsdb_client *cl)
@@ -346,6 +371,7 @@ int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 		goto out;
 	compile_set_opt_tables(*cp, &d4.t, &d6.t);
 	compile_all(sb, *cp, t);
+	neighbours_all(*cp, w, t);
 	err = ct_skip_all(sb, *cp, cl);
 	if (!err)
 		err = compile_commit(*cp);

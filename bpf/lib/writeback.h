@@ -43,6 +43,26 @@ static __always_inline __u16 ovn_csum_fold(__s64 s)
 	return ~sum & 0xffff;
 }
 
+/* Rewrite the ICMP/ICMPv6 checksum at OFF for a change whose ones'-
+ * complement difference is D (from bpf_csum_diff), by hand: a packet that
+ * pktgen turned into an ICMP error still has the skb checksum state of
+ * the TCP/UDP segment it was (CHECKSUM_PARTIAL from a local socket), and
+ * for that state bpf_l4_csum_replace() leaves a full checksum untouched
+ * (no pseudo header: ICMPv4) or updates it as a partial one (ICMPv6), so
+ * the error would leave with a wrong checksum. */
+static __always_inline int ovn_wb_icmp_csum(struct __sk_buff *skb, __u32 off, __s64 d)
+{
+	__u16 cs;
+	__u64 s;
+
+	if (d < 0 || bpf_skb_load_bytes(skb, off, &cs, 2))
+		return -1;
+	s = (__u32)d + (__u64)(__u16)~cs;
+	s = (s & 0xffffffff) + (s >> 32);
+	cs = ovn_csum_fold(s);
+	return bpf_skb_store_bytes(skb, off, &cs, 2, BPF_F_RECOMPUTE_CSUM) ? -1 : 0;
+}
+
 static __always_inline int ovn_l4_csum_off(__u8 proto, __u64 *flags)
 {
 	*flags = 0;
@@ -123,9 +143,13 @@ static __always_inline int ovn_wb_ip6(struct __sk_buff *skb, struct ovn_ctx *c)
 		co = ovn_l4_csum_off(k->ip_proto, &fl);
 		if (co >= 0) {
 			d = bpf_csum_diff((__be32 *)&o[8], 32, (__be32 *)&n[8], 32, 0);
-			if (bpf_l4_csum_replace(skb, c->x.l4_off + co, 0, d,
-						BPF_F_PSEUDO_HDR_ | fl))
+			if (k->ip_proto == IPPROTO_ICMPV6_) {
+				if (ovn_wb_icmp_csum(skb, c->x.l4_off + co, d))
+					return -1;
+			} else if (bpf_l4_csum_replace(skb, c->x.l4_off + co, 0, d,
+						       BPF_F_PSEUDO_HDR_ | fl)) {
 				return -1;
+			}
 		}
 	}
 	p->ip_ttl = k->ip_ttl;
@@ -164,8 +188,8 @@ static __always_inline int ovn_wb_l4(struct __sk_buff *skb, struct ovn_ctx *c)
 		n[0] = k->icmp_type;
 		n[1] = k->icmp_code;
 		d = bpf_csum_diff((__be32 *)o, 4, (__be32 *)n, 4, 0);
-		if (bpf_skb_store_bytes(skb, l4, n, 2, 0) ||
-		    bpf_l4_csum_replace(skb, l4 + 2, 0, d, 0))
+		if (bpf_skb_store_bytes(skb, l4, n, 2, BPF_F_RECOMPUTE_CSUM) ||
+		    ovn_wb_icmp_csum(skb, l4 + 2, d))
 			return -1;
 		p->icmp_type = k->icmp_type;
 		p->icmp_code = k->icmp_code;
