@@ -819,6 +819,8 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
 	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
 	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
+	if (e->mb)
+		mac_bindings_set_cache(e->mb, w);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
 	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb) {

@@ -192,8 +192,9 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
 	/* Default deny: a run with any op not known to be pure is never
-	 * cached (lib/cache.h). */
-	if (!ovn_cache_op_pure(op->code))
+	 * cached (lib/cache.h); conntrack ops are cached as guards
+	 * (lib/cache_ct.h). */
+	if (!ovn_cache_op_pure(op->code) && !ovn_cache_ct_guarded(op->code))
 		ovn_cache_forbid(c);
 	if (c->clone.skipping)
 		return ovn_clone_skip(c, op->code, op->arg);
@@ -303,7 +304,16 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 			return 0;	/* went to the next table */
 		break;
 	default:
-		ovn_cache_forbid(c);
+		if (ovn_cache_ct_guarded(op->code)) {
+			bool adv;
+			long r2 = ovn_cache_ct_step(lc, op, id, pc, &adv);
+
+			if (!adv)
+				return r2;
+			break;
+		}
+		if (op->code != OVN_OP_CT_CLEAR && op->code != OVN_OP_CHK_LB_HAIRPIN)
+			ovn_cache_forbid(c);
 		if (op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND)
 			return ovn_natlb_op(lc, op, pc);
 		if (op->code == OVN_OP_CHK_LB_HAIRPIN) {

@@ -117,7 +117,6 @@ static __always_inline void ovn_lb_chk_hairpin(struct ovn_ctx *c, const struct o
 	struct ovn_flow_key *k = &c->key;
 	__u32 r = 0;
 
-	ovn_ct_forbid_cache(c);
 	if (!op->n && (bpf_ntohl(c->md.ct_state) & (1u << OVN_CS_DNAT))) {
 		if (k->eth_type == bpf_htons(ETH_P_IP))
 			r = k->ip4_src == k->ip4_dst;
@@ -130,6 +129,22 @@ static __always_inline void ovn_lb_chk_hairpin(struct ovn_ctx *c, const struct o
 		c->md.flags &= ~bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
 }
 
+/* Finish the commit ovn_nat_op() / ovn_lb_op() left pending: reserve
+ * the NAT reply tuple, insert the connection, rewrite the packet.  0 or a
+ * DROP_* reason.  (Also run by the cache's conntrack guards.) */
+static __always_inline int ovn_natlb_commit_pending(struct ovn_ctx *c)
+{
+	__u32 nf = c->ct.ne.flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT);
+	int r;
+
+	r = nf ? ovn_nat_reserve(c, nf, c->ct.pend_ports, c->ct.pend_hash) : 0;
+	if (!r)
+		r = ovn_nat_insert(c, nf);
+	if (!r)
+		c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
+	return r;
+}
+
 /* Run NAT/LB op OP (OVN_OP_CT_NAT, CT_LB) at PC: a ct op goes on at the
  * next stage, as OVS recirculates.  Returns a bpf_loop callback value. */
 static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_op *op, __u32 pc)
@@ -138,7 +153,6 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 	__u32 zo = op->src;
 	int r;
 
-	ovn_ct_forbid_cache(c);
 	if (zo != OVN_OFF_CT_ZONE && zo != OVN_OFF_DNAT_ZONE && zo != OVN_OFF_SNAT_ZONE)
 		return ovn_end(c, DROP_CT_BAD_ZONE);
 	if (op->pipeline > OVN_PIPE_EGRESS || c->x.in_call)
@@ -149,15 +163,8 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 		r = ovn_lb_op(lc->skb, c, op, pc);
 	else
 		r = DROP_BAD_OP;	/* LB_BACKEND is data */
-	if (r == OVN_NAT_PENDING) {
-		__u32 nf = c->ct.ne.flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT);
-
-		r = nf ? ovn_nat_reserve(c, nf, c->ct.pend_ports, c->ct.pend_hash) : 0;
-		if (!r)
-			r = ovn_nat_insert(c, nf);
-		if (!r)
-			c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
-	}
+	if (r == OVN_NAT_PENDING)
+		r = ovn_natlb_commit_pending(c);
 	if (r)
 		return ovn_end(c, r);
 	c->x.pipeline = op->pipeline;
