@@ -198,11 +198,17 @@ static __noinline int ovn_cache_ct_pre(struct ovn_ctx *c, const struct ovn_op *o
 
 	r->cur = 0;
 	/* ct_commit { }: its CT_COMMIT goes into the begin's guard. */
-	if (op->code == OVN_OP_CT_COMMIT && i && i <= OVN_CACHE_GUARDS) {
-		int f = ovn_cache_ct_fold(c, &r->val.guard[i - 1], op, prog, pc, i - 1);
+	if (op->code == OVN_OP_CT_COMMIT && i) {
+		__u32 j = i - 1;
+		int f;
 
-		if (f >= 0)
-			return f;
+		/* 6.1's verifier must see the bound on this register. */
+		asm volatile("" : "+r"(j));
+		if (j < OVN_CACHE_GUARDS) {
+			f = ovn_cache_ct_fold(c, &r->val.guard[j], op, prog, pc, j);
+			if (f >= 0)
+				return f;
+		}
 	}
 	if (i >= OVN_CACHE_GUARDS) {
 		/* More ct ops than an entry can guard. */
@@ -309,8 +315,10 @@ static __noinline int ovn_cache_guard_commit(struct __sk_buff *skb, struct ovn_c
 }
 
 /* Execute guard G's op on G's inputs.  0, or -1 when the op is not the
- * one recorded (not executed) or failed. */
-static __noinline int ovn_cache_guard_run(struct __sk_buff *skb, struct ovn_ctx *c,
+ * one recorded (not executed) or failed.  (Inlined into the loop
+ * callback: 6.1 counts the stack of every frame from the program down to
+ * ovn_nat_reserve() against 512 bytes.) */
+static __always_inline int ovn_cache_guard_run(struct __sk_buff *skb, struct ovn_ctx *c,
 					  const struct ovn_cache_guard *g)
 {
 	__u32 id = g->prog, pc = g->pc, zo;
@@ -355,38 +363,40 @@ static __noinline int ovn_cache_guard_run(struct __sk_buff *skb, struct ovn_ctx 
 	return r ? -1 : 0;
 }
 
+/* What the guard loop needs (on the caller's stack: keep it small).  It
+ * leaves its verdict in the context's record: rec.cur = 1 + the guard
+ * that differed (0: none), rec.pre_n = the guards executed, rec.pre_half
+ * = the last of them without its folded commit. */
 struct ovn_cache_ct_loop {
 	struct __sk_buff *skb;
 	struct ovn_ctx *c;
 	struct ovn_cache_val *v;
-	__u32 bad;	/* 1 + index of the first guard that differed */
-	__u32 done;	/* guards executed (their results are in the context) */
-	__u32 half;	/* ... the last one without its folded commit */
 };
 
 static long ovn_cache_guard_step(__u32 i, void *arg)
 {
 	struct ovn_cache_ct_loop *l = arg;
+	struct ovn_cache_rec *r = &l->c->cache;
 	struct ovn_cache_guard *g;
 
 	if (i >= OVN_CACHE_GUARDS)
 		return 1;
 	g = &l->v->guard[i];
 	if (ovn_cache_guard_run(l->skb, l->c, g)) {
-		l->bad = i + 1;
-		l->done = i;
+		r->cur = i + 1;
+		r->pre_n = i;
 		return 1;
 	}
 	if (!ovn_cache_guard_same_out(l->c, g)) {
-		l->bad = i + 1;
-		l->done = i + 1;
-		l->half = g->commit_pc != 0;
+		r->cur = i + 1;
+		r->pre_n = i + 1;
+		r->pre_half = g->commit_pc != 0;
 		return 1;
 	}
 	if (g->commit_pc && ovn_cache_guard_commit(l->skb, l->c, g)) {
-		l->bad = i + 1;
-		l->done = i + 1;
-		l->half = 1;
+		r->cur = i + 1;
+		r->pre_n = i + 1;
+		r->pre_half = 1;
 		return 1;
 	}
 	return 0;
@@ -401,26 +411,27 @@ static __noinline int ovn_cache_ct_check(struct __sk_buff *skb, struct ovn_ctx *
 {
 	struct ovn_cache_ct_loop l = { .skb = skb, .c = c, .v = v };
 	struct ovn_cache_rec *r = &c->cache;
-	__u32 n = v->n_guards, i;
+	__u32 n = v->n_guards, i, bad;
 
 	if (n > OVN_CACHE_GUARDS)
 		n = OVN_CACHE_GUARDS;
+	r->cur = 0;
 	bpf_loop(n, ovn_cache_guard_step, &l, 0);
-	if (!l.bad)
+	bad = r->cur;
+	if (!bad)
 		return 0;
 	/* The guards before the differing one gave the recorded results;
 	 * the differing one (when it ran) gave what the context holds. */
 #pragma unroll
 	for (i = 0; i < OVN_CACHE_GUARDS; i++) {
-		if (i < l.bad)
+		if (i < bad)
 			r->val.guard[i] = v->guard[i];
 	}
-	i = l.bad - 1;
+	i = bad - 1;
 	asm volatile("" : "+r"(i));
-	if (l.done == l.bad && i < OVN_CACHE_GUARDS)
+	if (r->pre_n == bad && i < OVN_CACHE_GUARDS)
 		ovn_cache_guard_out(c, &r->val.guard[i]);
-	r->pre_n = l.done;
-	r->pre_half = l.half;
+	r->cur = 0;
 	/* The pipeline starts from the packet as parsed. */
 	__builtin_memcpy(&c->key, &c->pkt, sizeof(c->key));
 	__builtin_memset(&c->md, 0, sizeof(c->md));
