@@ -76,7 +76,9 @@ enum ovn_cache_kind {
  * its result with the recorded one: everything after a ct op depends only
  * on its result and the packet, so equal results mean the run would be
  * the same.  A difference is a miss (the pipeline runs, and the ops the
- * check already executed are not executed a second time). */
+ * check already executed are not executed a second time).
+ * A ct_commit { }'s CT_COMMIT is folded into its begin's guard.  Memory:
+ * an entry is 1,248 bytes per CPU (8,192 entries: 10 MB per CPU). */
 #define OVN_CACHE_GUARDS	6
 
 /* Flow-key bytes a conntrack op reads: eth.type .. icmp.code (key offsets
