@@ -831,6 +831,8 @@ static void engine_pass(void *aux)
 		err = lb_hairpin_sync(e->lbh, e->r);
 		if (err < 0)
 			pr_warn(MOD, "load balancer hairpin data: %s", strerror(-err));
+		else if (err > 0)
+			ovnbpf_cache_invalidate(e->w);	/* chk_lb_hairpin reads it */
 	}
 
 	/* Once the replica holds every row our conditions select (not at the
@@ -931,6 +933,8 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
 	e->lb = ovsdb_client_monitor(cl, "Load_Balancer", NULL);
 	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
+	if (e->mb)
+		mac_bindings_set_cache(e->mb, w);
 	if (!e->sb_global || !e->dpb || !e->pb || !e->lflow || !e->dp_group || !e->mcgroup ||
 	    !e->addr_set || !e->port_group || !e->fdb || !e->meter || !e->meter_band ||
 	    !e->dhcp || !e->dhcpv6 || !e->mac_binding || !e->static_mb || !e->lb) {

@@ -15,6 +15,7 @@
 #include "loader/compile_router.h"
 #include "loader/log.h"
 #include "loader/mac_binding.h"
+#include "maps/ovnbpf_maps.h"
 #include "loader/sb_row.h"
 #include "loader/strbuf.h"
 
@@ -35,6 +36,7 @@ struct mb_group {
 
 struct mac_bindings {
 	int fd;
+	struct ovnbpf_writer *cache_w;	/* bump its cache epoch after a write */
 	struct smap rows;	/* id -> struct mb_row */
 	struct smap groups;	/* key text -> struct mb_group */
 };
@@ -55,6 +57,11 @@ struct mac_bindings *mac_bindings_new(int fd)
 
 	mb->fd = fd;
 	return mb;
+}
+
+void mac_bindings_set_cache(struct mac_bindings *mb, struct ovnbpf_writer *w)
+{
+	mb->cache_w = w;
 }
 
 void mac_bindings_free(struct mac_bindings *mb)
@@ -136,6 +143,14 @@ static void group_remove(struct mb_group *g, const struct mb_row *r)
 	}
 }
 
+/* After a write to the neighbour table: cached pipeline results that
+ * read it (get_arp, lookup_arp) are recomputed (maps/cache.h). */
+static void cache_bump(struct mac_bindings *mb)
+{
+	if (mb->cache_w)
+		ovnbpf_cache_invalidate(mb->cache_w);
+}
+
 /* Rewrite K's map entry from the rows that name it. */
 static int group_apply(struct mac_bindings *mb, const struct ovn_mac_bind_key *k)
 {
@@ -157,6 +172,8 @@ static int group_apply(struct mac_bindings *mb, const struct ovn_mac_bind_key *k
 		if (g->installed && mb->fd >= 0 && bpf_map_delete_elem(mb->fd, &mk) &&
 		    errno != ENOENT)
 			err = -errno;
+		else if (g->installed)
+			cache_bump(mb);
 		key_text(k, kt, sizeof(kt));
 		group_free(smap_del(&mb->groups, kt));
 		return err;
@@ -167,6 +184,7 @@ static int group_apply(struct mac_bindings *mb, const struct ovn_mac_bind_key *k
 		return 0;
 	if (mb->fd >= 0 && bpf_map_update_elem(mb->fd, &mk, &v, BPF_ANY))
 		return -errno;
+	cache_bump(mb);
 	g->installed = true;
 	g->cur = v;
 	return 0;

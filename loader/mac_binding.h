@@ -14,6 +14,8 @@
 
 #include "maps/router.h"
 
+struct ovnbpf_writer;
+
 enum mac_binding_kind {
 	MB_STATIC_LOW = 50,		/* Static_MAC_Binding */
 	MB_DYNAMIC = 100,		/* MAC_Binding */
@@ -25,6 +27,9 @@ struct mac_bindings;
 /* FD: the ovn_mac_bind map (-1: keep the table in memory only). */
 struct mac_bindings *mac_bindings_new(int fd);
 void mac_bindings_free(struct mac_bindings *mb);
+/* Bump W's cache epoch after every write to the neighbour table (the
+ * exact-match cache keeps results of get_arp/lookup_arp). */
+void mac_bindings_set_cache(struct mac_bindings *mb, struct ovnbpf_writer *w);
 
 /* Parse "10.0.0.1" / "fd00::1" into a key's ip/len.  -EINVAL if bad. */
 int mac_binding_parse_ip(const char *s, struct ovn_mac_bind_key *k);

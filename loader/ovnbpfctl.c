@@ -314,12 +314,13 @@ static int cmd_cache(void)
 		printf("{\"hits\": %llu, \"misses\": %llu, \"stale\": %llu, \"inserts\": %llu, "
 		       "\"uncacheable\": %llu, \"insert_fail\": %llu, \"entries\": %llu, "
 		       "\"max_entries\": %u, \"entry_hits\": %llu, \"enabled\": %s, "
-		       "\"epoch\": %u}\n",
+		       "\"epoch\": %u, \"ct_hits\": %llu, \"ct_miss\": %llu}\n",
 		       (unsigned long long)s.hits, (unsigned long long)s.misses,
 		       (unsigned long long)s.stale, (unsigned long long)s.inserts,
 		       (unsigned long long)s.uncacheable, (unsigned long long)s.insert_fail,
 		       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits,
-		       off ? "false" : "true", epoch);
+		       off ? "false" : "true", epoch, (unsigned long long)s.ct_hits,
+		       (unsigned long long)s.ct_miss);
 		goto out;
 	}
 	printf("cache:        %s (epoch %u)\n", off ? "off (ovnbpfd --cache-entries=0)" : "on",
@@ -333,6 +334,10 @@ static int cmd_cache(void)
 	       (unsigned long long)s.insert_fail);
 	printf("uncacheable:  %llu (pipeline runs with a non-cacheable op)\n",
 	       (unsigned long long)s.uncacheable);
+	printf("ct hits:      %llu (hits whose conntrack guards gave the recorded results)\n",
+	       (unsigned long long)s.ct_hits);
+	printf("ct misses:    %llu (conntrack gave another result: pipeline ran)\n",
+	       (unsigned long long)s.ct_miss);
 	printf("entries:      %llu of %u (hits of live entries: %llu)\n",
 	       (unsigned long long)entries, info.max_entries, (unsigned long long)ehits);
 out:

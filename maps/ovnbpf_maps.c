@@ -570,6 +570,8 @@ int ovnbpf_cache_read_stats(const struct ovnbpf_maps *m, struct ovn_cache_stats 
 		s->inserts += v[i].inserts;
 		s->uncacheable += v[i].uncacheable;
 		s->insert_fail += v[i].insert_fail;
+		s->ct_hits += v[i].ct_hits;
+		s->ct_miss += v[i].ct_miss;
 	}
 	if (!entries && !hits)
 		goto out;

@@ -194,8 +194,9 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		return ovn_actions_end(c);
 	op = &p->op[pc];
 	/* Default deny: a run with any op not known to be pure is never
-	 * cached (lib/cache.h). */
-	if (!ovn_cache_op_pure(op->code))
+	 * cached (lib/cache.h); conntrack ops are cached as guards
+	 * (lib/cache_ct.h). */
+	if (!ovn_cache_op_pure(op->code) && !ovn_cache_ct_guarded(op->code))
 		ovn_cache_forbid(c);
 	if (c->clone.skipping)
 		return ovn_clone_skip(c, op->code, op->arg);
@@ -311,7 +312,16 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		err = ovn_op_commit_ecmp_nh(c, op);
 		break;
 	default:
-		ovn_cache_forbid(c);
+		if (ovn_cache_ct_guarded(op->code)) {
+			bool adv;
+			long r2 = ovn_cache_ct_step(lc, op, id, pc, &adv);
+
+			if (!adv)
+				return r2;
+			break;
+		}
+		if (op->code != OVN_OP_CT_CLEAR && op->code != OVN_OP_CHK_LB_HAIRPIN)
+			ovn_cache_forbid(c);
 		if ((op->code >= OVN_OP_CT_NAT && op->code <= OVN_OP_LB_BACKEND) ||
 		    op->code == OVN_OP_CT_SNAT_TO_VIP)
 			return ovn_natlb_op(lc, op, pc);

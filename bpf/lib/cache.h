@@ -11,8 +11,10 @@
  * the record into an entry unless something forbade it.
  *
  * Default deny: an op not on the allow list makes the run uncacheable, so
- * ops added later (conntrack, packet generation, select, ...) are never
- * cached until their owners prove them pure and add them here.
+ * ops added later (packet generation, select, ...) are never cached until
+ * their owners prove them pure and add them here.  Conntrack ops that
+ * depend on the table are cached as guards, checked again on every hit
+ * (lib/cache_ct.h).
  */
 #pragma once
 
@@ -79,6 +81,13 @@ static __always_inline bool ovn_cache_op_pure(__u8 code)
 	case OVN_OP_ARP:
 	case OVN_OP_ND_NA:
 	case OVN_OP_GOTO:
+	/* Functions of the context (ct_state and the flow key). */
+	case OVN_OP_CT_CLEAR:
+	case OVN_OP_CHK_LB_HAIRPIN:
+	/* The neighbour table: its writer (loader/mac_binding.c) bumps the
+	 * cache epoch after every write. */
+	case OVN_OP_GET_MAC:
+	case OVN_OP_LOOKUP_MAC:
 		return true;
 	default:
 		return false;
@@ -188,6 +197,9 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 	return 0;
 }
 
+static __noinline int ovn_cache_ct_check(struct __sk_buff *skb, struct ovn_ctx *c,
+					 struct ovn_cache_val *v);
+
 /* Before the pipeline: c->key holds the parsed packet, c->x.version the
  * rule version.  Returns true when the cache handled the packet (verdict
  * and drop reason set), false when the pipeline must run. */
@@ -203,6 +215,9 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 	r->forbid = 0;
 	r->kind = 0;
 	r->n_out = 0;
+	r->n_guards = 0;
+	r->pre_n = 0;
+	r->pre_half = 0;
 	ctl = bpf_map_lookup_elem(&ovn_cache_ctl, &zero);
 	/* A trace must see the pipeline run, and records instead of
 	 * delivering: it neither reads nor fills the cache. */
@@ -228,6 +243,16 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 		if (st)
 			st->stale++;
 		return false;
+	}
+	/* Conntrack ops of the run: executed again, same results? */
+	if (v->n_guards) {
+		if (ovn_cache_ct_check(skb, c, v)) {
+			if (st)
+				st->ct_miss++;
+			return false;
+		}
+		if (st)
+			st->ct_hits++;
 	}
 	if (st)
 		st->hits++;
@@ -270,6 +295,7 @@ static __always_inline void ovn_cache_store(struct ovn_ctx *c)
 	v->kind = r->n_out ? r->kind : OVN_CACHE_K_DROP;
 	v->n_out = r->n_out;
 	v->drop_reason = r->n_out ? DROP_NONE : reason;
+	v->n_guards = r->n_guards;
 	v->hits = 0;
 	if (bpf_map_update_elem(&ovn_cache, &r->key, v, BPF_ANY)) {
 		if (st)
@@ -278,3 +304,5 @@ static __always_inline void ovn_cache_store(struct ovn_ctx *c)
 		st->inserts++;
 	}
 }
+
+#include "lib/cache_ct.h"

@@ -29,7 +29,6 @@
 #include "lib/state.h"
 #include "lib/parse.h"
 #include "lib/trace.h"
-#include "lib/cache.h"
 #include "maps/ct.h"
 
 #define OVN_NSEC		1000000000ULL
@@ -76,13 +75,6 @@ static __always_inline bool ovn_ct_tracing(void)
 static __always_inline __u32 ovn_ct_state_override(struct ovn_ctx *c)
 {
 	return ovn_trace_ct_next_state(c);
-}
-
-/* A packet that ran a ct op depends on conntrack state: its result must
- * not be cached (bpf/lib/cache.h). */
-static __always_inline void ovn_ct_forbid_cache(struct ovn_ctx *c)
-{
-	ovn_cache_forbid(c);
 }
 
 #define OVN_CT_STAT(field)						\
@@ -635,7 +627,6 @@ static __always_inline long ovn_ct_op(struct ovn_loop *lc, const struct ovn_op *
 	__u32 zo = op->src;
 
 	*advance = false;
-	ovn_ct_forbid_cache(c);
 	if (op->code < OVN_OP_CT_NEXT || op->code > OVN_OP_CT_CLEAR)
 		return ovn_end(c, DROP_CT_UNSUPPORTED);
 	if (op->code != OVN_OP_CT_CLEAR && zo != OVN_OFF_CT_ZONE && zo != OVN_OFF_DNAT_ZONE &&

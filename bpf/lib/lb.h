@@ -125,6 +125,22 @@ static __noinline int ovn_lb_op(struct __sk_buff *skb, struct ovn_ctx *c, const 
 	return 0;
 }
 
+/* Finish the commit ovn_nat_op() / ovn_lb_op() left pending: reserve
+ * the NAT reply tuple, insert the connection, rewrite the packet.  0 or a
+ * DROP_* reason.  (Also run by the cache's conntrack guards.) */
+static __always_inline int ovn_natlb_commit_pending(struct ovn_ctx *c)
+{
+	__u32 nf = c->ct.ne.flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT);
+	int r;
+
+	r = nf ? ovn_nat_reserve(c, nf, c->ct.pend_ports, c->ct.pend_hash) : 0;
+	if (!r)
+		r = ovn_nat_insert(c, nf);
+	if (!r)
+		c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
+	return r;
+}
+
 /* Run NAT/LB op OP (OVN_OP_CT_NAT, CT_LB, CT_SNAT_TO_VIP) at PC: a ct op
  * goes on at the next stage, as OVS recirculates (ct_snat_to_vip: at the
  * next op).  Returns a bpf_loop callback value. */
@@ -134,7 +150,6 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 	__u32 zo = op->src;
 	int r;
 
-	ovn_ct_forbid_cache(c);
 	if (zo != OVN_OFF_CT_ZONE && zo != OVN_OFF_DNAT_ZONE && zo != OVN_OFF_SNAT_ZONE)
 		return ovn_end(c, DROP_CT_BAD_ZONE);
 	if (op->pipeline > OVN_PIPE_EGRESS || c->x.in_call)
@@ -147,15 +162,8 @@ static __always_inline long ovn_natlb_op(struct ovn_loop *lc, const struct ovn_o
 		r = ovn_lbh_snat_to_vip(lc->skb, c, zo);
 	else
 		r = DROP_BAD_OP;	/* LB_BACKEND is data */
-	if (r == OVN_NAT_PENDING) {
-		__u32 nf = c->ct.ne.flags & (OVN_CT_F_DNAT | OVN_CT_F_SNAT);
-
-		r = nf ? ovn_nat_reserve(c, nf, c->ct.pend_ports, c->ct.pend_hash) : 0;
-		if (!r)
-			r = ovn_nat_insert(c, nf);
-		if (!r)
-			c->md.ct_state |= bpf_htonl(ovn_nat_apply(c, &c->ct.ne));
-	}
+	if (r == OVN_NAT_PENDING)
+		r = ovn_natlb_commit_pending(c);
 	if (op->code == OVN_OP_CT_SNAT_TO_VIP) {
 		ovn_lbh_snat_done(c);
 		if (r)

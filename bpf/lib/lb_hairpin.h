@@ -116,9 +116,11 @@ static __noinline int ovn_lbh_check(struct ovn_ctx *c, __u32 reply)
 	return !!bpf_map_lookup_elem(&ovn_lb_hairpin, &q);
 }
 
+/* Pure for the exact-match cache: its inputs are the packet's key, its
+ * ct_mark (a conntrack guard's result) and ovn_lb_hairpin, whose writes
+ * invalidate the cache (loader/engine.c). */
 static __always_inline void ovn_lb_chk_hairpin(struct ovn_ctx *c, const struct ovn_op *op)
 {
-	ovn_ct_forbid_cache(c);
 	if (ovn_lbh_check(c, op->n & 1))
 		c->md.flags |= bpf_htonl(1u << OVN_MLF_LOOKUP_LB_HAIRPIN);
 	else

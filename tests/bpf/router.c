@@ -332,6 +332,7 @@ void test_router_mac_binding(void)
 	if (!ASSERT_OK(rt_open(&t), "setup"))
 		goto out;
 	mb = mac_bindings_new(t.f.m.mac_bind);
+	mac_bindings_set_cache(mb, t.f.w);
 	ASSERT_OK(mac_binding_parse_ip("10.0.0.5", &k), "ip");
 	ASSERT_OK(mac_bindings_set(mb, "mb1", &k, HMAC, MB_DYNAMIC), "binding on lrp2");
 	k.port = 1;
