@@ -111,6 +111,29 @@ static inline size_t pkt_arp(uint8_t *b, const uint8_t *dmac, const uint8_t *sma
 	return 42;
 }
 
+/* Ethernet + IPv6 + UDP SPORT -> DPORT with 8 zero bytes of payload (no
+ * UDP checksum); 70 bytes. */
+static inline size_t pkt_udp6(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
+			      const uint8_t *src6, const uint8_t *dst6, uint16_t sport,
+			      uint16_t dport)
+{
+	uint8_t *ip = b + 14, *u = b + 54;
+
+	pkt_eth(b, dmac, smac, 0x86dd);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	ip[5] = 16;		/* payload length */
+	ip[6] = 17;
+	ip[7] = 64;
+	memcpy(ip + 8, src6, 16);
+	memcpy(ip + 24, dst6, 16);
+	memset(u, 0, 16);
+	u[0] = sport >> 8; u[1] = sport & 0xff;
+	u[2] = dport >> 8; u[3] = dport & 0xff;
+	u[5] = 16;
+	return 70;
+}
+
 /* Ethernet + IPv6 + ICMPv6 NS for TARGET with an SLL option. */
 static inline size_t pkt_ns(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
 			    const uint8_t *src6, const uint8_t *dst6, const uint8_t *target)
