@@ -126,16 +126,7 @@ static void fix_close(struct cc_fix *x)
 static size_t tcp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
 		   uint16_t dp, uint8_t flags)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 6, s, d, 20);
-	memset(t, 0, 20);
-	t[0] = sp >> 8; t[1] = sp & 0xff;
-	t[2] = dp >> 8; t[3] = dp & 0xff;
-	t[12] = 5 << 4;
-	t[13] = flags;
-	return 54;
+	return pkt_tcp4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, sp, dp, flags);
 }
 
 static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
@@ -148,14 +139,7 @@ static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint
 static size_t echo4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint8_t type,
 		    uint16_t id)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 1, s, d, 16);
-	memset(t, 0, 16);
-	t[0] = type;
-	t[4] = id >> 8; t[5] = id & 0xff;
-	return 50;
+	return pkt_echo4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, type, id);
 }
 
 /* ICMP port unreachable from S to D quoting a UDP packet INNER_S ->
