@@ -42,6 +42,7 @@
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/compile_sb.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "tests/unit/sb_corpus.h"
 #include "loader/compile.h"
 #include "ovnbpf_vif.skel.h"
@@ -69,32 +70,14 @@ struct cc_fix {
 	struct pl_fix f;
 	struct compiler *c;
 	int ct_fd;
-	int nflow;
 };
 
 static struct ovn_ctx ctx;
 
-static int flow(struct cc_fix *x, uint8_t pl, uint8_t t, uint16_t prio, const char *m,
-		const char *a)
-{
-	char uuid[40];
-	struct compile_lflow fl = {
-		.uuid = uuid, .dp = 1, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .actions = a,
-	};
-
-	snprintf(uuid, sizeof(uuid), "00000000-0000-0000-0000-%012d", ++x->nflow);
-	return compile_flow_add(x->c, &fl);
-}
-
 static int sw_setup(struct cc_fix *x)
 {
 	struct compile_opts o = { 0 };
-	struct compile_port p1 = { .name = "p1", .dp = 1, .key = 1, .type = "",
-				   .ifindex = LO, .ct_zone = 1 };
-	struct compile_port p2 = { .name = "p2", .dp = 1, .key = 2, .type = "",
-				   .ifindex = LO, .ct_zone = 2 };
-	int err = 0, t;
+	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	if (pl_fix_open(&x->f))
@@ -102,37 +85,32 @@ static int sw_setup(struct cc_fix *x)
 	x->ct_fd = bpf_map__fd(x->f.skel->maps.ovn_ct);
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
-	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
-	err |= compile_port_add(x->c, &p2);
-	err |= compile_port_add(x->c, &p1);	/* LO's VIF is p1 */
-	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip", "ct_next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 0, 0, "1", "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 65535,
-		    "ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)", "drop;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 65534,
-		    "ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ct_mark.blocked == 0",
-		    "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 65533,
-		    "!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0", "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 2000, "ct.new && udp.dst == 7777", "drop;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 1001, "ct.new && eth.src == 0a:00:00:00:00:01",
-		    "ct_commit { ct_mark.blocked = 0; ct_label.label = 5; }; next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 1000, "ct.est && !ct.rpl && ct_mark.blocked == 0",
-		    "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 1, "ip", "drop;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 0, "1", "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 2, 0, "1", "outport = \"p2\"; output;");
-	for (t = 3; t < OVN_LS_IN_TABLES; t++)
-		err |= flow(x, OVN_PIPE_INGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_IN_TABLES ? "next;" : "output;");
-	err |= flow(x, OVN_PIPE_EGRESS, 0, 100, "ip", "ct_next;");
-	err |= flow(x, OVN_PIPE_EGRESS, 0, 0, "1", "next;");
-	err |= flow(x, OVN_PIPE_EGRESS, 1, 100, "ct.new", "ct_commit; next;");
-	err |= flow(x, OVN_PIPE_EGRESS, 1, 90, "ct.inv", "drop;");
-	err |= flow(x, OVN_PIPE_EGRESS, 1, 0, "1", "next;");
-	for (t = 2; t < OVN_LS_OUT_TABLES; t++)
-		err |= flow(x, OVN_PIPE_EGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_OUT_TABLES ? "next;" : "output;");
+	err |= pl_switch_p1p2(x->c, LO);
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 0, 100, "ip", "ct_next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 0, 0, "1", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 65535,
+		       "ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)", "drop;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 65534,
+		       "ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ct_mark.blocked == 0",
+		       "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 65533,
+		       "!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 2000, "ct.new && udp.dst == 7777", "drop;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 1001,
+		       "ct.new && eth.src == 0a:00:00:00:00:01",
+		       "ct_commit { ct_mark.blocked = 0; ct_label.label = 5; }; next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 1000,
+		       "ct.est && !ct.rpl && ct_mark.blocked == 0", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 1, "ip", "drop;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 0, "1", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 2, 0, "1", "outport = \"p2\"; output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_INGRESS, 3, OVN_LS_IN_TABLES, "output;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_EGRESS, 0, 100, "ip", "ct_next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_EGRESS, 0, 0, "1", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_EGRESS, 1, 100, "ct.new", "ct_commit; next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_EGRESS, 1, 90, "ct.inv", "drop;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_EGRESS, 1, 0, "1", "next;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_EGRESS, 2, OVN_LS_OUT_TABLES, "output;");
 	err |= compile_commit(x->c);
 	return err ? -1 : 0;
 }
@@ -148,16 +126,7 @@ static void fix_close(struct cc_fix *x)
 static size_t tcp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
 		   uint16_t dp, uint8_t flags)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 6, s, d, 20);
-	memset(t, 0, 20);
-	t[0] = sp >> 8; t[1] = sp & 0xff;
-	t[2] = dp >> 8; t[3] = dp & 0xff;
-	t[12] = 5 << 4;
-	t[13] = flags;
-	return 54;
+	return pkt_tcp4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, sp, dp, flags);
 }
 
 static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
@@ -170,14 +139,7 @@ static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint
 static size_t echo4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint8_t type,
 		    uint16_t id)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 1, s, d, 16);
-	memset(t, 0, 16);
-	t[0] = type;
-	t[4] = id >> 8; t[5] = id & 0xff;
-	return 50;
+	return pkt_echo4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, type, id);
 }
 
 /* ICMP port unreachable from S to D quoting a UDP packet INNER_S ->
@@ -459,7 +421,7 @@ static void sub_state_changes(struct cc_fix *x)
 
 	/* ACL change: a new rule version makes every entry stale. */
 	ASSERT_OK(run(&x->f, ack, lack, &a), "ack");
-	ASSERT_OK(flow(x, OVN_PIPE_INGRESS, 1, 2001, "tcp.dst == 80", "drop;"), "acl");
+	ASSERT_OK(pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 2001, "tcp.dst == 80", "drop;"), "acl");
 	ASSERT_OK(compile_commit(x->c), "commit");
 	s0 = cstats(&x->f);
 	ASSERT_OK(run(&x->f, ack, lack, &a), "ack after ACL change");
@@ -467,13 +429,8 @@ static void sub_state_changes(struct cc_fix *x)
 	ASSERT_EQ(s1.stale, s0.stale + 1, "entry stale after the ACL change");
 	ASSERT_EQ(a.ret, TC_ACT_SHOT, "new ACL drops");
 	ASSERT_EQ(a.reason, DROP_STAGE_ACTION, "by the ACL");
-	{
-		char uuid[40];
-
-		snprintf(uuid, sizeof(uuid), "00000000-0000-0000-0000-%012d", x->nflow);
-		ASSERT_OK(compile_flow_del(x->c, uuid), "del acl");
-		ASSERT_OK(compile_commit(x->c), "commit");
-	}
+	ASSERT_OK(compile_flow_del(x->c, pl_flow_last_uuid()), "del acl");
+	ASSERT_OK(compile_commit(x->c), "commit");
 }
 
 static void sub_equivalence(struct cc_fix *x)

@@ -22,6 +22,7 @@
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "loader/compile.h"
 #include "loader/conntrack.h"
 #include "ovnbpf_vif.skel.h"
@@ -57,16 +58,7 @@ struct ct_fix {
 static size_t tcp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
 		   uint16_t dp, uint8_t flags)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 6, s, d, 20);
-	memset(t, 0, 20);
-	t[0] = sp >> 8; t[1] = sp & 0xff;
-	t[2] = dp >> 8; t[3] = dp & 0xff;
-	t[12] = 5 << 4;
-	t[13] = flags;
-	return 54;
+	return pkt_tcp4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, sp, dp, flags);
 }
 
 static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint16_t sp,
@@ -79,14 +71,7 @@ static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint
 static size_t echo4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d, uint8_t type,
 		    uint16_t id)
 {
-	uint8_t *t = b + 34;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x0800);
-	pkt_ip4(b + 14, 1, s, d, 16);
-	memset(t, 0, 16);
-	t[0] = type;
-	t[4] = id >> 8; t[5] = id & 0xff;
-	return 50;
+	return pkt_echo4(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, type, id);
 }
 
 /* ICMP destination unreachable from S to D quoting INNER (an IPv4 packet
@@ -108,45 +93,13 @@ static size_t unreach4(uint8_t *b, const uint8_t *smac, uint32_t s, uint32_t d,
 static size_t udp6(uint8_t *b, const uint8_t *smac, const uint8_t *s, const uint8_t *d,
 		   uint16_t sp, uint16_t dp)
 {
-	uint8_t *ip = b + 14, *u = b + 54;
-
-	pkt_eth(b, smac == MAC1 ? MAC2 : MAC1, smac, 0x86dd);
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	ip[5] = 16;
-	ip[6] = 17;
-	ip[7] = 64;
-	memcpy(ip + 8, s, 16);
-	memcpy(ip + 24, d, 16);
-	memset(u, 0, 16);
-	u[0] = sp >> 8; u[1] = sp & 0xff;
-	u[2] = dp >> 8; u[3] = dp & 0xff;
-	u[5] = 16;
-	return 70;
-}
-
-static int flow(struct ct_fix *x, uint8_t pl, uint8_t t, uint16_t prio, const char *m,
-		const char *a)
-{
-	static int n;
-	char uuid[40];
-	struct compile_lflow f = {
-		.uuid = uuid, .dp = 1, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .actions = a,
-	};
-
-	snprintf(uuid, sizeof(uuid), "00000000-0000-0000-0000-%012d", ++n);
-	return compile_flow_add(x->c, &f);
+	return pkt_udp6(b, smac == MAC1 ? MAC2 : MAC1, smac, s, d, sp, dp);
 }
 
 static int setup(struct ct_fix *x)
 {
 	struct compile_opts o = { 0 };
-	struct compile_port p1 = { .name = "p1", .dp = 1, .key = 1, .type = "",
-				   .ifindex = LO, .ct_zone = 1 };
-	struct compile_port p2 = { .name = "p2", .dp = 1, .key = 2, .type = "",
-				   .ifindex = LO, .ct_zone = 2 };
-	int err = 0, t;
+	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	if (pl_fix_open(&x->f))
@@ -154,25 +107,20 @@ static int setup(struct ct_fix *x)
 	x->ct_fd = bpf_map__fd(x->f.skel->maps.ovn_ct);
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
-	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
-	err |= compile_port_add(x->c, &p2);
-	err |= compile_port_add(x->c, &p1);	/* LO's VIF is p1 */
-	err |= flow(x, OVN_PIPE_INGRESS, 0, 0, "1", "ct_next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 100, "ct.new && !ct.inv && eth.src == 0a:00:00:00:00:01",
-		    "ct_commit { ct_mark.blocked = 1; ct_label.label = 7; }; next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 90,
-		    "ct.est && eth.src == 0a:00:00:00:00:01 && ip4.dst == 10.0.0.99",
-		    "ct_commit { ct_label.label = 9; }; next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 1, 0, "1", "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 2, 100, "ip4.dst == 10.0.0.98", "ct_clear; next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 2, 0, "1", "next;");
-	err |= flow(x, OVN_PIPE_INGRESS, 3, 0, "1", "outport = \"p2\"; output;");
-	for (t = 4; t < OVN_LS_IN_TABLES; t++)
-		err |= flow(x, OVN_PIPE_INGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_IN_TABLES ? "next;" : "output;");
-	for (t = 0; t < OVN_LS_OUT_TABLES; t++)
-		err |= flow(x, OVN_PIPE_EGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_OUT_TABLES ? "next;" : "output;");
+	err |= pl_switch_p1p2(x->c, LO);
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 0, 0, "1", "ct_next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 100,
+		       "ct.new && !ct.inv && eth.src == 0a:00:00:00:00:01",
+		       "ct_commit { ct_mark.blocked = 1; ct_label.label = 7; }; next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 90,
+		       "ct.est && eth.src == 0a:00:00:00:00:01 && ip4.dst == 10.0.0.99",
+		       "ct_commit { ct_label.label = 9; }; next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 1, 0, "1", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 2, 100, "ip4.dst == 10.0.0.98", "ct_clear; next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 2, 0, "1", "next;");
+	err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, 3, 0, "1", "outport = \"p2\"; output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_INGRESS, 4, OVN_LS_IN_TABLES, "output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_EGRESS, 0, OVN_LS_OUT_TABLES, "output;");
 	err |= compile_commit(x->c);
 	return err ? -1 : 0;
 }
@@ -186,10 +134,7 @@ static void teardown(struct ct_fix *x)
 /* Run PKT; returns ct_state (host order) or UINT32_MAX. */
 static uint32_t run(struct ct_fix *x, const uint8_t *pkt, size_t len)
 {
-	uint32_t ret;
-
-	if (bpf_test_run_skb(x->f.prog_fd, pkt, len, &ret, NULL, NULL) ||
-	    pl_read_ctx(&x->f, &ctx))
+	if (pl_run_ctx(&x->f, pkt, len, NULL, &ctx))
 		return UINT32_MAX;
 	return ntohl(ctx.md.ct_state);
 }

@@ -12,58 +12,13 @@
 #include "loader/compile.h"
 #include "loader/ct_skip.h"
 #include "ovsdb-client/replica.h"
-#include "ovsdb-client/schema.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/test_progs.h"
-
-#define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
+#include "tests/unit/sb_replica_fix.h"
 
 static const char *const tables[] = {
 	"SB_Global", "Datapath_Binding", "Port_Binding", "Logical_Flow", "Logical_DP_Group", NULL,
 };
-
-static struct ovsdb_replica *replica(void)
-{
-	struct ovsdb_schema *schema = NULL;
-	struct ovsdb_replica *r;
-	char err[256];
-	json_t *j = json_load_file(SB_SCHEMA, 0, NULL);
-
-	if (!j)
-		return NULL;
-	r = ovsdb_replica_create();
-	for (int i = 0; r && tables[i]; i++)
-		ovsdb_replica_add_table(r, tables[i]);
-	if (!r || ovsdb_schema_from_json(&schema, j, err, sizeof(err))) {
-		ovsdb_replica_destroy(r);
-		json_decref(j);
-		return NULL;
-	}
-	json_decref(j);
-	ovsdb_replica_set_schema(r, schema);
-	return r;
-}
-
-/* Apply an update2 written with ' for ". */
-static bool apply(struct ovsdb_replica *r, const char *text)
-{
-	char *t = strdup(text), err[256];
-	json_t *j;
-	long n;
-
-	for (char *p = t; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(t, 0, NULL);
-	free(t);
-	if (!ASSERT_OK_PTR(j, "update parses"))
-		return false;
-	n = ovsdb_replica_apply_json(r, j, OVSDB_UPDATE2, 0, err, sizeof(err));
-	json_decref(j);
-	if (n < 0)
-		printf("apply: %s\n", err);
-	return ASSERT_GE(n, 0, "update applies");
-}
 
 #define U(n) "'00000000-0000-0000-0000-0000000000" #n "'"
 #define REF(n) "['uuid'," U(n) "]"
@@ -115,7 +70,7 @@ void test_ct_skip(void)
 		test__skip("needs root to load BPF");
 		return;
 	}
-	r = replica();
+	r = sb_fix_replica(tables);
 	if (!ASSERT_OK_PTR(r, "SB replica"))
 		return;
 	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
@@ -125,7 +80,7 @@ void test_ct_skip(void)
 		goto out;
 	for (unsigned int i = 0; i < 4; i++)
 		compile_datapath_add(c, ldp[i], i == 2 ? OVN_DP_ROUTER : OVN_DP_SWITCH);
-	if (!apply(r, topo))
+	if (!sb_fix_apply(r, topo))
 		goto out;
 
 	test__start_subtest("options");
@@ -168,7 +123,7 @@ void test_ct_skip(void)
 
 	test__start_subtest("patched_northd");
 	/* SB written by Kube-OVN's northd already has some of them. */
-	apply(r, "{'Logical_Flow': {" U(31) ": {'insert': {'logical_datapath': " REF(01) ","
+	sb_fix_apply(r, "{'Logical_Flow': {" U(31) ": {'insert': {'logical_datapath': " REF(01) ","
 	      " 'pipeline': 'ingress', 'table_id': 5, 'priority': 105,"
 	      " 'match': 'ip4 && ip4.dst == 169.254.20.10', 'actions': 'next;',"
 	      " 'external_ids': ['map', [['kube-ovn-hint', 'kube-ovn: skip conntrack']]]}},"
@@ -185,30 +140,30 @@ void test_ct_skip(void)
 		    "the one SB lacks stays");
 
 	test__start_subtest("incremental");
-	apply(r, "{'Logical_Flow': {" U(31) ": {'delete': null}, " U(32) ": {'delete': null}}}");
+	sb_fix_apply(r, "{'Logical_Flow': {" U(31) ": {'delete': null}, " U(32) ": {'delete': null}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 2, "back when SB drops them");
 	ovsdb_replica_clear_tracked(r);
 	/* A second router port on ls1: the localnet rule applies (none). */
-	apply(r, "{'Port_Binding': {" U(16) ": {'insert': {'logical_port': 'ls1-r2', 'datapath': "
+	sb_fix_apply(r, "{'Port_Binding': {" U(16) ": {'insert': {'logical_port': 'ls1-r2', 'datapath': "
 	      REF(01) ", 'type': 'patch', 'tunnel_key': 2, 'options': ['map', [['peer', 'x']]]}}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 3, "router nets withdrawn");
 	ovsdb_replica_clear_tracked(r);
 	ASSERT_FALSE(ct_skip_installed(cs, 1, "ls_in_pre_lb", 105, IN4("10.16.0.0/16")),
 		     "two router ports: no router nets");
 	/* The localnet's network changes (update2 map diff: new value). */
-	apply(r, "{'Port_Binding': {" U(15) ": {'modify': {'external_ids': ['map',"
+	sb_fix_apply(r, "{'Port_Binding': {" U(15) ": {'modify': {'external_ids': ['map',"
 	      " [['ipv4_network', '192.168.8.0/24']]]}}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 2, "old net out, new net in");
 	ovsdb_replica_clear_tracked(r);
 	ASSERT_TRUE(ct_skip_installed(cs, 2, "ls_in_pre_lb", 105, IN4("192.168.8.0/24")),
 		    "new localnet net");
 	/* The switch loses its LB. */
-	apply(r, "{'Logical_Flow': {" U(23) ": {'delete': null}}}");
+	sb_fix_apply(r, "{'Logical_Flow': {" U(23) ": {'delete': null}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 4, "ls2 flows withdrawn");
 	ovsdb_replica_clear_tracked(r);
 	ASSERT_EQ(ct_skip_count(cs), 7, "ls1: dns x2 + 4 pre_acl + cidr");
 	/* Options off (a map diff with the same pairs deletes them). */
-	apply(r, "{'SB_Global': {" U(99) ": {'modify': {'options': ['map', ["
+	sb_fix_apply(r, "{'SB_Global': {" U(99) ": {'modify': {'options': ['map', ["
 	      "['ls_ct_skip_dst_lport_ips', 'true'], ['node_local_dns_ip', '169.254.20.10,fd00::a,bogus'],"
 	      "['skip_conntrack_dst_cidrs', ' 10.96.0.0/12 ,1.2.3.4']]]}}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 7, "options cleared: all withdrawn");
@@ -217,7 +172,7 @@ void test_ct_skip(void)
 	compile_get_stats(c, &st);
 	ASSERT_EQ(st.flows, 0, "every flow removed from the compiler");
 	/* Not local: nothing. */
-	apply(r, "{'SB_Global': {" U(99) ": {'modify': {'options': ['map', ["
+	sb_fix_apply(r, "{'SB_Global': {" U(99) ": {'modify': {'options': ['map', ["
 	      "['node_local_dns_ip', '169.254.20.10']]]}}}}");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp + 1, 3), 0, "ls1 not local: nothing");
 	ASSERT_EQ(ct_skip_sync(cs, r, ldp, 4), 3, "ls1 local again: dns on 3 stages");

@@ -15,6 +15,7 @@
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/ops_build.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 
 #define LS	1
 #define LR	2
@@ -30,19 +31,6 @@ static const uint8_t MACR[6] = { 0x0a, 0, 0, 0, 0x0d, 0xaa };
 static uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
 	return htonl((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d);
-}
-
-static int add(struct pl_fix *f, uint32_t dp, uint8_t pl, uint8_t t, uint16_t prio,
-	       const struct ovnbpf_match *m, uint32_t nm, const struct ovn_op *ops,
-	       uint32_t nops)
-{
-	struct ovnbpf_flow_spec s = {
-		.dp = dp, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .n_match = nm, .ops = ops, .n_ops = nops,
-	};
-	uint32_t id;
-
-	return ovnbpf_flow_add(f->w, &s, &id);
 }
 
 static int setup(struct pl_fix *f, bool resident)
@@ -69,44 +57,37 @@ static int setup(struct pl_fix *f, bool resident)
 	err |= ovnbpf_port_add(f->w, LR, CR, &cr);
 	err |= ovnbpf_vif_add(f->w, LO, &v);
 	/* switch: l2 lookup by eth.dst, everything else passes */
-	err |= add(f, LS, IN, 25, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MACR)),
-		   OPS(op_set32(OVN_OFF_OUTPORT, 3), op_code(OVN_OP_OUTPUT)));
-	err |= add(f, LS, IN, 25, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MAC2)),
-		   OPS(op_set32(OVN_OFF_OUTPORT, 2), op_code(OVN_OP_OUTPUT)));
+	err |= pl_add_raw(f, LS, IN, 25, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MACR)),
+			  OPS(op_set32(OVN_OFF_OUTPORT, 3), op_code(OVN_OP_OUTPUT)));
+	err |= pl_add_raw(f, LS, IN, 25, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MAC2)),
+			  OPS(op_set32(OVN_OFF_OUTPORT, 2), op_code(OVN_OP_OUTPUT)));
 	for (t = 0; t < 25; t++)
-		err |= add(f, LS, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
+		err |= pl_add_raw(f, LS, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
 	for (t = 0; t < 9; t++)
-		err |= add(f, LS, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
-	err |= add(f, LS, OUT, 9, 0, NOMATCH, OPS(op_code(OVN_OP_OUTPUT)));
+		err |= pl_add_raw(f, LS, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
+	err |= pl_add_raw(f, LS, OUT, 9, 0, NOMATCH, OPS(op_code(OVN_OP_OUTPUT)));
 	/* router: admission on port 1 (or port 2, for the loopback case),
 	 * a route to IP2 via P whose gw_redirect picks cr-P, delivery of P */
-	err |= add(f, LR, IN, 0, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MACR)),
-		   OPS(op_next(IN, 1)));
-	err |= add(f, LR, IN, 13, 74, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x0800)),
-		   OPS(op_code(OVN_OP_DEC_TTL), op_set(OVN_OFF_ETH_SRC, 6, MACR),
-		       op_set(OVN_OFF_ETH_DST, 6, MAC2), op_set32(OVN_OFF_OUTPORT, 2),
-		       op_next(IN, 14)));
-	err |= add(f, LR, IN, 20, 50, MATCH(m_eq32(OVN_OFF_OUTPORT, 2)),
-		   OPS(op_set32(OVN_OFF_OUTPORT, CR), op_next(IN, 21)));
+	err |= pl_add_raw(f, LR, IN, 0, 50, MATCH(m_eq(OVN_OFF_ETH_DST, 6, MACR)),
+			  OPS(op_next(IN, 1)));
+	err |= pl_add_raw(f, LR, IN, 13, 74, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x0800)),
+			  OPS(op_code(OVN_OP_DEC_TTL), op_set(OVN_OFF_ETH_SRC, 6, MACR),
+			      op_set(OVN_OFF_ETH_DST, 6, MAC2), op_set32(OVN_OFF_OUTPORT, 2),
+			      op_next(IN, 14)));
+	err |= pl_add_raw(f, LR, IN, 20, 50, MATCH(m_eq32(OVN_OFF_OUTPORT, 2)),
+			  OPS(op_set32(OVN_OFF_OUTPORT, CR), op_next(IN, 21)));
 	for (t = 1; t < OVN_LR_IN_TABLES; t++)
 		if (t != 13 && t != 20)
-			err |= add(f, LR, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
+			err |= pl_add_raw(f, LR, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
 	for (t = 0; t < OVN_LR_OUT_TABLES - 1; t++)
-		err |= add(f, LR, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
-	err |= add(f, LR, OUT, 6, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 2)),
-		   OPS(op_code(OVN_OP_OUTPUT)));
+		err |= pl_add_raw(f, LR, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
+	err |= pl_add_raw(f, LR, OUT, 6, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 2)),
+			  OPS(op_code(OVN_OP_OUTPUT)));
 	err |= ovnbpf_commit(f->w);
 	return err;
 }
 
 static struct ovn_ctx ctx;	/* big: not on the stack */
-
-static uint64_t drops(struct pl_fix *f, uint32_t reason)
-{
-	struct ovnbpf_counter c;
-
-	return bpf_test_read_counter(f->m.drops, reason, &c) ? UINT64_MAX : c.packets;
-}
 
 void test_dgp_redirect(void)
 {
@@ -146,7 +127,7 @@ void test_dgp_redirect(void)
 			ASSERT_EQ(ctx.x.drop_reason, DROP_GW_NOT_RESIDENT, "gateway elsewhere");
 			ASSERT_EQ(ctx.x.dp_key, LR, "in the router");
 			ASSERT_EQ(ntohl(ctx.md.outport), CR, "outport still cr-P");
-			ASSERT_EQ(drops(&f, DROP_GW_NOT_RESIDENT), 1, "counted");
+			ASSERT_EQ(pl_drops(&f, DROP_GW_NOT_RESIDENT), 1, "counted");
 		}
 		pl_fix_close(&f);
 	}

@@ -18,6 +18,7 @@
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "loader/compile.h"
 #include "maps/ecmp_nh.h"
 #include "ovnbpf_vif.skel.h"
@@ -72,43 +73,19 @@ static void en_close(struct en *t)
 
 static int en_flow(struct en *t, const char *match, const char *actions)
 {
-	struct compile_lflow fl = { .uuid = "f0", .dp = EDP, .pipeline = OVN_PIPE_INGRESS,
-				    .table = 0, .priority = 100, .match = match,
-				    .actions = actions };
-
-	compile_flow_del(t->c, "f0");
-	if (compile_flow_add(t->c, &fl))
-		return -1;
-	return compile_commit(t->c);
+	return pl_flow_replace(t->c, "f0", EDP, 0, 100, match, actions) ?:
+	       compile_commit(t->c);
 }
 
 static int en_run(struct en *t, const void *pkt, uint32_t len)
 {
-	uint32_t ret;
-
-	if (bpf_test_run_skb(t->f.prog_fd, pkt, len, &ret, NULL, NULL))
-		return -1;
-	return pl_read_ctx(&t->f, &ctx);
+	return pl_run_ctx(&t->f, pkt, len, NULL, &ctx);
 }
 
 static size_t udp6(uint8_t *b, const uint8_t *smac, const uint8_t *sip, const uint8_t *dip,
 		   uint16_t sport, uint16_t dport)
 {
-	uint8_t *ip = b + 14, *u = b + 54;
-
-	pkt_eth(b, RMAC, smac, 0x86dd);
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	ip[5] = 16;
-	ip[6] = 17;
-	ip[7] = 64;
-	memcpy(ip + 8, sip, 16);
-	memcpy(ip + 24, dip, 16);
-	memset(u, 0, 16);
-	u[0] = sport >> 8; u[1] = sport & 0xff;
-	u[2] = dport >> 8; u[3] = dport & 0xff;
-	u[5] = 16;
-	return 70;
+	return pkt_udp6(b, RMAC, smac, sip, dip, sport, dport);
 }
 
 static size_t udp4(uint8_t *b, const uint8_t *smac, uint32_t src, uint32_t dst, uint16_t sport,

@@ -20,6 +20,7 @@
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "loader/compile.h"
 #include "loader/conntrack.h"
 #include "maps/lb_aff.h"
@@ -99,29 +100,11 @@ static const struct { uint8_t t; uint16_t prio; const char *m, *a; } aff_flows[]
 	  "timeout = 9); /* drop */" },
 };
 
-static int flow(struct aff_fix *x, uint8_t pl, uint8_t t, uint16_t prio, const char *m,
-		const char *a)
-{
-	static int n;
-	char uuid[40];
-	struct compile_lflow f = {
-		.uuid = uuid, .dp = 1, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .actions = a,
-	};
-
-	snprintf(uuid, sizeof(uuid), "00000000-0000-0000-00af-%012d", ++n);
-	return compile_flow_add(x->c, &f);
-}
-
 static int setup(struct aff_fix *x)
 {
 	struct compile_opts o = { 0 };
-	struct compile_port p1 = { .name = "p1", .dp = 1, .key = 1, .type = "",
-				   .ifindex = LO, .ct_zone = 1 };
-	struct compile_port p2 = { .name = "p2", .dp = 1, .key = 2, .type = "",
-				   .ifindex = LO, .ct_zone = 2 };
 	struct compile_stats st;
-	int err = 0, t;
+	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	if (pl_fix_open(&x->f))
@@ -129,18 +112,13 @@ static int setup(struct aff_fix *x)
 	x->aff_fd = bpf_map__fd(x->f.skel->maps.ovn_lb_aff);
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
-	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
-	err |= compile_port_add(x->c, &p2);
-	err |= compile_port_add(x->c, &p1);
+	err |= pl_switch_p1p2(x->c, LO);
 	for (size_t i = 0; i < sizeof(aff_flows) / sizeof(aff_flows[0]); i++)
-		err |= flow(x, OVN_PIPE_INGRESS, aff_flows[i].t, aff_flows[i].prio,
-			    aff_flows[i].m, aff_flows[i].a);
-	for (t = 0; t < OVN_LS_IN_TABLES; t++)
-		err |= flow(x, OVN_PIPE_INGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_IN_TABLES ? "next;" : "outport = \"p2\"; output;");
-	for (t = 0; t < OVN_LS_OUT_TABLES; t++)
-		err |= flow(x, OVN_PIPE_EGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_OUT_TABLES ? "next;" : "output;");
+		err |= pl_flow(x->c, 1, OVN_PIPE_INGRESS, aff_flows[i].t, aff_flows[i].prio,
+			       aff_flows[i].m, aff_flows[i].a);
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_INGRESS, 0, OVN_LS_IN_TABLES,
+			    "outport = \"p2\"; output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_EGRESS, 0, OVN_LS_OUT_TABLES, "output;");
 	err |= compile_commit(x->c);
 	compile_get_stats(x->c, &st);
 	if (!ASSERT_EQ(st.unsupported, 0, "every action compiles"))
@@ -188,21 +166,9 @@ static int udp(struct aff_fix *x, uint32_t s, uint32_t d, uint16_t sp, uint16_t 
 
 static int udp6(struct aff_fix *x, const uint8_t *s, const uint8_t *d, uint16_t sp, uint16_t dp)
 {
-	uint8_t p[128], *ip = p + 14, *u = p + 54;
+	uint8_t p[128];
 
-	pkt_eth(p, MAC2, MAC1, 0x86dd);
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	ip[5] = 16;
-	ip[6] = 17;
-	ip[7] = 64;
-	memcpy(ip + 8, s, 16);
-	memcpy(ip + 24, d, 16);
-	memset(u, 0, 16);
-	u[0] = sp >> 8; u[1] = sp & 0xff;
-	u[2] = dp >> 8; u[3] = dp & 0xff;
-	u[5] = 16;
-	return run(x, p, 70);
+	return run(x, p, pkt_udp6(p, MAC2, MAC1, s, d, sp, dp));
 }
 
 static uint32_t out_dst4(struct aff_fix *x)

@@ -16,6 +16,7 @@
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/ops_build.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "build/bpf/ovnbpf_vif.skel.h"
 #include "maps/trace.h"
 #include "loader/compile.h"
@@ -36,18 +37,6 @@ static const uint8_t ZERO6[6];
 
 static struct ovn_ctx ctx;	/* big: not on the stack */
 
-static int add(struct pl_fix *f, uint8_t pl, uint8_t t, uint16_t prio,
-	       const struct ovnbpf_match *m, uint32_t nm, const struct ovn_op *ops, uint32_t nops)
-{
-	struct ovnbpf_flow_spec s = {
-		.dp = DP, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .n_match = nm, .ops = ops, .n_ops = nops,
-	};
-	uint32_t id;
-
-	return ovnbpf_flow_add(f->w, &s, &id);
-}
-
 /* Ports 1..nports on lo, the remote member, the flows of the file's top. */
 static int mc_setup(struct pl_fix *f, uint32_t nports)
 {
@@ -64,23 +53,23 @@ static int mc_setup(struct pl_fix *f, uint32_t nports)
 	err |= ovnbpf_port_add(f->w, DP, REMOTE, &rem);
 	err |= ovnbpf_vif_add(f->w, LO, &v);
 	/* ls_in_l2_lkup: eth.mcast -> _MC_flood; every other stage next. */
-	err |= add(f, IN, 25, 70, MATCH(m_bit(OVN_OFF_ETH_DST, 6, 40, 1)),
-		   OPS(op_set32(OVN_OFF_OUTPORT, MC_FLOOD), op_code(OVN_OP_OUTPUT)));
+	err |= pl_add_raw(f, DP, IN, 25, 70, MATCH(m_bit(OVN_OFF_ETH_DST, 6, 40, 1)),
+			  OPS(op_set32(OVN_OFF_OUTPORT, MC_FLOOD), op_code(OVN_OP_OUTPUT)));
 	for (t = 0; t < OVN_LS_IN_TABLES - 1; t++)
 		if (t != 25)
-			err |= add(f, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
+			err |= pl_add_raw(f, DP, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
 	/* Egress 0..8: three masks each, so each member classifies there. */
 	for (t = 0; t < 9; t++) {
-		err |= add(f, OUT, t, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 99999)),
-			   OPS(op_code(OVN_OP_DROP)));
-		err |= add(f, OUT, t, 90, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x1234)),
-			   OPS(op_code(OVN_OP_DROP)));
-		err |= add(f, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
+		err |= pl_add_raw(f, DP, OUT, t, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 99999)),
+				  OPS(op_code(OVN_OP_DROP)));
+		err |= pl_add_raw(f, DP, OUT, t, 90, MATCH(m_eq16(OVN_OFF_ETH_TYPE, 0x1234)),
+				  OPS(op_code(OVN_OP_DROP)));
+		err |= pl_add_raw(f, DP, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
 	}
 	/* ls_out_apply_port_sec */
-	err |= add(f, OUT, 9, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, DROPPED)),
-		   OPS(op_code(OVN_OP_DROP)));
-	err |= add(f, OUT, 9, 0, NOMATCH, OPS(op_code(OVN_OP_OUTPUT)));
+	err |= pl_add_raw(f, DP, OUT, 9, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, DROPPED)),
+			  OPS(op_code(OVN_OP_DROP)));
+	err |= pl_add_raw(f, DP, OUT, 9, 0, NOMATCH, OPS(op_code(OVN_OP_OUTPUT)));
 	err |= ovnbpf_commit(f->w);
 	return err;
 }
@@ -111,13 +100,6 @@ static int arp_bcast(struct pl_fix *f)
 	len = pkt_arp(pkt, BCAST, MAC1, 1, MAC1, htonl(0x0a000001), ZERO6, htonl(0x0a000002));
 	err = bpf_test_run_skb(f->prog_fd, pkt, len, &ret, NULL, NULL);
 	return err ?: pl_read_ctx(f, &ctx);
-}
-
-static uint64_t counter(struct pl_fix *f, uint32_t reason)
-{
-	struct ovnbpf_counter c;
-
-	return bpf_test_read_counter(f->m.drops, reason, &c) ? UINT64_MAX : c.packets;
 }
 
 static uint32_t count_keys(int fd, size_t ksz)
@@ -228,7 +210,7 @@ void test_mc_large_flood(void)
 			  "old pages gone after the grace");
 	}
 	if (test__start_subtest("too_big")) {
-		uint64_t before = counter(&f, DROP_MC_TOO_BIG);
+		uint64_t before = pl_drops(&f, DROP_MC_TOO_BIG);
 		uint32_t n = OVN_MC_MAX_MEMBERS + 10;
 		struct ovn_port vif = { .ifindex = LO, .type = OVN_PORT_VIF };
 		int err = 0;
@@ -244,7 +226,7 @@ void test_mc_large_flood(void)
 			  OVN_MC_MAX_PAGES, "pages up to the maximum");
 		ASSERT_OK(arp_bcast(&f), "run");
 		ASSERT_EQ(ctx.x.n_out, OVN_MC_MAX_MEMBERS - 2, "first 8192 but sender, DROPPED");
-		ASSERT_EQ(counter(&f, DROP_MC_TOO_BIG), before + 1, "counted");
+		ASSERT_EQ(pl_drops(&f, DROP_MC_TOO_BIG), before + 1, "counted");
 	}
 	if (test__start_subtest("delete")) {
 		ASSERT_OK(ovnbpf_mcgroup_del(f.w, DP, MC_FLOOD), "del");

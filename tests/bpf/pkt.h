@@ -111,6 +111,62 @@ static inline size_t pkt_arp(uint8_t *b, const uint8_t *dmac, const uint8_t *sma
 	return 42;
 }
 
+/* Ethernet + IPv4 + a 20-byte TCP header SPORT -> DPORT with FLAGS (no
+ * TCP checksum); 54 bytes. */
+static inline size_t pkt_tcp4(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
+			      uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+			      uint8_t flags)
+{
+	uint8_t *t = b + 34;
+
+	pkt_eth(b, dmac, smac, 0x0800);
+	pkt_ip4(b + 14, 6, src, dst, 20);
+	memset(t, 0, 20);
+	t[0] = sport >> 8; t[1] = sport & 0xff;
+	t[2] = dport >> 8; t[3] = dport & 0xff;
+	t[12] = 5 << 4;
+	t[13] = flags;
+	return 54;
+}
+
+/* Ethernet + IPv4 + ICMP echo (TYPE 8 request / 0 reply) with identifier
+ * ID and 8 zero bytes of data (no ICMP checksum); 50 bytes. */
+static inline size_t pkt_echo4(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
+			       uint32_t src, uint32_t dst, uint8_t type, uint16_t id)
+{
+	uint8_t *t = b + 34;
+
+	pkt_eth(b, dmac, smac, 0x0800);
+	pkt_ip4(b + 14, 1, src, dst, 16);
+	memset(t, 0, 16);
+	t[0] = type;
+	t[4] = id >> 8; t[5] = id & 0xff;
+	return 50;
+}
+
+/* Ethernet + IPv6 + UDP SPORT -> DPORT with 8 zero bytes of payload (no
+ * UDP checksum); 70 bytes. */
+static inline size_t pkt_udp6(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
+			      const uint8_t *src6, const uint8_t *dst6, uint16_t sport,
+			      uint16_t dport)
+{
+	uint8_t *ip = b + 14, *u = b + 54;
+
+	pkt_eth(b, dmac, smac, 0x86dd);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	ip[5] = 16;		/* payload length */
+	ip[6] = 17;
+	ip[7] = 64;
+	memcpy(ip + 8, src6, 16);
+	memcpy(ip + 24, dst6, 16);
+	memset(u, 0, 16);
+	u[0] = sport >> 8; u[1] = sport & 0xff;
+	u[2] = dport >> 8; u[3] = dport & 0xff;
+	u[5] = 16;
+	return 70;
+}
+
 /* Ethernet + IPv6 + ICMPv6 NS for TARGET with an SLL option. */
 static inline size_t pkt_ns(uint8_t *b, const uint8_t *dmac, const uint8_t *smac,
 			    const uint8_t *src6, const uint8_t *dst6, const uint8_t *target)

@@ -17,6 +17,7 @@
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
+#include "tests/bpf/pl_flows.h"
 #include "loader/compile.h"
 #include "loader/mac_binding.h"
 
@@ -72,54 +73,25 @@ static void rt_close(struct rt *t)
 /* Replace the one flow of lr_in_admission. */
 static int rt_flow(struct rt *t, const char *match, const char *actions)
 {
-	struct compile_lflow fl = { .uuid = "f0", .dp = RDP, .pipeline = OVN_PIPE_INGRESS,
-				    .table = 0, .priority = 100, .match = match,
-				    .actions = actions };
-
-	compile_flow_del(t->c, "f0");
-	if (compile_flow_add(t->c, &fl))
-		return -1;
-	return compile_commit(t->c);
+	return pl_flow_replace(t->c, "f0", RDP, 0, 100, match, actions) ?:
+	       compile_commit(t->c);
 }
 
 /* Add (or replace) flow UUID in router table TABLE; no commit. */
 static int rt_flow_at(struct rt *t, const char *uuid, uint8_t table, const char *match,
 		      const char *actions)
 {
-	struct compile_lflow fl = { .uuid = uuid, .dp = RDP, .pipeline = OVN_PIPE_INGRESS,
-				    .table = table, .priority = 100, .match = match,
-				    .actions = actions };
-
-	compile_flow_del(t->c, uuid);
-	return compile_flow_add(t->c, &fl);
+	return pl_flow_replace(t->c, uuid, RDP, table, 100, match, actions);
 }
 
 static int rt_run(struct rt *t, const void *pkt, uint32_t len)
 {
-	uint32_t ret;
-
-	if (bpf_test_run_skb(t->f.prog_fd, pkt, len, &ret, NULL, NULL))
-		return -1;
-	return pl_read_ctx(&t->f, &ctx);
+	return pl_run_ctx(&t->f, pkt, len, NULL, &ctx);
 }
 
 static size_t udp6(uint8_t *b, const uint8_t *sip, const uint8_t *dip, uint16_t sport)
 {
-	uint8_t *ip = b + 14, *u = b + 54;
-
-	pkt_eth(b, RMAC, HMAC, 0x86dd);
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	ip[5] = 16;		/* payload length */
-	ip[6] = 17;
-	ip[7] = 64;
-	memcpy(ip + 8, sip, 16);
-	memcpy(ip + 24, dip, 16);
-	memset(u, 0, 16);
-	u[0] = sport >> 8; u[1] = sport & 0xff;
-	u[3] = 80;
-	u[5] = 16;
-	return 70;
+	return pkt_udp6(b, RMAC, HMAC, sip, dip, sport, 80);
 }
 
 static uint32_t ip4n(uint32_t host)

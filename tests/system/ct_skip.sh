@@ -34,21 +34,10 @@ declare -A IP=([a]=10.248.0.10 [b1]=10.248.0.11 [b2]=10.248.0.20)
 VIP=172.28.0.100
 
 pod_add() {
-    local x=$1 ns=t-cs-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tcs-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tcs-$x"
-    ip link add "tcs-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" route add default via 10.248.0.254
-    ip link set "tcs-$x" up
+    pod_netns_add cs "$1" "${MAC[$1]}" "${IP[$1]}/24" || return 1
+    ip -n "t-cs-$1" route add default via 10.248.0.254
 }
 in_pod() { local x=$1; shift; ip netns exec "t-cs-$x" "$@"; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 zone_of() { awk -v u="lp-cs-$1" '$2 == u { print $1 }' "$T_DIR/state/ct-zones"; }
 
 cat >"$T_DIR/srv.py" <<'EOF'

@@ -22,18 +22,8 @@ declare -A IP=([c]=10.252.0.10 [b1]=10.252.0.11 [b2]=10.252.0.12)
 VIP=172.31.0.100
 
 pod_add() {
-    local x=$1 ns=t-aff-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "taff-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "taff-$x"
-    ip link add "taff-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" route add default via 10.252.0.254
-    ip link set "taff-$x" up
+    pod_netns_add aff "$1" "${MAC[$1]}" "${IP[$1]}/24" || return 1
+    ip -n "t-aff-$1" route add default via 10.252.0.254
 }
 in_pod() { local x=$1; shift; ip netns exec "t-aff-$x" "$@"; }
 

@@ -25,19 +25,10 @@ GW_MAC=00:00:00:0d:06:fe
 VIP=172.29.0.100
 
 pod_add() {
-    local x=$1 ns=t-dm-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tdm-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tdm-$x"
-    ip link add "tdm-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
+    local ns=t-dm-$1
+    pod_netns_add dm "$1" "${MAC[$1]}" "${IP[$1]}/24" || return 1
     ip -n "$ns" route add default via $GW
     ip -n "$ns" neigh replace $GW lladdr $GW_MAC dev eth0
-    ip link set "tdm-$x" up
 }
 in_pod() { local x=$1; shift; ip netns exec "t-dm-$x" "$@"; }
 

@@ -41,6 +41,28 @@ need_root() {
     if [[ $(id -u) -ne 0 ]]; then skip "all" "needs root"; exit 0; fi
 }
 
+# pod_netns_add PREFIX X MAC IP/LEN [IP6/LEN]: a "pod": netns t-PREFIX-X
+# holding eth0 (MAC, the addresses, up; lo up) whose host side tPREFIX-X
+# is up.  Both are removed on exit (and any leftover first).  Routes are
+# the caller's.
+pod_netns_add() {
+    local ns=t-$1-$2 v=t$1-$2 mac=$3 ip4=$4 ip6=${5:-}
+    ip netns del "$ns" 2>/dev/null; ip link del "$v" 2>/dev/null
+    ip netns add "$ns" || return 1
+    on_exit ip netns del "$ns"
+    on_exit ip link del "$v"
+    ip link add "$v" type veth peer name eth0 netns "$ns" || return 1
+    ip -n "$ns" link set eth0 address "$mac"
+    ip -n "$ns" addr add "$ip4" dev eth0
+    [[ -z $ip6 ]] || ip -n "$ns" addr add "$ip6" dev eth0 nodad
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+    ip link set "$v" up
+}
+
+# wait_hv [TIMEOUT_S]: until every chassis has caught up with the NB (15 s).
+wait_hv() { ovn-nbctl --timeout="${1:-15}" --wait=hv sync; }
+
 # ovn_start: a private OVN central in $T_DIR/ovn; exports OVN_NB_DB/OVN_SB_DB.
 ovn_start() {
     "$TOP/scripts/ovn-local.sh" start "$T_DIR/ovn" >/dev/null || return 1

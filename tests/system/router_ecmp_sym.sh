@@ -28,17 +28,7 @@ CLI=192.168.88.5 CLI6=fd00:88::5
 # X's netns t-es-X on a veth tes-X bound to lp-es-X.
 ns_add() {
     local x=$1 ns=t-es-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tes-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tes-$x"
-    ip link add "tes-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip link set "tes-$x" up
+    pod_netns_add es "$x" "${MAC[$x]}" "${IP[$x]}/24" "${IP6[$x]}/64" || return 1
     if [[ $x == s ]]; then
         ip -n "$ns" route add default via 10.253.1.1
         ip -n "$ns" -6 route add default via fd00:253:1::1

@@ -32,26 +32,16 @@ declare -A VETH=([in1]=tgw-in1 [in2]=tgw-in2 [ext]=tgw-ext)
 
 # pod X: netns t-gw-X, pod side eth0, host side tgw-X bound to lp-gw-X.
 pod_add() {
-    local x=$1 ns=t-gw-$1 v=${VETH[$1]}
-    ip netns del "$ns" 2>/dev/null; ip link del "$v" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "$v"
-    ip link add "$v" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
+    local x=$1
+    pod_netns_add gw "$x" "${MAC[$x]}" "${IP[$x]}/24" || return 1
     # The external host knows only its own subnet: replies go to the
     # SNAT / floating IPs, which the router answers ARP for.
-    [[ -n ${GW[$x]} ]] && ip -n "$ns" route add default via "${GW[$x]}"
-    ip link set "$v" up
+    [[ -n ${GW[$x]} ]] && ip -n "t-gw-$x" route add default via "${GW[$x]}"
     ovn-nbctl lsp-add "${SW[$x]}" "lp-gw-$x" \
         -- lsp-set-addresses "lp-gw-$x" "${MAC[$x]} ${IP[$x]}"
 }
 in_pod() { local x=$1; shift; ip netns exec "t-gw-$x" "$@"; }
 ping4() { in_pod "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 
 # tcp_peer FROM TO ADDR PORT: connect FROM -> ADDR:PORT (a listener in pod
 # TO); prints the source address the listener saw, empty on failure.

@@ -39,20 +39,10 @@ NOROUTE=198.51.100.7 NOROUTE6=fd00:247:77::7
 
 # pod X: netns t-ri-X, pod side eth0, host side tri-X bound to lp-ri-X.
 pod_add() {
-    local x=$1 ns=t-ri-$1 n=${NET[$1]}
-    ip netns del "$ns" 2>/dev/null; ip link del "tri-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tri-$x"
-    ip link add "tri-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
+    local ns=t-ri-$1 n=${NET[$1]}
+    pod_netns_add ri "$1" "${MAC[$1]}" "${IP[$1]}/24" "${IP6[$1]}/64" || return 1
     ip -n "$ns" route add default via "${GW[$n]}"
     ip -n "$ns" -6 route add default via "${GW6[$n]}"
-    ip link set "tri-$x" up
 }
 subnet_add() {
     local n=$1
@@ -78,7 +68,6 @@ ttl_of() {
     in_pod "$1" ping -c 1 -W 1 "$2" 2>/dev/null | sed -n 's/.*\(ttl\|hlim\)=\([0-9]*\).*/\2/p'
 }
 ttl_is() { [[ $(ttl_of "$1" "$2") == "$3" ]]; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 # expect NAME WANT CMD...: run CMD (a probe), ok iff its output is WANT.
 expect() {
     local name=$1 want=$2 got; shift 2

@@ -13,19 +13,7 @@ SW=sw-sbr
 declare -A MAC=([a]=00:00:00:5b:00:0a [b]=00:00:00:5b:00:0b)
 declare -A IP=([a]=10.251.0.10 [b]=10.251.0.11)
 
-pod_add() {
-    local x=$1 ns=t-sbr-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tsbr-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tsbr-$x"
-    ip link add "tsbr-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip link set "tsbr-$x" up
-}
+pod_add() { pod_netns_add sbr "$1" "${MAC[$1]}" "${IP[$1]}/24"; }
 ping4() { ip netns exec "t-sbr-$1" ping -c 1 -W 1 "${IP[$2]}" >/dev/null 2>&1; }
 no_ping4() { ! ip netns exec "t-sbr-$1" ping -c 2 -i 0.3 -W 1 "${IP[$2]}" >/dev/null 2>&1; }
 wait_hv() { ovn-nbctl --timeout=20 --wait=hv sync; }

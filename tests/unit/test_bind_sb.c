@@ -11,62 +11,14 @@
 #include "loader/local_datapaths.h"
 #include "loader/port_claim.h"
 #include "ovsdb-client/replica.h"
-#include "ovsdb-client/schema.h"
 #include "tests/test_progs.h"
-
-#define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
+#include "tests/unit/sb_replica_fix.h"
 
 #define U(n) "00000000-0000-0000-0000-0000000000" #n
 
 static const char *const tables[] = {
 	"Chassis", "Chassis_Private", "Encap", "Port_Binding", "Datapath_Binding", NULL,
 };
-
-static struct ovsdb_replica *sb_replica(void)
-{
-	struct ovsdb_schema *schema = NULL;
-	struct ovsdb_replica *r;
-	json_error_t jerr;
-	char err[256];
-	json_t *j;
-	int i;
-
-	j = json_load_file(SB_SCHEMA, 0, &jerr);
-	if (!j)
-		return NULL;
-	r = ovsdb_replica_create();
-	for (i = 0; r && tables[i]; i++)
-		ovsdb_replica_add_table(r, tables[i]);
-	if (!r || ovsdb_schema_from_json(&schema, j, err, sizeof(err))) {
-		ovsdb_replica_destroy(r);
-		json_decref(j);
-		return NULL;
-	}
-	json_decref(j);
-	ovsdb_replica_set_schema(r, schema);
-	return r;
-}
-
-/* Apply an update2 message written with ' for " (readability). */
-static bool apply(struct ovsdb_replica *r, const char *text)
-{
-	char *t = strdup(text), *p, err[256];
-	json_t *j;
-	long n;
-
-	for (p = t; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(t, 0, NULL);
-	free(t);
-	if (!ASSERT_OK_PTR(j, "update parses"))
-		return false;
-	n = ovsdb_replica_apply_json(r, j, OVSDB_UPDATE2, 0, err, sizeof(err));
-	json_decref(j);
-	if (n < 0)
-		fprintf(stdout, "apply: %s\n", err);
-	return ASSERT_GE(n, 0, "update applies");
-}
 
 static struct chassis_tables ctables(struct ovsdb_replica *r)
 {
@@ -111,7 +63,7 @@ static const char *registered =
 
 static void test_chassis(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	const struct ovsdb_uuid *me;
 	struct chassis_tables t;
 	json_t *ops, *ref;
@@ -146,7 +98,7 @@ static void test_chassis(void)
 	json_decref(ops);
 
 	/* Registered, nb_cfg 4 acknowledged: nothing to do. */
-	if (!apply(r, registered))
+	if (!sb_fix_apply(r, registered))
 		goto out;
 	ops = json_array();
 	ASSERT_OK(chassis_reconcile(&cfg, &t, 4, 1000, ops, &me, &ref), "in line");
@@ -165,7 +117,7 @@ static void test_chassis(void)
 
 	/* Restart on another host name, a flag removed by someone: the row
 	 * is re-used and repaired; other keys survive. */
-	if (!apply(r, "{'Chassis': {'" U(02) "': {'modify': {'hostname': 'old',"
+	if (!sb_fix_apply(r, "{'Chassis': {'" U(02) "': {'modify': {'hostname': 'old',"
 		      " 'other_config': ['map', [['port-up-notif', 'true']]]}}}}"))
 		goto out;
 	ops = json_array();
@@ -178,7 +130,7 @@ static void test_chassis(void)
 	json_decref(ops);
 	json_decref(ref);
 	/* (update2 map diffs: an equal pair removes, a new one adds.) */
-	apply(r, "{'Chassis': {'" U(02) "': {'modify': {'hostname': 'host1',"
+	sb_fix_apply(r, "{'Chassis': {'" U(02) "': {'modify': {'hostname': 'host1',"
 		 " 'other_config': ['map', [['port-up-notif', 'true']]]}}}}");
 
 	/* A new encap IP: a new Encap row replaces the old in encaps. */
@@ -210,7 +162,7 @@ static void test_chassis(void)
 	}
 
 	/* A Chassis_Private left from a deleted chassis is re-pointed. */
-	apply(r, "{'Chassis_Private': {'" U(03) "': {'modify': {'chassis': ['set', []]}}}}");
+	sb_fix_apply(r, "{'Chassis_Private': {'" U(03) "': {'modify': {'chassis': ['set', []]}}}}");
 	ops = json_array();
 	ASSERT_OK(chassis_reconcile(&cfg, &t, -1, 0, ops, &me, &ref), "re-point");
 	ASSERT_EQ(json_array_size(ops), 1, "one update");
@@ -274,7 +226,7 @@ static struct binding *add_binding(struct bindings *bs, const char *iface, const
 
 static void test_claim(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct binding *bound, *noiface, *done, *other, *elsewhere, *host;
 	const struct ovsdb_table *pb;
 	struct ovsdb_uuid me;
@@ -287,7 +239,7 @@ static void test_claim(void)
 		return;
 	}
 	bindings_init(&bs);
-	if (!apply(r, port_bindings))
+	if (!sb_fix_apply(r, port_bindings))
 		goto out;
 	pb = ovsdb_replica_find_table(r, "Port_Binding");
 	ovsdb_uuid_from_string(&me, U(02));
@@ -340,7 +292,7 @@ static void test_claim(void)
 	ASSERT_FALSE(bound->claimed, "p-bound not yet");
 
 	/* The server applied it: nothing left to do. */
-	apply(r, "{'Port_Binding': {"
+	sb_fix_apply(r, "{'Port_Binding': {"
 		 "'" U(12) "': {'modify': {'chassis': ['uuid', '" U(02) "'], 'up': true}},"
 		 "'" U(17) "': {'modify': {'chassis': ['uuid', '" U(02) "'], 'up': false}},"
 		 "'" U(18) "': {'modify': {'chassis': ['uuid', '" U(02) "'], 'up': true}},"
@@ -366,7 +318,7 @@ out:
 
 static void test_local_datapaths(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct local_datapaths ld;
 	const struct ovsdb_table *pb;
 	struct ovsdb_uuid a, b, c, d, me;
@@ -380,7 +332,7 @@ static void test_local_datapaths(void)
 	}
 	bindings_init(&bs);
 	local_datapaths_init(&ld);
-	if (!apply(r, port_bindings))
+	if (!sb_fix_apply(r, port_bindings))
 		goto out;
 	pb = ovsdb_replica_find_table(r, "Port_Binding");
 	ovsdb_uuid_from_string(&a, U(0a));
@@ -459,7 +411,7 @@ static const char *l3gw_bindings =
 static void test_l3gateway(void)
 {
 	struct chassis_cfg gcfg = { .name = "hv-me", .hostname = "host-me" };
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct ovsdb_uuid e1, e2, e3, e4, me;
 	const struct ovsdb_table *pb;
 	struct local_datapaths ld;
@@ -474,7 +426,7 @@ static void test_l3gateway(void)
 	bindings_init(&bs);
 	local_datapaths_init(&ld);
 	ref = json_pack("[s, s]", "uuid", U(02));
-	if (!apply(r, l3gw_bindings))
+	if (!sb_fix_apply(r, l3gw_bindings))
 		goto out;
 	pb = ovsdb_replica_find_table(r, "Port_Binding");
 	ovsdb_uuid_from_string(&me, U(02));
@@ -505,7 +457,7 @@ static void test_l3gateway(void)
 	ASSERT_TRUE(local_datapaths_contains(&ld, &e4), "a claimed l3gateway port is local");
 	ASSERT_FALSE(local_datapaths_contains(&ld, &e1), "unclaimed gateway router: not local");
 
-	if (!apply(r, "{'Port_Binding': {"
+	if (!sb_fix_apply(r, "{'Port_Binding': {"
 		      " '" U(31) "': {'modify': {'chassis': ['uuid', '" U(02) "']}},"
 		      " '" U(32) "': {'modify': {'chassis': ['uuid', '" U(02) "']}},"
 		      " '" U(35) "': {'modify': {'chassis': ['set', []]}}}}"))

@@ -8,62 +8,14 @@
  */
 #include "loader/gateway.h"
 #include "ovsdb-client/replica.h"
-#include "ovsdb-client/schema.h"
 #include "tests/test_progs.h"
-
-#define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
+#include "tests/unit/sb_replica_fix.h"
 
 #define U(n) "00000000-0000-0000-0000-0000000000" #n
 
 static const char *const tables[] = {
 	"Chassis", "Port_Binding", "HA_Chassis_Group", "HA_Chassis", "Gateway_Chassis", NULL,
 };
-
-static struct ovsdb_replica *sb_replica(void)
-{
-	struct ovsdb_schema *schema = NULL;
-	struct ovsdb_replica *r;
-	json_error_t jerr;
-	char err[256];
-	json_t *j;
-	int i;
-
-	j = json_load_file(SB_SCHEMA, 0, &jerr);
-	if (!j)
-		return NULL;
-	r = ovsdb_replica_create();
-	for (i = 0; r && tables[i]; i++)
-		ovsdb_replica_add_table(r, tables[i]);
-	if (!r || ovsdb_schema_from_json(&schema, j, err, sizeof(err))) {
-		ovsdb_replica_destroy(r);
-		json_decref(j);
-		return NULL;
-	}
-	json_decref(j);
-	ovsdb_replica_set_schema(r, schema);
-	return r;
-}
-
-/* Apply an update2 message written with ' for " (readability). */
-static bool apply(struct ovsdb_replica *r, const char *text)
-{
-	char *t = strdup(text), *p, err[256];
-	json_t *j;
-	long n;
-
-	for (p = t; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(t, 0, NULL);
-	free(t);
-	if (!ASSERT_OK_PTR(j, "update parses"))
-		return false;
-	n = ovsdb_replica_apply_json(r, j, OVSDB_UPDATE2, 0, err, sizeof(err));
-	json_decref(j);
-	if (n < 0)
-		fprintf(stdout, "apply: %s\n", err);
-	return ASSERT_GE(n, 0, "update applies");
-}
 
 static struct gateway_tables gtables(struct ovsdb_replica *r)
 {
@@ -128,7 +80,7 @@ static const char *sb =
 
 static void test_active(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct ovsdb_uuid a = uuid_of(U(01)), b = uuid_of(U(02)), c = uuid_of(U(03));
 	struct gateway_tables t;
 
@@ -137,7 +89,7 @@ static void test_active(void)
 		return;
 	}
 	t = gtables(r);
-	if (!apply(r, sb))
+	if (!sb_fix_apply(r, sb))
 		goto out;
 	ASSERT_TRUE(gateway_is_cr(pb_row(r, U(42))), "cr-lrp1 is chassisredirect");
 	ASSERT_FALSE(gateway_is_cr(pb_row(r, U(41))), "lrp1 is not");
@@ -152,12 +104,12 @@ static void test_active(void)
 	ASSERT_FALSE(gateway_cr_active(pb_row(r, U(43)), &t, &a), "a VIF is never a gateway");
 
 	/* b's priority drops below a's: a becomes the active one. */
-	if (!apply(r, "{'HA_Chassis': {'" U(12) "': {'modify': {'priority': 5}}}}"))
+	if (!sb_fix_apply(r, "{'HA_Chassis': {'" U(12) "': {'modify': {'priority': 5}}}}"))
 		goto out;
 	ASSERT_TRUE(gateway_cr_active(pb_row(r, U(42)), &t, &a), "a (10) over b (5)");
 	ASSERT_FALSE(gateway_cr_active(pb_row(r, U(42)), &t, &b), "b no longer");
 	/* A member whose chassis row is gone does not count. */
-	if (!apply(r, "{'Chassis': {'" U(01) "': {'delete': null}}}"))
+	if (!sb_fix_apply(r, "{'Chassis': {'" U(01) "': {'delete': null}}}"))
 		goto out;
 	ASSERT_TRUE(gateway_cr_active(pb_row(r, U(42)), &t, &b), "a's row gone: b");
 out:
@@ -166,7 +118,7 @@ out:
 
 static void test_claim(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct ovsdb_uuid a = uuid_of(U(01)), b = uuid_of(U(02));
 	const struct ovsdb_table *pbt;
 	struct gateway_tables t;
@@ -181,7 +133,7 @@ static void test_claim(void)
 	pbt = ovsdb_replica_find_table(r, "Port_Binding");
 	ref_a = json_pack("[s, s]", "uuid", U(01));
 	ref_b = json_pack("[s, s]", "uuid", U(02));
-	if (!apply(r, sb))
+	if (!sb_fix_apply(r, sb))
 		goto out;
 
 	/* b: claims cr-lrp1 (HA group, priority 20), nothing else. */
@@ -204,7 +156,7 @@ static void test_claim(void)
 	json_decref(ops);
 
 	/* Once b holds it (and up), b has nothing more to do. */
-	if (!apply(r, "{'Port_Binding': {'" U(42) "': {'modify': {'chassis': ['uuid', '" U(02)
+	if (!sb_fix_apply(r, "{'Port_Binding': {'" U(42) "': {'modify': {'chassis': ['uuid', '" U(02)
 		      "'], 'up': true}}}}"))
 		goto out;
 	ops = json_array();
@@ -212,7 +164,7 @@ static void test_claim(void)
 	json_decref(ops);
 
 	/* a overtakes b: b releases, a claims. */
-	if (!apply(r, "{'HA_Chassis': {'" U(11) "': {'modify': {'priority': 30}}}}"))
+	if (!sb_fix_apply(r, "{'HA_Chassis': {'" U(11) "': {'modify': {'priority': 30}}}}"))
 		goto out;
 	ops = json_array();
 	ASSERT_EQ(gateway_claim_reconcile(pbt, &t, &b, ref_b, ops), 1, "b releases");
@@ -237,7 +189,7 @@ out:
 
 static void test_residency(void)
 {
-	struct ovsdb_replica *r = sb_replica();
+	struct ovsdb_replica *r = sb_fix_replica(tables);
 	struct ovsdb_uuid a = uuid_of(U(01)), b = uuid_of(U(02));
 	struct gateway_residency gr = { 0 };
 	const struct ovsdb_table *pbt;
@@ -251,7 +203,7 @@ static void test_residency(void)
 	}
 	t = gtables(r);
 	pbt = ovsdb_replica_find_table(r, "Port_Binding");
-	if (!apply(r, sb))
+	if (!sb_fix_apply(r, sb))
 		goto out;
 	n = gateway_residency_update(&gr, pbt, &t, &b, &ch);
 	ASSERT_EQ(n, 1, "b: one port became resident");
@@ -267,7 +219,7 @@ static void test_residency(void)
 	free(ch);
 
 	/* The group's priorities flip: cr-lrp1 leaves b. */
-	if (!apply(r, "{'HA_Chassis': {'" U(11) "': {'modify': {'priority': 30}}}}"))
+	if (!sb_fix_apply(r, "{'HA_Chassis': {'" U(11) "': {'modify': {'priority': 30}}}}"))
 		goto out;
 	n = gateway_residency_update(&gr, pbt, &t, &b, &ch);
 	ASSERT_EQ(n, 1, "one port changed");
