@@ -80,8 +80,12 @@ demo: deps
 demo-stop:
 	$(Q)./scripts/demo.sh stop
 
+# pod->pod (run.sh), pod->router->pod (router.sh), conntrack (ct.sh); each
+# appends its results to tests/bench/RESULTS.md.
 bench: all
 	$(Q)./tests/bench/run.sh
+	$(Q)./tests/bench/router.sh
+	$(Q)./tests/bench/ct.sh
 
 fuzz: $(FUZZ_BINS)
 

@@ -7,7 +7,8 @@
  * Key: everything the pipeline can read that comes from the packet and its
  * entry: the ingress interface (which ovn_vifs maps to datapath, inport and
  * ct zone -- a mapping covered by the epoch below), pkt.mark, the parser's
- * flags and the whole 128-byte flow key as extracted.
+ * flags and the whole 128-byte flow key as extracted (the map key holds
+ * the interface and a hash of the rest, the value the rest itself).
  *
  * Value: the net effect: the flow key as the packet leaves (header
  * write-back makes the packet match it, lib/writeback.h), the packet shape
@@ -49,14 +50,18 @@
  * is not cached). */
 #define OVN_CACHE_OUT_MAX	16
 
+/* The map key is the ingress interface and a 64-bit hash of the rest
+ * (bpf/lib/cache.h ovn_cache_hash()); the rest itself is in the value
+ * (ovn_cache_val.in_*) and compared on every hit, so two packets whose
+ * hashes collide share a slot (the later one evicts the earlier) but never
+ * each other's result.  Why not the whole 140 bytes as the key: the
+ * kernel's jhash of a 140-byte key was a third of a cache hit's cost. */
 struct ovn_cache_key {
 	__u32 ifindex;		/* ingress interface (-> ovn_vifs) */
-	__be32 pkt_mark;
-	__u8 parse;		/* enum ovn_parse_flag */
-	__u8 pad[3];
-	__u8 key[OVN_CACHE_FLOW_KEY];	/* struct ovn_flow_key */
+	__u32 pad;
+	__u64 hash;		/* of pkt_mark, parse flags and the flow key */
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_key) == 140, "ovn_cache_key is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_key) == 16, "ovn_cache_key is ABI");
 
 /* How the deliveries of an entry are made. */
 enum ovn_cache_kind {
@@ -78,7 +83,7 @@ enum ovn_cache_kind {
  * the same.  A difference is a miss (the pipeline runs, and the ops the
  * check already executed are not executed a second time).
  * A ct_commit { }'s CT_COMMIT is folded into its begin's guard.  Memory:
- * an entry is 1,248 bytes per CPU (8,192 entries: 10 MB per CPU). */
+ * an entry is 1,384 bytes per CPU (8,192 entries: 11 MB per CPU). */
 #define OVN_CACHE_GUARDS	6
 
 /* Flow-key bytes a conntrack op reads: eth.type .. icmp.code (key offsets
@@ -120,13 +125,18 @@ struct ovn_cache_val {
 	__u32 drop_reason;	/* K_DROP */
 	__u32 n_guards;		/* conntrack guards[] to check on a hit */
 	__u64 hits;		/* this CPU's hits of this entry */
+	/* What the key's hash covers, compared on every hit: */
+	__be32 in_mark;		/* pkt.mark */
+	__u8 in_parse;		/* enum ovn_parse_flag */
+	__u8 pad[3];
+	__u8 in_key[OVN_CACHE_FLOW_KEY];	/* struct ovn_flow_key as parsed */
 	__u32 ifindex[OVN_CACHE_OUT_MAX];
 	__u32 port[OVN_CACHE_OUT_MAX];	/* logical port keys, for traces */
 	__u8 key[OVN_CACHE_FLOW_KEY];	/* the flow key as the packet leaves */
 	struct ovn_cache_guard guard[OVN_CACHE_GUARDS];
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cache_val) ==
-		       32 + 8 * OVN_CACHE_OUT_MAX + 128 + 160 * OVN_CACHE_GUARDS,
+		       32 + 8 + 128 + 8 * OVN_CACHE_OUT_MAX + 128 + 160 * OVN_CACHE_GUARDS,
 		       "ovn_cache_val is ABI");
 
 /* ovn_cache_ctl[0]: written by ovnbpfd, read by BPF. */
@@ -171,7 +181,6 @@ struct ovn_cache_rec {
 				 * begin but not the CT_COMMIT folded into it */
 	__u8 pad1[2];
 	struct ovn_cache_key key;	/* the lookup key, built before the run */
-	__u8 pad2[4];
 	struct ovn_cache_val val;	/* the entry being built */
 };
 

@@ -107,6 +107,34 @@ static __always_inline bool ovn_cache_key_neq(const void *a, const void *b)
 	return d != 0;
 }
 
+/* The cache key's hash of the packet's pkt.mark, parse flags and flow key
+ * (the kernel's jhash of the whole 140 bytes cost a third of a hit).  Four
+ * independent multiply-xorshift lanes, so the multiplies overlap; the
+ * entry holds the hashed bytes and a hit compares them all, so the hash
+ * needs to spread, not to be collision-proof. */
+static __always_inline __u64 ovn_cache_hash(const struct ovn_ctx *c, __u64 mark_parse)
+{
+	const __u64 m = 0x9e3779b97f4a7c15ULL;
+	const __u64 *w = (const __u64 *)&c->key;
+	__u64 a[4] = { mark_parse, 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
+		       0xa4093822299f31d0ULL };
+	__u64 h;
+	int i, j;
+
+#pragma unroll
+	for (i = 0; i < OVN_CACHE_FLOW_KEY / 32; i++) {
+#pragma unroll
+		for (j = 0; j < 4; j++) {
+			a[j] = (a[j] ^ w[i * 4 + j]) * m;
+			a[j] ^= a[j] >> 29;
+		}
+	}
+	h = a[0] ^ ((a[1] << 16) | (a[1] >> 48)) ^ ((a[2] << 32) | (a[2] >> 32)) ^
+	    ((a[3] << 48) | (a[3] >> 16));
+	h *= m;
+	return h ^ (h >> 32);
+}
+
 /* The executor delivered the packet (after write-back) to VIF IFINDEX of
  * logical port PORT the way KIND says. */
 static __always_inline void ovn_cache_note_output(struct ovn_ctx *c, __u32 port, __u32 ifindex,
@@ -159,12 +187,18 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 		c->x.drop_reason = v->drop_reason;
 		return 0;
 	}
-	__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
-	c->x.shape = v->shape;
 	c->x.na_router = v->na_router;
-	if (ovn_writeback(skb, c)) {
-		c->x.drop_reason = DROP_WRITEBACK;
-		return 0;
+	/* c->key and c->pkt hold the packet as parsed: a packet that leaves
+	 * as it came (a switch delivering to a pod) has nothing to write
+	 * back, and the word compare is cheaper than write-back's own
+	 * field-by-field one. */
+	if (v->shape != c->x.pkt_shape || ovn_cache_key_neq(v->key, &c->key)) {
+		__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
+		c->x.shape = v->shape;
+		if (ovn_writeback(skb, c)) {
+			c->x.drop_reason = DROP_WRITEBACK;
+			return 0;
+		}
 	}
 	if (v->kind == OVN_CACHE_K_CLONE) {
 		/* A bounded loop (6.1 verifies these); no unrolling of 16
@@ -203,7 +237,8 @@ static __noinline int ovn_cache_ct_check(struct __sk_buff *skb, struct ovn_ctx *
 /* Before the pipeline: c->key holds the parsed packet, c->x.version the
  * rule version.  Returns true when the cache handled the packet (verdict
  * and drop reason set), false when the pipeline must run. */
-static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_ctx *c)
+static __always_inline bool ovn_cache_probe(struct __sk_buff *skb, struct ovn_ctx *c,
+					    __be32 mark, __u8 parse)
 {
 	struct ovn_cache_rec *r = &c->cache;
 	struct ovn_cache_key *k = &r->key;
@@ -228,13 +263,13 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 	}
 	r->epoch = ctl->epoch;
 	k->ifindex = skb->ifindex;
-	k->pkt_mark = bpf_htonl(skb->mark);
-	k->parse = c->x.parse;
-	k->pad[0] = k->pad[1] = k->pad[2] = 0;
-	__builtin_memcpy(k->key, &c->key, OVN_CACHE_FLOW_KEY);
+	k->pad = 0;
+	k->hash = ovn_cache_hash(c, (__u64)mark << 32 | parse);
 	st = ovn_cache_stats_get();
 	v = bpf_map_lookup_elem(&ovn_cache, k);
-	if (!v) {
+	/* No entry, or one of another packet whose hash collides. */
+	if (!v || v->in_mark != mark || v->in_parse != parse ||
+	    ovn_cache_key_neq(v->in_key, &c->key)) {
 		if (st)
 			st->misses++;
 		return false;
@@ -259,6 +294,25 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 	v->hits++;
 	ovn_cache_replay(skb, c, v);
 	return true;
+}
+
+static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_ctx *c)
+{
+	struct ovn_cache_val *v = &c->cache.val;
+	__be32 mark = bpf_htonl(skb->mark);
+	__u8 parse = c->x.parse;
+
+	if (ovn_cache_probe(skb, c, mark, parse))
+		return true;
+	/* A miss: what the entry the run may become is for.  (A failed
+	 * guard check has put the parsed key back.) */
+	if (c->cache.forbid != 2) {
+		v->in_mark = mark;
+		v->in_parse = parse;
+		v->pad[0] = v->pad[1] = v->pad[2] = 0;
+		__builtin_memcpy(v->in_key, &c->key, OVN_CACHE_FLOW_KEY);
+	}
+	return false;
 }
 
 /* After the pipeline: store what it did, if it may be cached. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # tests/bench/run.sh: datapath benchmarks, pod->pod on one logical switch.
-# Measures and prints; asserts nothing about speed (not part of make check).
+# Measures and prints; asserts nothing about speed (not part of make check;
+# make bench runs it, then router.sh and ct.sh).
 #
 #  1. ns/packet through BPF_PROG_TEST_RUN (kernel-reported duration) of the
 #     real compiled pipeline vs an empty tc program and a bare bpf_redirect
@@ -58,7 +59,7 @@ say "## Datapath: pod→pod on one switch"
 say ""
 say "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $(nproc) cores," \
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); other jobs may share the machine."
-say "Command: \`make bench\` (= \`tests/bench/run.sh\`, BENCH_RUNS=$RUNS BENCH_SECONDS=$SECS BENCH_LEN=$LEN)."
+say "Command: \`tests/bench/run.sh\` (the first part of \`make bench\`; BENCH_RUNS=$RUNS BENCH_SECONDS=$SECS BENCH_LEN=$LEN)."
 say ""
 say "### 1. ns/packet, BPF_PROG_TEST_RUN"
 say ""

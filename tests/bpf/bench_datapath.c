@@ -13,6 +13,7 @@
  *   OVNBPF_BENCH_A/B  "logical_port MAC IPv4" of the sending / receiving pod
  *   OVNBPF_BENCH_REPEAT  runs per measurement (default 1000000)
  *   OVNBPF_BENCH_ROUNDS  measurements per program, median printed (default 3)
+ *   OVNBPF_BENCH_ONLY    time only this program (e.g. "ovnbpf", to profile it)
  *
  * Lines "BENCH <prog> <pkt> ns=<median> runs=<r1,r2,..> insns= xlated= jited="
  * are what run.sh parses.
@@ -119,8 +120,12 @@ static void measure(struct bench_prog *p, const char *pkt_name, const uint8_t *p
 	struct ovn_ctx ctx = {};
 	__u32 ns[MAX_ROUNDS], sorted[MAX_ROUNDS];
 	char runs[MAX_ROUNDS * 12] = "";
+	const char *only = getenv("OVNBPF_BENCH_ONLY");
 	size_t off = 0;
 
+	/* OVNBPF_BENCH_ONLY=NAME: time that program alone (for profiling). */
+	if (only && *only && strcmp(only, p->name))
+		return;
 	for (int r = 0; r < rounds; r++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
 			    .repeat = repeat);
