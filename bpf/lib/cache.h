@@ -162,8 +162,9 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 	__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
 	c->x.shape = v->shape;
 	c->x.na_router = v->na_router;
-	if (ovn_writeback(skb, c)) {
-		c->x.drop_reason = DROP_WRITEBACK;
+	ret = ovn_writeback(skb, c);
+	if (ret) {
+		c->x.drop_reason = ovn_wb_drop(ret);
 		return 0;
 	}
 	if (v->kind == OVN_CACHE_K_CLONE) {
