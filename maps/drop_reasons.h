@@ -56,6 +56,7 @@
 	X(DROP_CT_BAD_ZONE, 60, "ct-bad-zone-register")		\
 	X(DROP_LB_NO_BACKEND, 61, "lb-no-backend-of-family")		\
 	X(DROP_NAT_FAILED, 62, "nat-insert-failed")			\
+	X(DROP_SCTP_TOO_LONG, 63, "sctp-nat-crc-too-long")		\
 	/* Packet generators (bpf/lib/pktgen.h). */			\
 	X(DROP_PKTGEN_PROTO, 80, "pktgen-wrong-protocol")		\
 	X(DROP_PKTGEN_REJECT_IGNORED, 81, "reject-of-rst-or-unreach")	\

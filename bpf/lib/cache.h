@@ -195,8 +195,9 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 	if (v->shape != c->x.pkt_shape || ovn_cache_key_neq(v->key, &c->key)) {
 		__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
 		c->x.shape = v->shape;
-		if (ovn_writeback(skb, c)) {
-			c->x.drop_reason = DROP_WRITEBACK;
+		ret = ovn_writeback(skb, c);
+		if (ret) {
+			c->x.drop_reason = ovn_wb_drop(ret);
 			return 0;
 		}
 	}

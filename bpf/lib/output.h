@@ -157,9 +157,10 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	if (p->type != OVN_PORT_VIF)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
-	if (ovn_writeback(lc->skb, c)) {
+	ret = ovn_writeback(lc->skb, c);
+	if (ret) {
 		ovn_cache_forbid(c);
-		return ovn_end(c, DROP_WRITEBACK);
+		return ovn_end(c, ovn_wb_drop(ret));
 	}
 	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);

@@ -9,8 +9,9 @@
  *
  * Written back: eth.src/dst; IPv4 tos/ttl/src/dst (IP and TCP/UDP
  * pseudo-header checksums); IPv6 hop limit/src/dst (TCP/UDP/ICMPv6
- * checksums); TCP/UDP ports; ICMP type/code; ARP op/sha/spa/tha/tpa.
- * Not yet: vlan.tci, ip6 traffic class/label, SCTP ports (CRC32c),
+ * checksums); TCP/UDP ports; SCTP ports (CRC32c, lib/sctp_nat.h); ICMP
+ * type/code; ARP op/sha/spa/tha/tpa.
+ * Not yet: vlan.tci, ip6 traffic class/label,
  * ND target/sll/tll of a packet that stays an NS/NA.
  */
 #pragma once
@@ -18,6 +19,7 @@
 #include "lib/state.h"
 #include "lib/parse.h"
 #include "lib/nd_ns.h"
+#include "lib/sctp_nat.h"
 
 #define BPF_F_PSEUDO_HDR_	(1ULL << 4)
 #define BPF_F_MARK_MANGLED_0_	(1ULL << 5)
@@ -180,6 +182,14 @@ static __always_inline int ovn_wb_l4(struct __sk_buff *skb, struct ovn_ctx *c)
 			return -1;
 		p->tp_src = k->tp_src;
 		p->tp_dst = k->tp_dst;
+	} else if (k->ip_proto == IPPROTO_SCTP_) {
+		if (k->tp_src == p->tp_src && k->tp_dst == p->tp_dst)
+			return 0;
+		co = ovn_sctp_set_ports(skb, c);
+		if (co)
+			return co;
+		p->tp_src = k->tp_src;
+		p->tp_dst = k->tp_dst;
 	} else if (k->ip_proto == IPPROTO_ICMP_ || k->ip_proto == IPPROTO_ICMPV6_) {
 		if (k->icmp_type == p->icmp_type && k->icmp_code == p->icmp_code)
 			return 0;
@@ -195,6 +205,12 @@ static __always_inline int ovn_wb_l4(struct __sk_buff *skb, struct ovn_ctx *c)
 		p->icmp_code = k->icmp_code;
 	}
 	return 0;
+}
+
+/* The drop reason for a failed ovn_writeback() returning ERR. */
+static __always_inline __u32 ovn_wb_drop(int err)
+{
+	return err < -1 ? (__u32)-err : DROP_WRITEBACK;
 }
 
 static __always_inline void ovn_arp_body(__u8 *a, const struct ovn_flow_key *k)
@@ -288,7 +304,8 @@ static __always_inline int ovn_rebuild_na(struct __sk_buff *skb, struct ovn_ctx 
 	return 0;
 }
 
-/* Make the packet match c->key.  Returns 0 or -1. */
+/* Make the packet match c->key.  Returns 0, -1 or -DROP_* (a reason of
+ * its own); ovn_wb_drop() turns it into the drop reason. */
 static __always_inline int ovn_writeback(struct __sk_buff *skb, struct ovn_ctx *c)
 {
 	struct ovn_flow_key *k = &c->key, *p = &c->pkt;

@@ -66,8 +66,8 @@ static uint32_t xpod_ifindex(void *aux, const char *port)
 }
 
 /* Ethernet + IPv6 + UDP with PLEN payload bytes, checksum filled. */
-static size_t pkt_udp6(uint8_t *b, const uint8_t *dmac, const uint8_t *smac, const uint8_t *src,
-		       const uint8_t *dst, uint16_t sport, uint16_t dport, uint16_t plen)
+static size_t udp6_csum(uint8_t *b, const uint8_t *dmac, const uint8_t *smac, const uint8_t *src,
+			const uint8_t *dst, uint16_t sport, uint16_t dport, uint16_t plen)
 {
 	uint8_t *ip = b + 14, *u = b + 54;
 	uint16_t ulen = 8 + plen, cs;
@@ -195,7 +195,7 @@ void test_executor_northd(void)
 		ASSERT_MEMEQ(out, pkt, len, "unchanged bytes");
 	}
 	if (test__start_subtest("ipv6_unicast")) {
-		len = pkt_udp6(pkt, pb.mac, pa.mac, pa.ip6, pb.ip6, 40000, 5201, 32);
+		len = udp6_csum(pkt, pb.mac, pa.mac, pa.ip6, pb.ip6, 40000, 5201, 32);
 		ASSERT_OK(xrun(&f, pkt, len, &ret, out, &olen), "run");
 		ASSERT_EQ(ret, TC_ACT_REDIRECT, "verdict redirect");
 		ASSERT_EQ(xc.x.drop_reason, DROP_NONE, "no drop");
