@@ -143,6 +143,23 @@ class SB:
                     self.lbs.append((dps, proto, m.group(1),
                                      int(m.group(2)) if m.group(2) else None))
 
+        # addresses a router translates (NAT external IPs, router LB VIPs):
+        # the lr_in_dnat / lr_in_unsnat matches name them
+        self.nat_ips = collections.defaultdict(set)
+        for lf in sb_table(env, "Logical_Flow", ["logical_datapath",
+                                                 "logical_dp_group",
+                                                 "external_ids", "match"]):
+            st = (lf["external_ids"] or {}).get("stage-name", "")
+            if st not in ("lr_in_dnat", "lr_in_unsnat"):
+                continue
+            dps = set(as_list(lf["logical_datapath"]))
+            for g in as_list(lf["logical_dp_group"]):
+                dps.update(groups.get(g, []))
+            for m in re.finditer(r"ip[46]\.dst == ([0-9a-fA-F.:]+)\b",
+                                 lf["match"]):
+                for d in dps:
+                    self.nat_ips[d].add(m.group(1))
+
     def switch_vifs(self, dp):
         return [p for p in self.ports if p.dp == dp and p.type == ""
                 and p.mac]
@@ -151,7 +168,7 @@ class SB:
         """[(switch-side port, router Port)] for routers attached to dp."""
         res = []
         for p in self.ports:
-            if p.dp != dp or p.type not in ("patch", "router"):
+            if p.dp != dp or p.type not in ("patch", "router", "l3gateway"):
                 continue
             peer = self.by_name.get(p.options.get("peer") or
                                     p.options.get("router-port") or "")
@@ -346,6 +363,16 @@ def generate(sb):
                     'ff:ff:ff:ff:ff:ff && arp.op == 1 && arp.sha == %s && '
                     'arp.spa == %s && arp.tha == 00:00:00:00:00:00 && '
                     'arp.tpa == %s' % (lrp.name, OUT_MAC, OUT_MAC, src, own))
+            for a in sorted(sb.nat_ips.get(dp, ())):
+                if (":" in a) != (v == 6):
+                    continue
+                for ct in ct_variants:
+                    for proto in ("tcp", "udp"):
+                        add("rtr-in-nat-%s%d%s" % (proto, v, "-ctnew" if ct
+                                                   else ""), dp,
+                            "%s && %s && %s" % (inp, l3(OUT_IP4 if v == 4
+                                                        else OUT_IP6, a),
+                                                l4(proto, 80, v)), ct)
             for q in all_vifs:
                 for dst, _ in (q.ip4 if v == 4 else q.ip6)[:1]:
                     for ct in ct_variants:
