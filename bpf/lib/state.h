@@ -40,9 +40,13 @@ static __always_inline struct ovn_stage_stats *ovn_stage_stats_of(const struct o
  * with: drop it for REASON.  Returns the bpf_loop callback value. */
 static __always_inline long ovn_end(struct ovn_ctx *c, __u32 reason)
 {
+	/* Recorded also when only a clone's copy ends: when the original
+	 * then ends without output, the trace names the stage that dropped
+	 * the copy, as ovn-trace does, rather than the end of the clone's
+	 * caller (lr_out_egr_loop for a hairpin to a NAT address). */
+	OVN_TRACE(c, OVN_TR_DROP, bpf_ntohl(c->md.outport), reason);
 	if (ovn_clone_innermost(c))
 		return ovn_clone_done(c);
-	OVN_TRACE(c, OVN_TR_DROP, bpf_ntohl(c->md.outport), reason);
 	if (c->x.in_mc) {
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
