@@ -88,6 +88,11 @@ enum ovn_opcode {
 	 * R = chk_ecmp_nh() / chk_ecmp_nh_mac(), commit_ecmp_nh(). */
 	OVN_OP_CHK_ECMP_NH = 27,
 	OVN_OP_COMMIT_ECMP_NH = 28,
+	/* As SET, with value[0 .. n) = the parameter bytes [src, src + n) of
+	 * the flow's classifier cell (maps/pipeline.h OVN_CLS_PARAM_BYTES).
+	 * Written by the writer (maps/flow_param.c) only before the first op
+	 * that may classify again (CALL, OUTPUT, CLONE, PUNT, ...). */
+	OVN_OP_SET_PARAM = 36,
 	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
 	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
 	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb

@@ -260,6 +260,7 @@ struct ovn_exec {
 	__s32 best_prio;
 	__u32 best_flow;	/* writer flow id (traces, punts) */
 	__u32 best_rec;		/* its ovn_flows record */
+	__u8 best_param[16];	/* its cell's parameters (OVN_OP_SET_PARAM), 12 used */
 	/* action program being run */
 	__u32 prog;
 	__u32 pc;

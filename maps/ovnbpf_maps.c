@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "maps/ovnbpf_maps.h"
+#include "maps/flow_param.h"
 
 /* ---- map discovery --------------------------------------------------- */
 
@@ -311,6 +312,7 @@ struct flow_rec {
 	uint32_t rec;			/* ovn_flows record */
 	struct ovn_cls_key key;		/* slot = where the cell is */
 	uint32_t cell;
+	uint8_t param[OVN_CLS_PARAM_BYTES];	/* its cell's (maps/flow_param.c) */
 	uint64_t retired_ns;
 };
 
@@ -390,7 +392,7 @@ static int adopt_scan(struct ovnbpf_writer *w);
 static void adopt_free(struct ovnbpf_writer *w);
 static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
 			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
-			     const struct ovn_flow *fv, uint32_t *id);
+			     const uint8_t *param, const struct ovn_flow *fv, uint32_t *id);
 static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k);
 enum adopt_imm { A_DP, A_PORT, A_MCGROUP, A_VIF };
 static void adopt_claim_imm(struct ovnbpf_writer *w, enum adopt_imm kind, uint32_t a, uint32_t b);
@@ -1370,6 +1372,9 @@ static int build_match(const struct ovnbpf_flow_spec *f, struct ovn_subtable *de
 int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, uint32_t *id)
 {
 	struct ovn_stage_key sk = { .dp = f->dp, .pipeline = f->pipeline, .table = f->table };
+	struct ovn_op pops[OVNBPF_MAX_FLOW_OPS];
+	uint8_t param[OVN_CLS_PARAM_BYTES] = {};
+	const struct ovn_op *ops = f->ops;
 	struct ovn_cls_cell cell;
 	struct ovn_subtable def;
 	struct ovn_flow fv = {};
@@ -1408,11 +1413,17 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 					     f->pipeline, f->table);
 		for (i = 0; i < f->n_sets; i++)
 			fv.set[i] = f->sets[i];
+		/* Per-port constants go into the cell: flows that differ only
+		 * in them share the program and the record. */
+		if (f->n_ops <= OVNBPF_MAX_FLOW_OPS) {
+			ovnbpf_flow_parametrise(f->ops, f->n_ops, pops, param);
+			ops = pops;
+		}
 		/* The same flow installed by the previous writer: keep it. */
-		if (adopt_claim_flow(w, sub, &key, f->priority, f->ops, f->n_ops, &fv, id))
+		if (adopt_claim_flow(w, sub, &key, f->priority, ops, f->n_ops, param, &fv, id))
 			return 0;
 		w->subs[sub].refs++;
-		err = prog_get(w, f->ops, f->n_ops, &pi);
+		err = prog_get(w, ops, f->n_ops, &pi);
 		if (err)
 			goto fail_sub;
 		err = id_get(&w->flow_ids, id);
@@ -1432,6 +1443,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		cell.rec = ri;
 		cell.add_ver = w->ver + 1;
 		cell.rm_ver = OVN_VER_INF;
+		memcpy(cell.param, param, sizeof(cell.param));
 		err = cls_place(w, &key, &cell, &i);
 		if (err)
 			goto fail_rec;
@@ -1451,6 +1463,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		fr->rec = ri;
 		fr->key = key;
 		fr->cell = i;
+		memcpy(fr->param, param, sizeof(fr->param));
 		fr->passlike = def.n_words == 0 && f->n_sets == 0 && ops_passlike(f);
 		w->stages[si].n_flows++;
 		w->stages[si].n_pass += fr->passlike;
@@ -1964,7 +1977,7 @@ static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k)
 
 static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
 			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
-			     const struct ovn_flow *fv, uint32_t *id)
+			     const uint8_t *param, const struct ovn_flow *fv, uint32_t *id)
 {
 	struct adopt *a = w->adopt;
 	struct ovn_flow cur;
@@ -1979,7 +1992,8 @@ static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct
 
 		if (a->flow[fid] != 1 || f->state != F_LIVE || f->sub != sub || f->prio != prio ||
 		    memcmp(f->key.w, key->w, sizeof(key->w)) || p->n_ops != n_ops ||
-		    memcmp(p->ops, ops, n_ops * sizeof(*ops)))
+		    memcmp(p->ops, ops, n_ops * sizeof(*ops)) ||
+		    memcmp(f->param, param, sizeof(f->param)))
 			continue;
 		cur = w->recs[f->rec].v;
 		if (cur.stage_idx != fv->stage_idx || memcmp(cur.set, fv->set, sizeof(cur.set)))
@@ -2216,6 +2230,7 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 		f->rec = c->rec;
 		f->key = *k;
 		f->cell = i;
+		memcpy(f->param, c->param, sizeof(f->param));
 		{
 			const struct stage_rec *s = &w->stages[f->stage];
 			const struct prog_rec *p = &w->progs[pi];

@@ -117,6 +117,15 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_key) == 64, "ovn_cls_key is ABI");
 
 #define OVN_CLS_CELLS		6
 
+/* Per-flow parameter bytes of a cell (session 4, wave 2).  Flows of a
+ * family that differ only in the constants of their assignments (northd's
+ * per-port `eth.dst == MAC -> outport = "P"; output;` in ls_in_l2_lkup,
+ * the ARP responder's `eth.src = MAC; ... arp.spa = IP; ...`) share one
+ * program and one record: the writer turns such an assignment into
+ * OVN_OP_SET_PARAM and stores the constant here (maps/flow_param.c).  The
+ * winning cell's bytes are copied to ovn_exec.best_param at match time. */
+#define OVN_CLS_PARAM_BYTES	12
+
 /* One flow in a classifier value.  prio < 0 marks a free cell.
  *
  * FLOW names the writer flow (one per compiled conjunction of a logical
@@ -132,15 +141,16 @@ struct ovn_cls_cell {
 	__u32 add_ver;
 	__u32 rm_ver;
 	__u32 rec;			/* index into ovn_flows */
-	__u32 pad;
+	__u8 param[OVN_CLS_PARAM_BYTES];	/* read by OVN_OP_SET_PARAM */
 };
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_cell) == 32, "ovn_cls_cell is ABI");
 
 struct ovn_cls_val {
 	__u32 more;			/* slot + 1 exists */
 	__u32 pad;
 	struct ovn_cls_cell cell[OVN_CLS_CELLS];
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 8 + 24 * OVN_CLS_CELLS, "ovn_cls_val is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 8 + 32 * OVN_CLS_CELLS, "ovn_cls_val is ABI");
 
 /* Set membership test of a flow: the bytes [off, off + len) of the
  * context (len <= 16) are looked up in set `set_id`.

@@ -17,6 +17,7 @@
 #include "lib/mac_binding.h"
 #include "lib/select.h"
 #include "lib/ecmp_nh.h"
+#include "lib/param.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -217,6 +218,9 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	case OVN_OP_MOVE:
 		err = ovn_op_move(c, op, false);
+		break;
+	case OVN_OP_SET_PARAM:
+		err = ovn_op_set_param(c, op);
 		break;
 	case OVN_OP_XCHG:
 		err = ovn_op_move(c, op, true);

@@ -72,6 +72,7 @@ static __always_inline bool ovn_cache_op_pure(__u8 code)
 	case OVN_OP_NEXT:
 	case OVN_OP_SET:
 	case OVN_OP_MOVE:
+	case OVN_OP_SET_PARAM:
 	case OVN_OP_XCHG:
 	case OVN_OP_MOVE_BITS:
 	case OVN_OP_OUTPUT:

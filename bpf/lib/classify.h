@@ -121,6 +121,7 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 			c->x.best_prio = cell->prio;
 			c->x.best_flow = cell->flow;
 			c->x.best_rec = cell->rec;
+			__builtin_memcpy(c->x.best_param, cell->param, OVN_CLS_PARAM_BYTES);
 		}
 		if (v->more) {
 			c->x.slot++;
