@@ -77,8 +77,11 @@ daemon_start() {
         --encap-ip=127.0.0.1 --bpffs-dir="$T_PIN" --state-dir="$T_DIR/state" \
         --log-file="$T_DIR/ovnbpfd.log" --pidfile="$T_DIR/ovnbpfd.pid" --detach "$@" \
         || return 1
-    wait_until 5 test -s "$T_DIR/ovnbpfd.pid" || return 1
+    # Registered first: a start slower than the wait must not leak the
+    # daemon.  Loading and verifying the BPF object takes seconds on a
+    # loaded machine.
     on_exit daemon_stop
+    wait_until 20 test -s "$T_DIR/ovnbpfd.pid" || return 1
 }
 daemon_stop() {
     [[ -s $T_DIR/ovnbpfd.pid ]] || return 0
