@@ -189,11 +189,12 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 		return 0;
 	}
 	c->x.na_router = v->na_router;
-	/* c->key and c->pkt hold the packet as parsed: a packet that leaves
-	 * as it came (a switch delivering to a pod) has nothing to write
-	 * back, and the word compare is cheaper than write-back's own
-	 * field-by-field one. */
-	if (v->shape != c->x.pkt_shape || ovn_cache_key_neq(v->key, &c->key)) {
+	/* c->pkt holds the fields as they are in the packet (c->key may
+	 * already carry the NAT of a conntrack guard, not yet written): a
+	 * packet that leaves as it is (a switch delivering to a pod) has
+	 * nothing to write back, and the word compare is cheaper than
+	 * write-back's own field-by-field one. */
+	if (v->shape != c->x.pkt_shape || ovn_cache_key_neq(v->key, &c->pkt)) {
 		__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
 		c->x.shape = v->shape;
 		ret = ovn_writeback(skb, c);

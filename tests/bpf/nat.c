@@ -290,6 +290,14 @@ static void sub_lb_tcp(struct nat_fix *x)
 	ASSERT_EQ(st, S_EST | S_TRK | S_DNAT, "ACK: est, DNATed by the bare ct_lb_mark");
 	ASSERT_EQ(out_ip4(x, 1), be, "same backend");
 	ASSERT_TRUE(l4_ok(x->out + 14), "TCP checksum");
+
+	/* The same ACK again is an exact-match cache hit whose conntrack
+	 * guard re-applies the NAT: the packet must still be rewritten. */
+	n = tcp4(p, MAC1, A, VIP, 40000, 80, 0x10);
+	run(x, p, n);
+	ASSERT_EQ(out_ip4(x, 1), be, "cache hit: DNATed to the same backend");
+	ASSERT_EQ(out_port(x, 20, 1), 8080, "cache hit: backend port");
+	ASSERT_TRUE(l4_ok(x->out + 14), "cache hit: TCP checksum");
 	flush(x);
 }
 
