@@ -152,8 +152,8 @@ start() {
         "inport == \"demo-pod3\" && eth.src == ${MAC[demo-pod3]} && eth.dst == ${GWMAC[ns1]} &&
          ip4.src == ${IP[demo-pod3]} && ip4.dst == ${IP[demo-pod1]} && ip.ttl == 64 &&
          icmp4 && icmp4.type == 8 && icmp4.code == 0"
-    show "conntrack (ovnbpfctl conntrack, first lines)" \
-        bash -c "${CTL[*]} conntrack list | head -6"
+    show "conntrack: the service's connections (ovnbpfctl conntrack list, DNAT'd, ct_mark.natted = 2)" \
+        bash -c "${CTL[*]} conntrack list | grep -F 'dst=$VIP,' | head -4"
     show "drop counters (ovnbpfctl drops, non-zero)" \
         bash -c "${CTL[*]} drops | awk '/^(id|stage) / || (\$3 + 0 > 0)'"
     cat <<MSG

@@ -121,6 +121,9 @@ phase() {
     wait_hv && "${CTL[@]}" conntrack flush >/dev/null
 }
 check "backend reachable directly" wait_until 5 ping_b1
+# The servers start in the background: wait until both listen.
+listening() { in_pod "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/8080" 2>/dev/null; }
+check "servers listening in b1 and b2" wait_until 10 bash -c "$(declare -f listening in_pod); listening b1 && listening b2"
 
 # ---- 0. no options ----
 phase
