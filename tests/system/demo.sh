@@ -30,4 +30,4 @@ check "demo.sh stop" bash -c "'$TOP/scripts/demo.sh' stop >/dev/null 2>&1"
 check "nothing left: namespaces, pins, daemon" \
     bash -c "! ip netns list | grep -q '^demo-pod' && [[ ! -e /sys/fs/bpf/ovnbpf-demo ]] &&
              ! pgrep -a -x ovnbpfd | grep -q ovnbpf-demo"
-[[ $T_FAILED -ne 0 ]] && cat "$OUT" >&2
+if [[ $T_FAILED -ne 0 ]]; then cat "$OUT" >&2; fi
