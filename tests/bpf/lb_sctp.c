@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 
 #include "tests/test_progs.h"
+#include "tests/bpf/pl_flows.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
 #include "loader/compile.h"
@@ -129,38 +130,20 @@ static size_t sctp6(uint8_t *b, const uint8_t *s, const uint8_t *d, uint16_t sp,
 	return 54 + n;
 }
 
-static int sflow(struct sctp_fix *x, uint8_t pl, uint8_t t, uint16_t prio, const char *m,
-		 const char *a)
-{
-	static int n;
-	char uuid[40];
-	struct compile_lflow f = {
-		.uuid = uuid, .dp = 1, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .actions = a,
-	};
-
-	snprintf(uuid, sizeof(uuid), "00000000-0000-0000-0005-%012d", ++n);
-	return compile_flow_add(x->c, &f);
-}
+#define sflow(x, pl, t, prio, m, a) pl_flow((x)->c, 1, pl, t, prio, m, a)
 
 static int ssetup(struct sctp_fix *x)
 {
 	struct compile_opts o = { 0 };
-	struct compile_port p1 = { .name = "p1", .dp = 1, .key = 1, .type = "",
-				   .ifindex = LO, .ct_zone = 1 };
-	struct compile_port p2 = { .name = "p2", .dp = 1, .key = 2, .type = "",
-				   .ifindex = LO, .ct_zone = 2 };
-	int err = 0, t;
+	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	if (pl_fix_open(&x->f))
 		return -1;
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
-	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
+	err |= pl_switch_p1p2(x->c, LO);
 	err |= compile_datapath_set_zones(x->c, 1, 1, 1);
-	err |= compile_port_add(x->c, &p2);
-	err |= compile_port_add(x->c, &p1);
 	err |= sflow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.110 && sctp.dst == 80",
 		     "ct_lb_mark(backends=10.0.0.3:8080);");
 	err |= sflow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.111 && sctp.dst == 80",
@@ -169,12 +152,8 @@ static int ssetup(struct sctp_fix *x)
 		     "ct_lb_mark(backends=[fd00::3]:8080);");
 	err |= sflow(x, OVN_PIPE_INGRESS, 0, 0, "1", "ct_lb_mark;");
 	err |= sflow(x, OVN_PIPE_INGRESS, 1, 0, "1", "outport = \"p2\"; output;");
-	for (t = 2; t < OVN_LS_IN_TABLES; t++)
-		err |= sflow(x, OVN_PIPE_INGRESS, t, 0, "1",
-			     t + 1 < OVN_LS_IN_TABLES ? "next;" : "output;");
-	for (t = 0; t < OVN_LS_OUT_TABLES; t++)
-		err |= sflow(x, OVN_PIPE_EGRESS, t, 0, "1",
-			     t + 1 < OVN_LS_OUT_TABLES ? "next;" : "output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_INGRESS, 2, OVN_LS_IN_TABLES, "output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_EGRESS, 0, OVN_LS_OUT_TABLES, "output;");
 	err |= compile_commit(x->c);
 	return err ? -1 : 0;
 }

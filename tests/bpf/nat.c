@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 
 #include "tests/test_progs.h"
+#include "tests/bpf/pl_flows.h"
 #include "tests/bpf/bpf_test.h"
 #include "tests/bpf/pkt.h"
 #include "loader/compile.h"
@@ -130,28 +131,12 @@ static size_t udp6(uint8_t *b, const uint8_t *smac, const uint8_t *s, const uint
 	return 70;
 }
 
-static int flow(struct nat_fix *x, uint8_t pl, uint8_t t, uint16_t prio, const char *m,
-		const char *a)
-{
-	static int n;
-	char uuid[40];
-	struct compile_lflow f = {
-		.uuid = uuid, .dp = 1, .pipeline = pl, .table = t, .priority = prio,
-		.match = m, .actions = a,
-	};
-
-	snprintf(uuid, sizeof(uuid), "00000000-0000-0000-0001-%012d", ++n);
-	return compile_flow_add(x->c, &f);
-}
+#define flow(x, pl, t, prio, m, a) pl_flow((x)->c, 1, pl, t, prio, m, a)
 
 static int setup(struct nat_fix *x)
 {
 	struct compile_opts o = { 0 };
-	struct compile_port p1 = { .name = "p1", .dp = 1, .key = 1, .type = "",
-				   .ifindex = LO, .ct_zone = 1 };
-	struct compile_port p2 = { .name = "p2", .dp = 1, .key = 2, .type = "",
-				   .ifindex = LO, .ct_zone = 2 };
-	int err = 0, t;
+	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	if (pl_fix_open(&x->f))
@@ -159,13 +144,11 @@ static int setup(struct nat_fix *x)
 	x->ct_fd = bpf_map__fd(x->f.skel->maps.ovn_ct);
 	if (compiler_new(x->f.w, &o, &x->c))
 		return -1;
-	err |= compile_datapath_add(x->c, 1, OVN_DP_SWITCH);
+	err |= pl_switch_p1p2(x->c, LO);
 	/* ct_dnat/ct_snat use the datapath's DNAT/SNAT zones (as 23.03
 	 * encodes them), ct_lb_mark the port's: one zone for all here, so
 	 * that the bare ct_lb_mark finds what they committed. */
 	err |= compile_datapath_set_zones(x->c, 1, 1, 1);
-	err |= compile_port_add(x->c, &p2);
-	err |= compile_port_add(x->c, &p1);
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.100 && tcp.dst == 80",
 		    "ct_lb_mark(backends=10.0.0.3:8080,10.0.0.4:8080);");
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 100, "ip4.dst == 10.0.0.101 && tcp.dst == 80",
@@ -180,12 +163,8 @@ static int setup(struct nat_fix *x)
 		    "ct_snat(192.168.0.1);");
 	err |= flow(x, OVN_PIPE_INGRESS, 0, 0, "1", "ct_lb_mark;");
 	err |= flow(x, OVN_PIPE_INGRESS, 1, 0, "1", "outport = \"p2\"; output;");
-	for (t = 2; t < OVN_LS_IN_TABLES; t++)
-		err |= flow(x, OVN_PIPE_INGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_IN_TABLES ? "next;" : "output;");
-	for (t = 0; t < OVN_LS_OUT_TABLES; t++)
-		err |= flow(x, OVN_PIPE_EGRESS, t, 0, "1",
-			    t + 1 < OVN_LS_OUT_TABLES ? "next;" : "output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_INGRESS, 2, OVN_LS_IN_TABLES, "output;");
+	err |= pl_flow_fill(x->c, 1, OVN_PIPE_EGRESS, 0, OVN_LS_OUT_TABLES, "output;");
 	err |= compile_commit(x->c);
 	return err ? -1 : 0;
 }
