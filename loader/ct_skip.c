@@ -79,8 +79,9 @@ bool ct_skip_installed(const struct ct_skip *cs, uint32_t dp, const char *stage,
 	return synth_set_installed(&cs->s, dp, stage, prio, match);
 }
 
-static bool relevant_flow(const struct ovsdb_row *row, const struct cs_stages *st)
+static bool relevant_flow(const struct ovsdb_row *row, const void *arg)
 {
+	const struct cs_stages *st = arg;
 	const char *pl = sb_row_string(row, "pipeline") ?: "";
 	int t = (int)sb_row_int(row, "table_id", -1);
 
@@ -91,23 +92,9 @@ static bool relevant_flow(const struct ovsdb_row *row, const struct cs_stages *s
 
 bool ct_skip_tracked(const struct ovsdb_replica *r)
 {
-	static const char *const tables[] = { "SB_Global", "Port_Binding", "Logical_DP_Group",
-					      "Datapath_Binding" };
-	const struct ovsdb_table *t;
-	const struct ovsdb_row *row;
 	struct cs_stages st = stages();
 
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		t = ovsdb_replica_find_table(r, tables[i]);
-		if (t && t->ts && ovsdb_table_tracked_first(t))
-			return true;
-	}
-	t = ovsdb_replica_find_table(r, "Logical_Flow");
-	for (row = t && t->ts ? ovsdb_table_tracked_first(t) : NULL; row;
-	     row = ovsdb_row_tracked_next(row))
-		if (relevant_flow(row, &st))
-			return true;
-	return false;
+	return synth_tracked(r, relevant_flow, &st);
 }
 
 /* ---- addresses ---- */

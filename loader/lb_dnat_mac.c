@@ -61,32 +61,18 @@ bool lb_dnat_mac_installed(const struct lb_dnat_mac *m, uint32_t dp, uint16_t pr
 	return synth_set_installed(&m->s, dp, "ls_in_l2_lkup", prio, match);
 }
 
-static bool l2_lkup_flow(const struct ovsdb_row *row, int table)
+static bool l2_lkup_flow(const struct ovsdb_row *row, const void *arg)
 {
 	const char *pl = sb_row_string(row, "pipeline") ?: "";
 
-	return strcmp(pl, "egress") && (int)sb_row_int(row, "table_id", -1) == table;
+	return strcmp(pl, "egress") && (int)sb_row_int(row, "table_id", -1) == *(const int *)arg;
 }
 
 bool lb_dnat_mac_tracked(const struct ovsdb_replica *r)
 {
-	static const char *const tables[] = { "SB_Global", "Port_Binding", "Logical_DP_Group",
-					      "Datapath_Binding" };
 	int l2 = synth_stage(OVN_PIPE_INGRESS, "ls_in_l2_lkup");
-	const struct ovsdb_table *t;
-	const struct ovsdb_row *row;
 
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		t = ovsdb_replica_find_table(r, tables[i]);
-		if (t && t->ts && ovsdb_table_tracked_first(t))
-			return true;
-	}
-	t = ovsdb_replica_find_table(r, "Logical_Flow");
-	for (row = t && t->ts ? ovsdb_table_tracked_first(t) : NULL; row;
-	     row = ovsdb_row_tracked_next(row))
-		if (l2_lkup_flow(row, l2))
-			return true;
-	return false;
+	return synth_tracked(r, l2_lkup_flow, &l2);
 }
 
 static struct dm_dp *dp_of(struct dm_dp *dps, size_t n, const struct ovsdb_uuid *u)
@@ -111,7 +97,7 @@ static void scan_flows(struct synth_want *w, const struct ovsdb_replica *r, stru
 		const struct ovsdb_datum *gd;
 		struct dm_dp *d;
 
-		if (!l2_lkup_flow(row, l2) || sb_row_int(row, "priority", 0) != DM_PRIO)
+		if (!l2_lkup_flow(row, &l2) || sb_row_int(row, "priority", 0) != DM_PRIO)
 			continue;
 		d = dp_of(dps, n, sb_row_uuid(row, "logical_datapath"));
 		if (d) {

@@ -152,3 +152,23 @@ void synth_set_destroy(struct synth_set *s)
 {
 	smap_destroy(&s->installed, NULL);
 }
+
+bool synth_tracked(const struct ovsdb_replica *r, synth_flow_pred relevant, const void *arg)
+{
+	static const char *const tables[] = { "SB_Global", "Port_Binding", "Logical_DP_Group",
+					      "Datapath_Binding" };
+	const struct ovsdb_table *t;
+	const struct ovsdb_row *row;
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		t = ovsdb_replica_find_table(r, tables[i]);
+		if (t && t->ts && ovsdb_table_tracked_first(t))
+			return true;
+	}
+	t = ovsdb_replica_find_table(r, "Logical_Flow");
+	for (row = t && t->ts ? ovsdb_table_tracked_first(t) : NULL; row;
+	     row = ovsdb_row_tracked_next(row))
+		if (relevant(row, arg))
+			return true;
+	return false;
+}

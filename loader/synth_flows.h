@@ -21,6 +21,7 @@
 #include "loader/compile_map.h"
 
 struct ovsdb_row;
+struct ovsdb_replica;
 
 /* The flows one feature has installed. */
 struct synth_set {
@@ -53,5 +54,12 @@ int synth_set_sync(struct synth_set *s, struct synth_want *w);
 bool synth_set_installed(const struct synth_set *s, uint32_t dp, const char *stage,
 			 uint16_t prio, const char *match);
 void synth_set_destroy(struct synth_set *s);
+
+/* Does the replica's pending change concern a synthesized flow set?  Any
+ * change to SB_Global, Port_Binding, Logical_DP_Group or Datapath_Binding
+ * does; a Logical_Flow change only if RELEVANT says so (the SB may carry
+ * the patched northd's twin of one of our flows). */
+typedef bool (*synth_flow_pred)(const struct ovsdb_row *row, const void *arg);
+bool synth_tracked(const struct ovsdb_replica *r, synth_flow_pred relevant, const void *arg);
 
 #endif /* __OVNBPF_LOADER_SYNTH_FLOWS_H */
