@@ -24,18 +24,8 @@ declare -A IP=([a]=10.252.0.10 [b]=10.252.0.11)
 declare -A IP6=([a]=fd00:252::a [b]=fd00:252::b)
 
 pod_add() {
-    local x=$1 ns=t-ct-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tct-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tct-$x"
-    ip link add "tct-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip link set "tct-$x" up
+    local x=$1
+    pod_netns_add ct "$x" "${MAC[$x]}" "${IP[$x]}/24" "${IP6[$x]}/64" || return 1
 }
 lsp_add() {
     local x=$1
@@ -86,7 +76,6 @@ udp_ok() {
 no_udp() { ! udp_ok "$@"; }
 no_ct_has() { ! ct_has "$@"; }
 ct_has() { local z=$1; shift; ct_list ${z:+--zone "$z"} | grep -q "$@"; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 ct_list() { "${CTL[@]}" conntrack list "$@" 2>/dev/null; }
 
 ovn_start || { not_ok "local OVN starts"; exit 1; }

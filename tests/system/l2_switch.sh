@@ -17,18 +17,8 @@ declare -A IP6=([a]=fd00:253::a [b]=fd00:253::b [c]=fd00:253::c)
 
 # pod X: netns t-l2-X, pod side eth0, host side tl2-X bound to lp-l2-X.
 pod_add() {
-    local x=$1 ns=t-l2-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tl2-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tl2-$x"
-    ip link add "tl2-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip link set "tl2-$x" up
+    local x=$1
+    pod_netns_add l2 "$x" "${MAC[$x]}" "${IP[$x]}/24" "${IP6[$x]}/64" || return 1
 }
 lsp_add() {
     local x=$1
@@ -40,7 +30,6 @@ in_pod() { local x=$1; shift; ip netns exec "t-l2-$x" "$@"; }
 ping4() { in_pod "$1" ping -c 1 -W 1 "${IP[$2]}" >/dev/null 2>&1; }
 ping6() { in_pod "$1" ping -6 -c 1 -W 1 "${IP6[$2]}" >/dev/null 2>&1; }
 port_up() { [[ $(ovn-nbctl lsp-get-up "lp-l2-$1" 2>/dev/null) == up ]]; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 
 tcp_ok() {
     local from=$1 to=$2 port=$3 out

@@ -26,20 +26,10 @@ VIP=172.30.0.100
 VIP6=fd00:30::100
 
 pod_add() {
-    local x=$1 ns=t-lb-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tlb-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tlb-$x"
-    ip link add "tlb-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" route add default via 10.253.0.254
-    ip -n "$ns" -6 route add default via fd00:253::fe
-    ip link set "tlb-$x" up
+    local x=$1
+    pod_netns_add lb "$x" "${MAC[$x]}" "${IP[$x]}/24" "${IP6[$x]}/64" || return 1
+    ip -n "t-lb-$x" route add default via 10.253.0.254
+    ip -n "t-lb-$x" -6 route add default via fd00:253::fe
 }
 lsp_add() {
     local x=$1
@@ -47,7 +37,6 @@ lsp_add() {
         -- lsp-set-addresses "lp-lb-$x" "${MAC[$x]} ${IP[$x]} ${IP6[$x]}"
 }
 in_pod() { local x=$1; shift; ip netns exec "t-lb-$x" "$@"; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 
 cat >"$T_DIR/srv.py" <<'EOF'
 # srv.py NAME: answer every line on TCP 8080 (v4+v6) and every datagram on

@@ -32,20 +32,10 @@ SNAT=169.254.169.5
 VIP6=fd00:31::100
 
 pod_add() {
-    local x=$1 ns=t-lbh-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "tlbh-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "tlbh-$x"
-    ip link add "tlbh-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" addr add "${IP6[$x]}/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" route add default via 10.252.0.254
-    ip -n "$ns" -6 route add default via fd00:252::fe
-    ip link set "tlbh-$x" up
+    local x=$1
+    pod_netns_add lbh "$x" "${MAC[$x]}" "${IP[$x]}/24" "${IP6[$x]}/64" || return 1
+    ip -n "t-lbh-$x" route add default via 10.252.0.254
+    ip -n "t-lbh-$x" -6 route add default via fd00:252::fe
 }
 in_pod() { local x=$1; shift; ip netns exec "t-lbh-$x" "$@"; }
 

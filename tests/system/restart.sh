@@ -23,17 +23,8 @@ declare -A MAC=([a]=00:00:00:0c:05:0a [b]=00:00:00:0c:05:0b [c]=00:00:00:0c:05:0
 declare -A IP=([a]=10.254.0.10 [b]=10.254.0.11 [c]=10.254.0.12)
 
 pod_add() {
-    local x=$1 ns=t-rs-$1
-    ip netns del "$ns" 2>/dev/null; ip link del "trs-$x" 2>/dev/null
-    ip netns add "$ns" || return 1
-    on_exit ip netns del "$ns"
-    on_exit ip link del "trs-$x"
-    ip link add "trs-$x" type veth peer name eth0 netns "$ns" || return 1
-    ip -n "$ns" link set eth0 address "${MAC[$x]}"
-    ip -n "$ns" addr add "${IP[$x]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-    ip link set "trs-$x" up
+    local x=$1
+    pod_netns_add rs "$x" "${MAC[$x]}" "${IP[$x]}/24" || return 1
 }
 lsp_add() {
     ovn-nbctl lsp-add $SW "lp-rs-$1" \
@@ -66,7 +57,6 @@ udp_ok() {
     [[ $out == "dgram-$from" ]]
 }
 no_udp() { ! udp_ok "$@"; }
-wait_hv() { ovn-nbctl --timeout=15 --wait=hv sync; }
 step_limit_drops() {
     "${CTL[@]}" drops 2>/dev/null | awk '$2 == "step-limit" { print $3 }'
 }
