@@ -504,9 +504,11 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 }
 
 /* A pausing action R = f(...) resumes (maps/resume.h) at the op after its
- * PUNT, which sets R = 1: the daemon only resumes a packet it answered. */
+ * PUNT, which sets R = 1: the daemon only resumes a packet it answered.
+ * The PUNT (the last op) is marked OVN_PUNT_F_RESUMES when it does. */
 static void emit_resume_result(struct cc_act *a, const struct action *act)
 {
+	struct ovn_op *punt = &a->ops->v[a->ops->n - 1];
 	const struct action_field *dst = NULL;
 	struct ovn_op op = { .code = OVN_OP_SET };
 	enum mf_field_id f;
@@ -526,6 +528,7 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 		return;
 	u128_to_be(u128_shl(u128_from_u64(1), bit), op.n, op.value);
 	memcpy(op.mask, op.value, sizeof(op.mask));
+	punt->n |= OVN_PUNT_F_RESUMES;
 	cc_ops_push(a->ops, &op);
 }
 
