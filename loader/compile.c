@@ -521,7 +521,7 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 		dst = &act->put_opts.dst;
 		break;
 	default:
-		/* dns_lookup() does not pause: emit_dns_lookup(). */
+		/* dns_lookup(): emit_dns_lookup(). */
 		return;
 	}
 	if (!dst->sym || afield_bytes(dst, &f, &op.dst, &op.n, &bit, &n) || n != 1)
@@ -532,14 +532,8 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 	cc_ops_push(a->ops, &op);
 }
 
-/* DST = dns_lookup(): ovn-controller answers a query for one of the
- * switch's DNS records and otherwise resumes the pipeline with DST 0.
- * ovnbpfd has no DNS responder: the daemon gets a copy and the query goes
- * on with DST 0 (as ovn-trace traces it), toward the DNS server it was
- * sent to, instead of being lost. */
-static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+int compile_result_bit(const struct action_field *dst, uint16_t *byte, uint8_t *mask)
 {
-	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
 	enum mf_field_id f;
 	unsigned int bit, n;
 	uint16_t off;
@@ -547,11 +541,29 @@ static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
 
 	if (afield_bytes(dst, &f, &off, &len, &bit, &n) || n != 1 || bit / 8 >= len)
 		return -EOPNOTSUPP;
-	op.dst = off + len - 1 - bit / 8;
-	op.mask[0] = 1u << (bit % 8);
+	*byte = off + len - 1 - bit / 8;
+	*mask = 1u << (bit % 8);
+	return 0;
+}
+
+/* DST = dns_lookup(): ovn-controller answers a query for one of the
+ * switch's DNS records (the answer goes on with DST 1) and otherwise
+ * resumes the query with DST 0.  Here DST := 0, then a pausing PUNT: the
+ * daemon resumes after it either the answer, with DST set in the state
+ * it hands back (loader/dns.c), or the query as it was.  A trace goes on
+ * with DST 0, as ovn-trace's. */
+static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+{
+	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
+	uint8_t mask;
+
+	if (compile_result_bit(dst, &op.dst, &mask))
+		return -EOPNOTSUPP;
+	op.mask[0] = mask;
 	cc_ops_push(a->ops, &op);
 	emit_simple(a, OVN_OP_PUNT, ACT_DNS_LOOKUP);
-	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
+	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_RESUMES;
+	a->pauses = true;
 	return 0;
 }
 
