@@ -26,6 +26,7 @@
 #include "loader/datapath.h"
 #include "loader/dhcp.h"
 #include "loader/dhcp6.h"
+#include "loader/dns.h"
 #include "loader/nd_ra.h"
 #include "loader/engine.h"
 #include "loader/fdb.h"
@@ -390,7 +391,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
 		err = dhcp_server_start(engine_compiler(d->engine)) ?:
 		      dhcp6_server_start(engine_compiler(d->engine)) ?:
-		      nd_ra_start(engine_compiler(d->engine));
+		      nd_ra_start(engine_compiler(d->engine)) ?:
+		      dns_server_start(sb_sync_client(d->sb), engine_compiler(d->engine));
 	}
 	if (err) {
 		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
@@ -535,6 +537,7 @@ cleanup:
 	dhcp_server_stop();
 	dhcp6_server_stop();
 	nd_ra_stop();
+	dns_server_stop();
 	resume_init(-1, NULL);
 	fdb_learner_destroy(d.fdb);
 	punt_close();
