@@ -504,9 +504,11 @@ static int emit_call_bit(struct cc_act *a, const struct action_field *dst, unsig
 }
 
 /* A pausing action R = f(...) resumes (maps/resume.h) at the op after its
- * PUNT, which sets R = 1: the daemon only resumes a packet it answered. */
+ * PUNT, which sets R = 1: the daemon only resumes a packet it answered.
+ * The PUNT (the last op) is marked OVN_PUNT_F_RESUMES when it does. */
 static void emit_resume_result(struct cc_act *a, const struct action *act)
 {
+	struct ovn_op *punt = &a->ops->v[a->ops->n - 1];
 	const struct action_field *dst = NULL;
 	struct ovn_op op = { .code = OVN_OP_SET };
 	enum mf_field_id f;
@@ -519,24 +521,19 @@ static void emit_resume_result(struct cc_act *a, const struct action *act)
 		dst = &act->put_opts.dst;
 		break;
 	default:
-		/* dns_lookup() does not pause: emit_dns_lookup(). */
+		/* dns_lookup(): emit_dns_lookup(). */
 		return;
 	}
 	if (!dst->sym || afield_bytes(dst, &f, &op.dst, &op.n, &bit, &n) || n != 1)
 		return;
 	u128_to_be(u128_shl(u128_from_u64(1), bit), op.n, op.value);
 	memcpy(op.mask, op.value, sizeof(op.mask));
+	punt->n |= OVN_PUNT_F_RESUMES;
 	cc_ops_push(a->ops, &op);
 }
 
-/* DST = dns_lookup(): ovn-controller answers a query for one of the
- * switch's DNS records and otherwise resumes the pipeline with DST 0.
- * ovnbpfd has no DNS responder: the daemon gets a copy and the query goes
- * on with DST 0 (as ovn-trace traces it), toward the DNS server it was
- * sent to, instead of being lost. */
-static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+int compile_result_bit(const struct action_field *dst, uint16_t *byte, uint8_t *mask)
 {
-	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
 	enum mf_field_id f;
 	unsigned int bit, n;
 	uint16_t off;
@@ -544,11 +541,29 @@ static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
 
 	if (afield_bytes(dst, &f, &off, &len, &bit, &n) || n != 1 || bit / 8 >= len)
 		return -EOPNOTSUPP;
-	op.dst = off + len - 1 - bit / 8;
-	op.mask[0] = 1u << (bit % 8);
+	*byte = off + len - 1 - bit / 8;
+	*mask = 1u << (bit % 8);
+	return 0;
+}
+
+/* DST = dns_lookup(): ovn-controller answers a query for one of the
+ * switch's DNS records (the answer goes on with DST 1) and otherwise
+ * resumes the query with DST 0.  Here DST := 0, then a pausing PUNT: the
+ * daemon resumes after it either the answer, with DST set in the state
+ * it hands back (loader/dns.c), or the query as it was.  A trace goes on
+ * with DST 0, as ovn-trace's. */
+static int emit_dns_lookup(struct cc_act *a, const struct action_field *dst)
+{
+	struct ovn_op op = { .code = OVN_OP_SET, .n = 1 };
+	uint8_t mask;
+
+	if (compile_result_bit(dst, &op.dst, &mask))
+		return -EOPNOTSUPP;
+	op.mask[0] = mask;
 	cc_ops_push(a->ops, &op);
 	emit_simple(a, OVN_OP_PUNT, ACT_DNS_LOOKUP);
-	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_CONTINUE;
+	a->ops->v[a->ops->n - 1].n = OVN_PUNT_F_RESUMES;
+	a->pauses = true;
 	return 0;
 }
 

@@ -159,6 +159,10 @@ const struct compile_pause *compile_pause_find(const struct compiler *c, uint32_
 int compile_pause_parse(struct compiler *c, const struct compile_pause *p,
 			struct action_parse_result *res);
 
+/* Where the 1-bit result DST of a controller action lives in the logical
+ * state (struct ovn_md): byte BYTE, bit MASK.  -EOPNOTSUPP otherwise. */
+int compile_result_bit(const struct action_field *dst, uint16_t *byte, uint8_t *mask);
+
 /* Write pending port-group members and commit the writer. */
 int compile_commit(struct compiler *c);
 

@@ -25,6 +25,9 @@
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
 #include "loader/dhcp.h"
+#include "loader/dhcp6.h"
+#include "loader/dns.h"
+#include "loader/nd_ra.h"
 #include "loader/engine.h"
 #include "loader/fdb.h"
 #include "loader/iface.h"
@@ -386,7 +389,10 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	/* Pausing actions answered here continue in the pipeline. */
 	if (!err) {
 		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
-		err = dhcp_server_start(engine_compiler(d->engine));
+		err = dhcp_server_start(engine_compiler(d->engine)) ?:
+		      dhcp6_server_start(engine_compiler(d->engine)) ?:
+		      nd_ra_start(engine_compiler(d->engine)) ?:
+		      dns_server_start(sb_sync_client(d->sb), engine_compiler(d->engine));
 	}
 	if (err) {
 		pr_err("main", "datapath writer / engine / punt: %s", strerror(-err));
@@ -529,6 +535,9 @@ cleanup:
 	/* Claims and the chassis stay in the SB too: a restarted daemon
 	 * picks them up again. */
 	dhcp_server_stop();
+	dhcp6_server_stop();
+	nd_ra_stop();
+	dns_server_stop();
 	resume_init(-1, NULL);
 	fdb_learner_destroy(d.fdb);
 	punt_close();

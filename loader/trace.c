@@ -464,7 +464,10 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 			comment(&p, e->arg & COMPILE_PUNT_UNSUPPORTED
 				? "%s: not executed by the datapath yet, punted%s"
 				: "%s: sent to ovnbpfd%s", an,
-				(e->port & OVN_PUNT_F_CONTINUE) ? " (a copy; the pipeline goes on)" : "");
+				(e->port & OVN_PUNT_F_CONTINUE) ? " (a copy; the pipeline goes on)"
+				: (e->port & OVN_PUNT_F_RESUMES)
+				? " (assumed answered, as ovn-trace does: the pipeline goes on with the result 1)"
+				: "");
 			break;
 		}
 		case OVN_TR_CT: {

@@ -173,6 +173,10 @@ enum ovn_opcode {
 
 /* ovn_op.n of OVN_OP_PUNT. */
 #define OVN_PUNT_F_CONTINUE	1
+/* A pausing action that ovnbpfd answers and resumes after (the next op
+ * sets its result bit): a trace goes on there at once with the packet
+ * unchanged, as ovn-trace assumes the answer (bpf/lib/trace.h). */
+#define OVN_PUNT_F_RESUMES	2
 
 /* ovn_op.arg of OVN_OP_ICMP / OVN_OP_TCP_RESET. */
 #define OVN_PKTGEN_F_UDP_CODE	1	/* port unreachable for UDP (icmp4/6, reject) */

@@ -270,6 +270,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		ss = ovn_stage_stats_of(c);
 		if (ss && r == DROP_PUNT)
 			ss->punted++;
+		if (ovn_trace_on && (op->n & OVN_PUNT_F_RESUMES))
+			break;
 		if (!(op->n & OVN_PUNT_F_CONTINUE))
 			return ovn_end(c, r);
 		if (ss && r != DROP_PUNT)
