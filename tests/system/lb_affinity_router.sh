@@ -9,12 +9,14 @@
 #   sw-raf-x 172.31.9.0/24: client c .10        (router .1, 00:00:00:0c:09:01)
 #   sw-raf-b 10.254.2.0/24: backends b1 .11, b2 .12   (router .1)
 #   lb-raf 172.31.8.100:80 -> b1:8080, b2:8080, affinity_timeout=2
+#   lb-raf6 [fd00:31:8::100]:80 -> the same over IPv6 (fd00:31:9::/64, fd00:254:2::/64)
 #
 # Twice: first on a gateway router (options:chassis = us), then on a
 # distributed router whose port to sw-raf-x is a gateway port on us
 # (the LB flows carry is_chassis_resident of its chassisredirect port).
 # Within the timeout every new connection of c lands on one backend; after
-# 2.5 s of silence the session is gone and connections spread again.
+# 2.5 s of silence the session is gone and connections spread again.  Over
+# IPv6 only the first part (the hit path loads xxreg1 on a router).
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -23,21 +25,26 @@ declare -A SW=([c]=sw-raf-x [b1]=sw-raf-b [b2]=sw-raf-b)
 declare -A MAC=([c]=00:00:00:0c:09:0a [b1]=00:00:00:0c:0a:0b [b2]=00:00:00:0c:0a:0c)
 declare -A IP=([c]=172.31.9.10 [b1]=10.254.2.11 [b2]=10.254.2.12)
 declare -A GW=([c]=172.31.9.1 [b1]=10.254.2.1 [b2]=10.254.2.1)
+declare -A IP6=([c]=fd00:31:9::10 [b1]=fd00:254:2::11 [b2]=fd00:254:2::12)
+declare -A GW6=([c]=fd00:31:9::1 [b1]=fd00:254:2::1 [b2]=fd00:254:2::1)
 VIP=172.31.8.100
+VIP6=fd00:31:8::100
 
 pod_add() {
-    pod_netns_add raf "$1" "${MAC[$1]}" "${IP[$1]}/24" || return 1
+    pod_netns_add raf "$1" "${MAC[$1]}" "${IP[$1]}/24" "${IP6[$1]}/64" || return 1
     ip -n "t-raf-$1" route add default via "${GW[$1]}"
+    ip -n "t-raf-$1" -6 route add default via "${GW6[$1]}"
 }
 in_pod() { local x=$1; shift; ip netns exec "t-raf-$x" "$@"; }
 
 cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every TCP connection on 8080 with NAME.
+# srv.py NAME: answer every TCP connection on 8080 (IPv4 or IPv6) with NAME.
 import socket, sys
 name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8080)); s.listen(64)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 8080)); s.listen(64)
 while True:
     c, _ = s.accept()
     c.sendall(name + b"\n")
@@ -51,7 +58,8 @@ vip, n, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 for i in range(n):
     time.sleep(pause)
     try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); s.settimeout(4)
+        fam = socket.AF_INET6 if ":" in vip else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_STREAM); s.settimeout(4)
         s.connect((vip, 80))
         print("conn", s.makefile("rb").readline().strip().decode(), flush=True)
         s.close()
@@ -63,8 +71,8 @@ EOF
 router() {
     local lr=$1
     ovn-nbctl lr-add "$lr" \
-        -- lrp-add "$lr" "$lr-x" 00:00:00:0c:09:01 172.31.9.1/24 \
-        -- lrp-add "$lr" "$lr-b" 00:00:00:0c:0a:01 10.254.2.1/24 \
+        -- lrp-add "$lr" "$lr-x" 00:00:00:0c:09:01 172.31.9.1/24 fd00:31:9::1/64 \
+        -- lrp-add "$lr" "$lr-b" 00:00:00:0c:0a:01 10.254.2.1/24 fd00:254:2::1/64 \
         -- lsp-add sw-raf-x "rp-$lr-x" -- lsp-set-type "rp-$lr-x" router \
         -- lsp-set-addresses "rp-$lr-x" router -- lsp-set-options "rp-$lr-x" router-port="$lr-x" \
         -- lsp-add sw-raf-b "rp-$lr-b" -- lsp-set-type "rp-$lr-b" router \
@@ -74,7 +82,7 @@ router() {
     else
         ovn-nbctl lrp-set-gateway-chassis "$lr-x" "$T_NAME" 10
     fi
-    ovn-nbctl lr-lb-add "$lr" lb-raf
+    ovn-nbctl lr-lb-add "$lr" lb-raf -- lr-lb-add "$lr" lb-raf6
 }
 
 # phase NAME LR: the affinity checks through router LR.
@@ -102,15 +110,24 @@ sys.exit(0 if any(e[\"formatted\"][\"key\"][\"dp\"] == k for e in json.load(sys.
     s1=$(grep -c "^conn b1$" "$T_DIR/$name-spread.out"); s2=$(grep -c "^conn b2$" "$T_DIR/$name-spread.out")
     check "$name: 10 connections after the timeout all answered ($s1 + $s2)" test $((s1 + s2)) -eq 10
     check "$name: after the timeout they spread again (b1 $s1, b2 $s2)" test "$s1" -ge 1 -a "$s2" -ge 1
+    # IPv6: a hit loads the backend into xxreg1 on a router.
+    check "$name: client reaches a backend directly over IPv6" \
+        wait_until 10 bash -c "ip netns exec t-raf-c ping -6 -c 1 -W 1 ${IP6[b1]} >/dev/null 2>&1"
+    in_pod c timeout 60 python3 "$T_DIR/cli.py" $VIP6 12 0 >"$T_DIR/$name-stick6.out" 2>&1
+    n1=$(grep -c "^conn b1$" "$T_DIR/$name-stick6.out"); n2=$(grep -c "^conn b2$" "$T_DIR/$name-stick6.out")
+    check "$name: 12 IPv6 connections within the timeout all answered ($n1 + $n2)" test $((n1 + n2)) -eq 12
+    check "$name: all of them on one backend (b1 $n1, b2 $n2)" test "$n1" -eq 12 -o "$n2" -eq 12
 }
 
 ovn_start || { not_ok "local OVN starts"; exit 1; }
 ovn-nbctl ls-add sw-raf-x -- ls-add sw-raf-b
 for x in c b1 b2; do
-    ovn-nbctl lsp-add "${SW[$x]}" "lp-raf-$x" -- lsp-set-addresses "lp-raf-$x" "${MAC[$x]} ${IP[$x]}"
+    ovn-nbctl lsp-add "${SW[$x]}" "lp-raf-$x" -- lsp-set-addresses "lp-raf-$x" "${MAC[$x]} ${IP[$x]} ${IP6[$x]}"
 done
 ovn-nbctl lb-add lb-raf $VIP:80 "${IP[b1]}:8080,${IP[b2]}:8080" tcp
+ovn-nbctl lb-add lb-raf6 "[$VIP6]:80" "[${IP6[b1]}]:8080,[${IP6[b2]}]:8080" tcp
 ovn-nbctl set load_balancer lb-raf options:affinity_timeout=2
+ovn-nbctl set load_balancer lb-raf6 options:affinity_timeout=2
 for x in c b1 b2; do check "pod $x created" pod_add $x; done
 
 check "ovnbpfd starts" daemon_start --ct-gc-interval=1
