@@ -7,7 +7,8 @@
 # in ls_in_pre_lb.  Traffic from pod c to the VIP must produce exactly one
 # SB Controller_Event row on our chassis with the VIP, protocol and load
 # balancer in event_info; more packets no second row; the packet itself
-# goes nowhere (the flow ends after the event).  Once the CMS deletes the
+# goes nowhere (the flow ends after the event).  The same for a VIP of a
+# load balancer on the router (lr_in_dnat).  Once the CMS deletes the
 # row, the next packet writes a new one (next seq_num).
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -15,6 +16,7 @@ need_root
 CTL=("$B/ovnbpfctl" --state-dir="$T_DIR/state" --bpffs-dir="$T_PIN")
 SW=sw-cev
 VIP=172.31.7.100
+VIP_R=172.31.7.200
 
 ovn_start || { not_ok "local OVN starts"; exit 1; }
 ovn-nbctl set NB_Global . options:controller_event=true
@@ -27,6 +29,9 @@ ovn-nbctl lsp-add $SW sw-cev-lr -- lsp-set-type sw-cev-lr router \
 LB=$(ovn-nbctl create load_balancer name=lb-cev protocol=tcp "vips:\"$VIP:80\"=\"\"")
 LBU=$(ovn-nbctl create load_balancer name=lb-cev-u protocol=udp "vips:\"$VIP:53\"=\"\"")
 ovn-nbctl ls-lb-add $SW lb-cev -- ls-lb-add $SW lb-cev-u
+# And one on the router (northd puts its event in lr_in_dnat).
+LBR=$(ovn-nbctl create load_balancer name=lb-cev-r protocol=tcp "vips:\"$VIP_R:8080\"=\"\"")
+ovn-nbctl lr-lb-add lr-cev lb-cev-r
 check "pod c created" pod_netns_add cev c 00:00:00:0c:07:0a 10.253.7.10/24
 ip -n t-cev-c route add default via 10.253.7.254
 
@@ -88,15 +93,24 @@ check "the UDP VIP gets its own row" wait_until 10 bash -c "[[ \$(ovn-sbctl --ba
 r=$(row "$VIP:53")
 check "UDP row ($r)" test "$r" = "empty_lb_backends|load_balancer=$LBU protocol=udp vip=$VIP:53|$ME|2"
 
+# The router's VIP: its own row, from lr_in_dnat.
+check "northd wrote the router's trigger_event flow" \
+    bash -c "ovn-sbctl lflow-list lr-cev | grep -q 'lr_in_dnat.*trigger_event(event = \"empty_lb_backends\", vip = \"$VIP_R:8080\"'"
+ip netns exec t-cev-c python3 "$T_DIR/syn.py" $VIP_R 8080 3 >"$T_DIR/syn3.out"
+check "the router VIP gets its own row" wait_until 10 bash -c "[[ \$(ovn-sbctl --bare --columns=_uuid list Controller_Event | grep -c .) -eq 3 ]]"
+r=$(row "$VIP_R:8080")
+check "router row ($r)" test "$r" = "empty_lb_backends|load_balancer=$LBR protocol=tcp vip=$VIP_R:8080|$ME|3"
+check "... and its SYNs went nowhere" test "$(sort -u "$T_DIR/syn3.out")" = timeout
+
 # The CMS handled the event and deleted the row: the next packet
 # reports the VIP again.
 ovn-sbctl destroy Controller_Event "$(ovn-sbctl --bare --columns=_uuid find Controller_Event "event_info:vip=\"$VIP:80\"")"
-check "row deleted" test "$(n_rows)" -eq 1
+check "row deleted" test "$(n_rows)" -eq 2
 ip netns exec t-cev-c python3 "$T_DIR/syn.py" $VIP 80 1 >/dev/null
 check "reported again after the deletion" wait_until 10 bash -c "[[ -n \$(ovn-sbctl --bare --columns=_uuid find Controller_Event 'event_info:vip=\"$VIP:80\"') ]]"
 r=$(row "$VIP:80")
 check "with the next seq_num ($r)" \
-    test "$r" = "empty_lb_backends|load_balancer=$LB protocol=tcp vip=$VIP:80|$ME|3"
+    test "$r" = "empty_lb_backends|load_balancer=$LB protocol=tcp vip=$VIP:80|$ME|4"
 
 # With a backend, northd drops the event flow: traffic writes nothing more.
 ovn-nbctl set load_balancer lb-cev-u "vips:\"$VIP:53\"=\"10.253.7.50:53\""
@@ -106,7 +120,7 @@ check "its trigger_event flow is gone" \
 ovn-sbctl destroy Controller_Event "$(ovn-sbctl --bare --columns=_uuid find Controller_Event "event_info:vip=\"$VIP:53\"")"
 udp 3
 sleep 1
-check "no event once the flow is gone ($(n_rows) rows)" test "$(n_rows)" -eq 1
+check "no event once the flow is gone ($(n_rows) rows)" test "$(n_rows)" -eq 2
 
 if [[ $T_FAILED -ne 0 ]]; then
     ovn-sbctl list Controller_Event >&2
