@@ -14,6 +14,7 @@
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 #include "loader/compile_ecmp.h"
+#include "loader/controller_event.h"
 #include "loader/compile_router.h"
 #include "loader/expr.h"
 #include "loader/log.h"
@@ -728,6 +729,17 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		if (!err)
 			return;
 		break;
+	case ACT_TRIGGER_EVENT: {
+		const char *why = name;
+
+		/* The punt names its event (loader/controller_event.h); a bad
+		 * one is reported and writes no event, the packet goes on. */
+		if (!ctrl_event_op(&act->event, a->f->controller_meter, &op, &why))
+			cc_ops_push(a->ops, &op);
+		else
+			act_unsupported(a, act, why);
+		return;
+	}
 	case ACT_LOG:
 		/* Metered by log(meter=) only, as ovn-controller does. */
 		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,

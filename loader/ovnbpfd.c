@@ -15,6 +15,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -30,6 +31,7 @@
 #include "loader/nd_ra.h"
 #include "loader/engine.h"
 #include "loader/fdb.h"
+#include "loader/controller_event.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
@@ -275,6 +277,7 @@ struct daemon {
 	struct ovnbpf_writer *writer;
 	struct engine *engine;
 	struct fdb_learner *fdb;
+	struct ctrl_events *events;	/* trigger_event -> Controller_Event */
 	struct ovnbpf_ct ct;
 	struct ct_zones *zones;
 	unsigned int ct_gc_interval;
@@ -282,6 +285,14 @@ struct daemon {
 	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
 	int sfd;
 };
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* A zone given to a new user starts empty. */
 static void flush_zone(void *aux, uint16_t zone)
@@ -386,6 +397,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	/* Punt handlers: FDB learning, DHCP. */
 	if (!err)
 		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
+	if (!err)
+		err = ctrl_events_create(sb_sync_client(d->sb), &d->events);
 	/* Pausing actions answered here continue in the pipeline. */
 	if (!err) {
 		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
@@ -458,6 +471,7 @@ static int daemon_poll_once(struct daemon *d)
 	if (pfd[FD_PUNT].revents)
 		punt_run();
 	mac_learner_run(d->learner);
+	ctrl_events_run(d->events, sb_sync_chassis_uuid(d->sb), mono_ms());
 	if (ws.retired)
 		ovnbpf_reclaim(d->writer);
 	/* Always: the SB client has timers, and local changes above may
@@ -547,6 +561,7 @@ cleanup:
 	sb_sync_destroy(d.sb);
 	/* After the client: it may call back pending transactions. */
 	mac_learner_destroy(d.learner);
+	ctrl_events_destroy(d.events);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);
