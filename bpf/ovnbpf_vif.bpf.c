@@ -26,11 +26,12 @@ static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c
 	__u32 *ver;
 	int err;
 
-	__builtin_memset(c, 0, OVN_CTX_MATCH_BYTES);
+	/* The flow key and what a cache hit reads; the rest is reset by
+	 * the cache lookup when the pipeline is to run (lib/ctx_init.h). */
+	ovn_ctx_reset_hit(c);
 	err = ovn_parse(skb, c);
 	if (err)
 		return err;
-	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
 	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
 	c->x.version = ver ? *ver : 0;
 	/* A packet whose key the pipeline has seen under the current rules

@@ -128,7 +128,9 @@ struct ovn_cache_val {
 	/* What the key's hash covers, compared on every hit: */
 	__be32 in_mark;		/* pkt.mark */
 	__u8 in_parse;		/* enum ovn_parse_flag */
-	__u8 pad[3];
+	__u8 asis;		/* the packet leaves as it came: shape as
+				 * parsed, key == in_key (no write-back) */
+	__u8 pad[2];
 	__u8 in_key[OVN_CACHE_FLOW_KEY];	/* struct ovn_flow_key as parsed */
 	__u32 ifindex[OVN_CACHE_OUT_MAX];
 	__u32 port[OVN_CACHE_OUT_MAX];	/* logical port keys, for traces */

@@ -18,6 +18,7 @@
  */
 #pragma once
 
+#include "lib/ctx_init.h"
 #include "lib/state.h"
 #include "lib/writeback.h"
 #include "lib/trace.h"
@@ -189,12 +190,15 @@ static __noinline int ovn_cache_replay(struct __sk_buff *skb, struct ovn_ctx *c,
 		return 0;
 	}
 	c->x.na_router = v->na_router;
-	/* c->pkt holds the fields as they are in the packet (c->key may
-	 * already carry the NAT of a conntrack guard, not yet written): a
-	 * packet that leaves as it is (a switch delivering to a pod) has
-	 * nothing to write back, and the word compare is cheaper than
-	 * write-back's own field-by-field one. */
-	if (v->shape != c->x.pkt_shape || ovn_cache_key_neq(v->key, &c->pkt)) {
+	/* A packet that leaves as it is (a switch delivering to a pod) has
+	 * nothing to write back.  The packet is as parsed (shape as is, key
+	 * == in_key: that is what made this a hit), so whether it leaves as
+	 * it is was decided when the entry was stored.  Otherwise write-back
+	 * needs c->pkt, the fields as they are in the packet (c->key may
+	 * already carry the NAT of a conntrack guard, not yet written). */
+	if (!v->asis) {
+		if (!v->n_guards)
+			__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
 		__builtin_memcpy(&c->key, v->key, OVN_CACHE_FLOW_KEY);
 		c->x.shape = v->shape;
 		ret = ovn_writeback(skb, c);
@@ -238,8 +242,11 @@ static __noinline int ovn_cache_ct_check(struct __sk_buff *skb, struct ovn_ctx *
 					 struct ovn_cache_val *v);
 
 /* Before the pipeline: c->key holds the parsed packet, c->x.version the
- * rule version.  Returns true when the cache handled the packet (verdict
- * and drop reason set), false when the pipeline must run. */
+ * rule version, and only what ovn_ctx_reset_hit() clears is reset.
+ * Returns true when the cache handled the packet (verdict and drop reason
+ * set), false when the pipeline must run: the context is then reset for
+ * it (ovn_ctx_reset_run()) and c->pkt holds the parsed key.  (A hit that
+ * leaves the packet as it came never needs c->pkt: not copied.) */
 static __always_inline bool ovn_cache_probe(struct __sk_buff *skb, struct ovn_ctx *c,
 					    __be32 mark, __u8 parse)
 {
@@ -262,7 +269,7 @@ static __always_inline bool ovn_cache_probe(struct __sk_buff *skb, struct ovn_ct
 	if (ovn_trace_on || !ctl || (ctl->flags & OVN_CACHE_F_DISABLED)) {
 		/* Not even "uncacheable": the cache is off. */
 		r->forbid = 2;
-		return false;
+		goto miss;
 	}
 	r->epoch = ctl->epoch;
 	k->ifindex = skb->ifindex;
@@ -275,15 +282,19 @@ static __always_inline bool ovn_cache_probe(struct __sk_buff *skb, struct ovn_ct
 	    ovn_cache_key_neq(v->in_key, &c->key)) {
 		if (st)
 			st->misses++;
-		return false;
+		goto miss;
 	}
 	if (!v->valid || v->gen != c->x.version || v->epoch != r->epoch) {
 		if (st)
 			st->stale++;
-		return false;
+		goto miss;
 	}
-	/* Conntrack ops of the run: executed again, same results? */
+	/* Conntrack ops of the run: executed again, same results?  They
+	 * read the metadata and executor state: reset it as for a run
+	 * (which is what follows when the check fails). */
 	if (v->n_guards) {
+		ovn_ctx_reset_run(c);
+		__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
 		if (ovn_cache_ct_check(skb, c, v)) {
 			if (st)
 				st->ct_miss++;
@@ -297,6 +308,10 @@ static __always_inline bool ovn_cache_probe(struct __sk_buff *skb, struct ovn_ct
 	v->hits++;
 	ovn_cache_replay(skb, c, v);
 	return true;
+miss:
+	ovn_ctx_reset_run(c);
+	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
+	return false;
 }
 
 static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_ctx *c)
@@ -312,7 +327,8 @@ static __always_inline bool ovn_cache_lookup(struct __sk_buff *skb, struct ovn_c
 	if (c->cache.forbid != 2) {
 		v->in_mark = mark;
 		v->in_parse = parse;
-		v->pad[0] = v->pad[1] = v->pad[2] = 0;
+		v->asis = 0;
+		v->pad[0] = v->pad[1] = 0;
 		__builtin_memcpy(v->in_key, &c->key, OVN_CACHE_FLOW_KEY);
 	}
 	return false;
@@ -353,6 +369,7 @@ static __always_inline void ovn_cache_store(struct ovn_ctx *c)
 	v->n_out = r->n_out;
 	v->drop_reason = r->n_out ? DROP_NONE : reason;
 	v->n_guards = r->n_guards;
+	v->asis = v->shape == OVN_SHAPE_ASIS && !ovn_cache_key_neq(v->key, v->in_key);
 	v->hits = 0;
 	if (bpf_map_update_elem(&ovn_cache, &r->key, v, BPF_ANY)) {
 		if (st)
