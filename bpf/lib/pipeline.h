@@ -26,11 +26,17 @@
 #define OVN_LOOP_STEPS	(1 << 20)
 #endif
 
+/* Subtable lists this long or shorter are copied in part on stage entry. */
+#define OVN_STAGE_SHORT_SUB	8
+
 /* Enter stage (pipeline, table), skipping passthrough stages for free. */
 static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 {
 	struct ovn_ctx *c = lc->c;
-	struct ovn_stage_key sk = {};
+	/* The key lives in the classifier's key scratch (the probe rewrites
+	 * all of it): the BPF stack of this step is shared with the action
+	 * handlers' and is at the 512-byte limit. */
+	struct ovn_stage_key *sk = (struct ovn_stage_key *)c->cls_key;
 	struct ovn_stage *st;
 	__u32 t = c->x.table, pl = c->x.pipeline, n, pass;
 
@@ -47,13 +53,22 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 			return ovn_deliver(lc);
 		}
 	}
-	sk.dp = c->x.dp_key;
-	sk.pipeline = pl;
-	sk.table = t;
-	st = bpf_map_lookup_elem(&ovn_stages, &sk);
+	sk->dp = c->x.dp_key;
+	sk->pipeline = pl;
+	sk->table = t;
+	sk->pad = 0;
+	st = bpf_map_lookup_elem(&ovn_stages, sk);
 	if (!st)
 		return ovn_no_match(c);
-	__builtin_memcpy(&c->stage, &st->sub, sizeof(c->stage));
+	/* Most stages have a few subtables: copy only the lists' heads
+	 * then (the walk reads entries below n_sub only). */
+	if (st->n_sub <= OVN_STAGE_SHORT_SUB) {
+		__builtin_memcpy(c->stage.sub_id, st->sub.sub_id, OVN_STAGE_SHORT_SUB * 4);
+		__builtin_memcpy(c->stage.sub_max_prio, st->sub.sub_max_prio,
+				 OVN_STAGE_SHORT_SUB * 4);
+	} else {
+		__builtin_memcpy(&c->stage, &st->sub, sizeof(c->stage));
+	}
 	c->x.n_sub = st->n_sub;
 	c->x.sub_idx = 0;
 	c->x.slot = 0;
@@ -69,23 +84,36 @@ static long ovn_step(__u32 i, void *arg)
 	struct ovn_loop *lc = arg;
 	struct ovn_ctx *c = lc->c;
 
+	__u8 ph;
+	long r;
+
 	c->x.steps++;
 	if (c->x.steps - c->x.step0 > OVN_MAX_STEPS)
 		return 1;	/* DROP_LOOP_LIMIT */
-	switch (c->x.phase) {
-	case OVN_PH_STAGE:
-		return ovn_stage_enter(lc);
-	case OVN_PH_CLASSIFY:
-		return ovn_classify_step(c);
-	case OVN_PH_ACTION:
-		return ovn_action_step(lc);
-	case OVN_PH_MC_NEXT:
+	/* A step chains what follows without a choice -- an action that
+	 * leaves the stage (`next;`) into entering the next stage, entering
+	 * a stage into its first subtable probe -- so that a miss takes
+	 * fewer bpf_loop iterations.  Each handler still appears once in
+	 * the program: the chain is a sequence, not a copy per phase. */
+	ph = c->x.phase;
+	if (ph == OVN_PH_ACTION) {
+		r = ovn_action_step(lc);
+		if (r || c->x.phase != OVN_PH_STAGE)
+			return r;
+		ph = OVN_PH_STAGE;
+	} else if (ph == OVN_PH_MC_NEXT) {
 		return ovn_mc_next(c);
-	case OVN_PH_CLONE_END:
+	} else if (ph == OVN_PH_CLONE_END) {
 		return ovn_clone_end(c);
-	default:
+	}
+	if (ph == OVN_PH_STAGE) {
+		r = ovn_stage_enter(lc);
+		if (r || c->x.phase != OVN_PH_CLASSIFY)
+			return r;
+	} else if (ph != OVN_PH_CLASSIFY) {
 		return 1;
 	}
+	return ovn_classify_step(c);
 }
 
 /* Run the logical pipeline for a packet that entered on (dp, inport).
