@@ -32,6 +32,7 @@ struct cc_port {
 struct cc_member {
 	uint8_t v[16];
 	uint8_t len, plen;
+	bool in_rec;			/* lives in a port record (maps/ports.h) */
 };
 
 struct cc_set {

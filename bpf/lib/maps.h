@@ -116,7 +116,9 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_set_lpm SEC(".maps");
 
-/* ovn_ports: (dp, port key) -> where output goes.  Written by ovnbpfd. */
+/* ovn_ports: (dp, port key) -> where output goes, and the port's record of
+ * group memberships and own addresses read by set tests (maps/ports.h).
+ * Written by ovnbpfd's map writer. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_port_key);
