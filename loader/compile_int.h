@@ -44,6 +44,7 @@ struct cc_set {
 	size_t n_m;
 	bool dirty;
 	bool used;			/* a compiled flow tests it: members written */
+	uint32_t pg_dp;			/* port group: its datapath (members' records) */
 };
 
 struct compiler {
