@@ -14,6 +14,11 @@
  *              and, when it lists any address, the MAC's link-local
  *              address (allowed as IPv6 source and NA target)
  *
+ * Both go into the port's record first (GROUP member for the class, ADDR
+ * members for the port set; maps/ports.h): one ovn_ports entry per port
+ * holds them all.  A member that finds no free slot goes to the set map
+ * above instead, after the port is marked OVN_PORT_F_SPILL.
+ *
  * class = (has IPv4 ? 1 : 0) | (has IPv6 ? 2 : 0) selects which generic
  * flows apply, as the per-port flows differ only by those two facts.
  * Set member keys carry the value's length, so MACs (6), IPv4 (4) and
