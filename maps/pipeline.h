@@ -160,7 +160,9 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 8 + 32 * OVN_CLS_CELLS, "ov
  * base of a block of OVN_SET_PORT_MASK + 1 sets, one per port key.  Port
  * security uses it: "eth.src is one of inport's allowed MACs" is one set
  * member per address instead of classifier flows per port.  Added in
- * session 3; old flows (flags without these bits) are unchanged. */
+ * session 3; old flows (flags without these bits) are unchanged.  Since
+ * session 5 (OVN_SET_T_PORT_REC) those members live in the port's record
+ * in ovn_ports and the set block holds only what spilled. */
 enum ovn_set_test_flag {
 	OVN_SET_T_USED = 1 << 0,
 	OVN_SET_T_NEGATE = 1 << 1,	/* field != $set */

@@ -96,7 +96,9 @@ struct {
 } ovn_progs SEC(".maps");
 
 /* ovn_set_hash: exact members of address sets, port groups and inline
- * value sets.  Written by ovnbpfd. */
+ * value sets; port-group and port-security memberships only when they do
+ * not fit in the port's record in ovn_ports (OVN_PORT_F_SPILL).  Written
+ * by ovnbpfd. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_set_key);
