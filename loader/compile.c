@@ -338,6 +338,10 @@ static int add_clause(struct compiler *c, uint32_t dp, const struct expr_clause 
 			/* northd 23.03 names the SB group "<dp key>_<name>". */
 			snprintf(pgname, sizeof(pgname), "%u_%s", dp, cl->name);
 			t->set_id = cc_set_use(c, "@", pgname);
+			/* inport/outport: the member ports' records hold it
+			 * (maps/ports.h). */
+			if (len == 4 && (off == OVN_OFF_INPORT || off == OVN_OFF_OUTPORT))
+				t->flags |= OVN_SET_T_PORT_REC;
 		} else {
 			t->set_id = cc_set_use(c, "$", cl->name);
 			if (cl->field == MFF_IPV4_SRC || cl->field == MFF_IPV4_DST ||

@@ -32,6 +32,7 @@ struct cc_port {
 struct cc_member {
 	uint8_t v[16];
 	uint8_t len, plen;
+	bool in_rec;			/* lives in a port record (maps/ports.h) */
 };
 
 struct cc_set {
@@ -43,6 +44,7 @@ struct cc_set {
 	size_t n_m;
 	bool dirty;
 	bool used;			/* a compiled flow tests it: members written */
+	uint32_t pg_dp;			/* port group: its datapath (members' records) */
 };
 
 struct compiler {

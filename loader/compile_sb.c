@@ -174,11 +174,43 @@ static int member_cmp(const void *a, const void *b)
 	return memcmp(x->v, y->v, sizeof(x->v));
 }
 
-static void member_write(struct compiler *c, struct cc_set *s, const struct cc_member *m,
+/* A port group's member M (a port key) of datapath S->pg_dp: a GROUP
+ * member of that port's record (maps/ports.h) when it has room, else a
+ * set member after marking the port as spilled.  Sets M->in_rec. */
+static int pg_member_write(struct compiler *c, struct cc_set *s, struct cc_member *m, bool add)
+{
+	struct ovn_port_member pm = { .kind = OVN_PM_GROUP, .set_id = s->id };
+	uint32_t be, key;
+	int r;
+
+	memcpy(&be, m->v, 4);
+	key = ntohl(be);
+	if (!add && m->in_rec) {
+		r = ovnbpf_port_member_del(c->w, s->pg_dp, key, &pm);
+		/* -ENOENT: the port's entry went, its record with it. */
+		return r == -ENOENT ? 0 : r;
+	}
+	if (add) {
+		r = ovnbpf_port_member_add(c->w, s->pg_dp, key, &pm);
+		m->in_rec = !r || r == -EEXIST;
+		if (m->in_rec)
+			return 0;
+		if (r != -ENOSPC && r != -ENOENT)
+			return r;
+		r = ovnbpf_port_spill(c->w, s->pg_dp, key);
+		if (r)
+			return r;
+	}
+	return add ? ovnbpf_set_add(c->w, s->id, m->v, m->len, m->plen)
+		   : ovnbpf_set_del(c->w, s->id, m->v, m->len, m->plen);
+}
+
+static void member_write(struct compiler *c, struct cc_set *s, struct cc_member *m,
 			 bool add, int *err)
 {
-	int r = add ? ovnbpf_set_add(c->w, s->id, m->v, m->len, m->plen)
-		    : ovnbpf_set_del(c->w, s->id, m->v, m->len, m->plen);
+	int r = s->is_pg && m->len == 4 ? pg_member_write(c, s, m, add)
+		: add ? ovnbpf_set_add(c->w, s->id, m->v, m->len, m->plen)
+		      : ovnbpf_set_del(c->w, s->id, m->v, m->len, m->plen);
 
 	if (!r) {
 		c->st.set_members += add ? 1 : -1;
@@ -210,7 +242,7 @@ static int set_sync(struct compiler *c, struct cc_set *s, struct cc_member *want
 		else if (d > 0)
 			member_write(c, s, &want[j++], true, &err);
 		else
-			i++, j++;
+			want[j++].in_rec = s->m[i++].in_rec;
 	}
 	free(s->m);
 	s->m = want;
@@ -227,6 +259,34 @@ void cc_set_install(struct compiler *c, struct cc_set *s)
 	s->used = true;
 	for (size_t i = 0; i < s->n_m; i++)
 		member_write(c, s, &s->m[i], true, &err);
+}
+
+/* Port (DP, KEY)'s ovn_ports entry was deleted, and its record with it:
+ * the port groups forget the memberships that lived there, so that the
+ * next resolve adds them again if the port comes back. */
+static void pg_forget_port(struct compiler *c, uint32_t dp, uint32_t key)
+{
+	uint32_t be = htonl(key);
+	size_t i = 0;
+	const char *k;
+	void *v;
+
+	while (smap_next(&c->sets, &i, &k, &v)) {
+		struct cc_set *s = v;
+		size_t j, n = 0;
+
+		if (!s->is_pg || s->pg_dp != dp)
+			continue;
+		for (j = 0; j < s->n_m; j++) {
+			if (s->m[j].in_rec && s->m[j].len == 4 && !memcmp(s->m[j].v, &be, 4)) {
+				if (s->used)
+					c->st.set_members--;
+				continue;
+			}
+			s->m[n++] = s->m[j];
+		}
+		s->n_m = n;
+	}
 }
 
 static struct cc_set *set_get(struct compiler *c, const char *kind, const char *name)
@@ -261,6 +321,7 @@ static void pg_resolve(struct compiler *c, struct cc_set *s, const char *sbname)
 	struct cc_member *want = xcalloc(s->n_names ? s->n_names : 1, sizeof(*want));
 	size_t k = 0;
 
+	s->pg_dp = dp;
 	for (size_t i = 0; i < s->n_names; i++) {
 		struct cc_port *p = cc_port_in_dp(c, dp, s->names[i]);
 		uint32_t be;
@@ -347,8 +408,10 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->ct_zone = in->ct_zone;
 	old = smap_put(&c->ports, in->name, p);
 	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
-	if (old && (old->dp != p->dp || old->key != p->key))
+	if (old && (old->dp != p->dp || old->key != p->key)) {
 		ovnbpf_port_del(c->w, old->dp, old->key);
+		pg_forget_port(c, old->dp, old->key);
+	}
 	port_free(old);
 	err = port_write(c, p);
 	/* A patch port waiting for this one as its peer. */
@@ -383,6 +446,7 @@ int compile_port_del(struct compiler *c, const char *name)
 		return -ENOENT;
 	port_sec_clear(c, name);
 	ovnbpf_port_del(c->w, p->dp, p->key);
+	pg_forget_port(c, p->dp, p->key);
 	if (p->ifindex)
 		ovnbpf_vif_del(c->w, p->ifindex);
 	port_free(p);

@@ -14,6 +14,11 @@
  *              and, when it lists any address, the MAC's link-local
  *              address (allowed as IPv6 source and NA target)
  *
+ * Both go into the port's record first (GROUP member for the class, ADDR
+ * members for the port set; maps/ports.h): one ovn_ports entry per port
+ * holds them all.  A member that finds no free slot goes to the set map
+ * above instead, after the port is marked OVN_PORT_F_SPILL.
+ *
  * class = (has IPv4 ? 1 : 0) | (has IPv6 ? 2 : 0) selects which generic
  * flows apply, as the per-port flows differ only by those two facts.
  * Set member keys carry the value's length, so MACs (6), IPv4 (4) and
@@ -59,6 +64,7 @@ struct ps_port {
 	uint32_t n_flows;			/* per-port flows: "ps\1name\1i" */
 	struct cc_member *m;			/* port set members */
 	size_t n_m;
+	bool class_in_rec;			/* class membership in the record */
 	char *sig;				/* input, to skip no-op updates */
 };
 
@@ -379,7 +385,7 @@ static struct ovn_set_test t_class(const struct cl_gen *g, bool out)
 {
 	return (struct ovn_set_test){ .set_id = g->d->class_set[g->cls],
 				      .off = out ? OVN_OFF_OUTPORT : OVN_OFF_INPORT, .len = 4,
-				      .flags = OVN_SET_T_USED };
+				      .flags = OVN_SET_T_USED | OVN_SET_T_PORT_REC };
 }
 
 /* FIELD (offset, length) in the port's own set. */
@@ -387,7 +393,8 @@ static struct ovn_set_test t_port(const struct cl_gen *g, bool out, uint16_t off
 {
 	return (struct ovn_set_test){
 		.set_id = g->d->base, .off = off, .len = len,
-		.flags = OVN_SET_T_USED | (out ? OVN_SET_T_BY_OUTPORT : OVN_SET_T_BY_INPORT) |
+		.flags = OVN_SET_T_USED | OVN_SET_T_PORT_REC |
+			 (out ? OVN_SET_T_BY_OUTPORT : OVN_SET_T_BY_INPORT) |
 			 (len == 4 || len == 16 ? OVN_SET_T_LPM : 0),
 	};
 }
@@ -548,6 +555,53 @@ static void dp_put_if_unused(struct compiler *c, struct ps_dp *d)
 	free(d);
 }
 
+/* Port P's membership of SET (GROUP: a class set) or its address M (ADDR,
+ * set = its per-port set): into P's record when there is room, else into
+ * the set map.  Returns whether it went into the record. */
+static bool rec_add(struct compiler *c, const struct ps_port *pp, uint32_t set,
+		    const struct cc_member *m, bool group)
+{
+	struct ovn_port_member pm = { .kind = group ? OVN_PM_GROUP : OVN_PM_ADDR };
+	int r;
+
+	if (group) {
+		pm.set_id = set;
+	} else {
+		pm.len = m->len;
+		pm.plen = m->plen;
+		memcpy(pm.v, m->v, sizeof(pm.v));
+	}
+	r = ovnbpf_port_member_add(c->w, pp->dp, pp->key, &pm);
+	if (r && r != -EEXIST) {
+		if (r != -ENOSPC && r != -ENOENT)
+			cc_report(c, COMPILE_R_WRITER, "port-security",
+				  "writer refused a port record member", strerror(-r));
+		ovnbpf_port_spill(c->w, pp->dp, pp->key);
+		return false;
+	}
+	c->st.set_members++;
+	c->st.set_members_written++;
+	return true;
+}
+
+static void rec_del(struct compiler *c, const struct ps_port *pp, uint32_t set,
+		    const struct cc_member *m, bool group)
+{
+	struct ovn_port_member pm = { .kind = group ? OVN_PM_GROUP : OVN_PM_ADDR };
+
+	if (group) {
+		pm.set_id = set;
+	} else {
+		pm.len = m->len;
+		pm.plen = m->plen;
+		memcpy(pm.v, m->v, sizeof(pm.v));
+	}
+	/* -ENOENT: the port's entry went first (its record with it). */
+	ovnbpf_port_member_del(c->w, pp->dp, pp->key, &pm);
+	c->st.set_members--;
+	c->st.set_members_written++;
+}
+
 static void member_add(struct compiler *c, uint32_t set, const struct cc_member *m)
 {
 	int r = ovnbpf_set_add(c->w, set, m->v, m->len, m->plen);
@@ -609,11 +663,18 @@ static void port_uninstall(struct compiler *c, const char *name, struct ps_port 
 		d = smap_get(&ps->dps, k);
 		if (!d)
 			return;
-		for (size_t i = 0; i < pp->n_m; i++)
-			member_del(c, d->base + pp->key, &pp->m[i]);
+		for (size_t i = 0; i < pp->n_m; i++) {
+			if (pp->m[i].in_rec)
+				rec_del(c, pp, 0, &pp->m[i], false);
+			else
+				member_del(c, d->base + pp->key, &pp->m[i]);
+		}
 		ps->st.members -= pp->n_m;
 		memcpy(km.v, &be, 4);
-		member_del(c, d->class_set[pp->cls], &km);
+		if (pp->class_in_rec)
+			rec_del(c, pp, d->class_set[pp->cls], NULL, true);
+		else
+			member_del(c, d->class_set[pp->cls], &km);
 		ps->st.ports_sets--;
 		if (!--d->refs[pp->cls])
 			class_flows_del(c, d, pp->cls);
@@ -694,16 +755,22 @@ void port_sec_set(struct compiler *c, const struct cc_port *p, const char *const
 			pp->m[pp->n_m++] = e.ip[i];
 	}
 	entry_free(&e);
-	for (size_t i = 0; i < pp->n_m; i++)
-		member_add(c, d->base + p->key, &pp->m[i]);
-	ps->st.members += pp->n_m;
-	{
+	/* The class first: with it in the record, the addresses that fit
+	 * there cost nothing more than the port's entry. */
+	pp->class_in_rec = rec_add(c, pp, d->class_set[pp->cls], NULL, true);
+	if (!pp->class_in_rec) {
 		struct cc_member km = { .len = 4, .plen = 32 };
 		uint32_t be = htonl(p->key);
 
 		memcpy(km.v, &be, 4);
 		member_add(c, d->class_set[pp->cls], &km);
 	}
+	for (size_t i = 0; i < pp->n_m; i++) {
+		pp->m[i].in_rec = rec_add(c, pp, 0, &pp->m[i], false);
+		if (!pp->m[i].in_rec)
+			member_add(c, d->base + p->key, &pp->m[i]);
+	}
+	ps->st.members += pp->n_m;
 	if (!d->refs[pp->cls]++)
 		class_flows(c, d, pp->cls);
 	ps->st.ports_sets++;

@@ -5,12 +5,16 @@
  * tables 73-75.
  *
  * A port with one port_security entry ("MAC [IP...]", the usual form) adds
- * set members, not flows: its addresses go into its own per-port set (set
+ * memberships, not flows: its addresses go into its own per-port set (set
  * id = the datapath's block base + port key, tested with
  * OVN_SET_T_BY_INPORT/OUTPORT) and its port key into one of four "class"
- * sets (has IPv4 addresses? has IPv6 addresses?).  The flows are generic:
- * one copy per (datapath, class) in use, whatever the number of ports.
- * Other ports (several entries, port key > 0xffff) get per-port flows.
+ * sets (has IPv4 addresses? has IPv6 addresses?).  Since session 5 these
+ * memberships live in the port's record (its ovn_ports value,
+ * maps/ports.h) and cost no map entry of their own; what does not fit in
+ * the record's slots spills to the set maps, which the tests then also
+ * ask.  The flows are generic: one copy per (datapath, class) in use,
+ * whatever the number of ports.  Other ports (several entries, port key
+ * > 0xffff) get per-port flows.
  */
 #ifndef __OVNBPF_LOADER_PORT_SECURITY_H
 #define __OVNBPF_LOADER_PORT_SECURITY_H

@@ -316,7 +316,7 @@ struct flow_rec {
 	uint64_t retired_ns;
 };
 
-enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE };
+enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE, R_PORT_MEMBER };
 
 struct retire_rec {
 	uint8_t kind;
@@ -327,6 +327,10 @@ struct retire_rec {
 		struct ovn_set_key hk;
 		struct ovn_set_lpm_key lk;
 		struct ovn_mcpage_key mk;	/* R_MC_PAGE */
+		struct {			/* R_PORT_MEMBER */
+			struct ovn_port_key pk;
+			struct ovn_port_member pm;
+		};
 	};
 };
 
@@ -385,6 +389,10 @@ struct ovnbpf_writer {
 
 	/* Next multicast page generation (maps/ports.h): never reused. */
 	uint32_t mc_gen;
+
+	/* Ports (dp << 32 | key) that have spilled a membership to the set
+	 * maps: their entries carry OVN_PORT_F_SPILL from then on. */
+	struct u64map spill;
 };
 
 /* Restart reconciliation (bottom of this file). */
@@ -475,6 +483,7 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 	u64map_free(&w->rec_idx);
 	free(w->pending);
 	free(w->retire);
+	u64map_free(&w->spill);
 	free(w->dps);
 	free(w->dp_recs.free);
 	u64map_free(&w->dp_idx);
@@ -687,12 +696,188 @@ static int dp_free(struct ovnbpf_writer *w, struct dp_rec *r)
 
 /* ---- ports, VIFs, multicast groups, meters ---------------------------- */
 
+static uint64_t port_pack(uint32_t dp, uint32_t port)
+{
+	return (uint64_t)dp << 32 | port;
+}
+
+/* The record part (members, SPILL) is the member calls' business: keep
+ * what the entry has. */
 int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p)
 {
 	struct ovn_port_key k = { .dp = dp, .port = port };
+	struct ovn_port v = *p, cur;
+	uint32_t dummy;
 
 	adopt_claim_imm(w, A_PORT, dp, port);
-	return bumped(w, map_update(w->m.ports, &k, p, BPF_ANY));
+	v.flags &= ~OVN_PORT_F_SPILL;
+	memset(v.member, 0, sizeof(v.member));
+	if (!bpf_map_lookup_elem(w->m.ports, &k, &cur)) {
+		memcpy(v.member, cur.member, sizeof(v.member));
+		v.flags |= cur.flags & OVN_PORT_F_SPILL;
+	}
+	if (u64map_get(&w->spill, port_pack(dp, port), &dummy))
+		v.flags |= OVN_PORT_F_SPILL;
+	return bumped(w, map_update(w->m.ports, &k, &v, BPF_ANY));
+}
+
+/* ---- port records (maps/ports.h) ----------------------------------------- */
+
+static bool pm_same(const struct ovn_port_member *a, const struct ovn_port_member *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == OVN_PM_GROUP)
+		return a->set_id == b->set_id;
+	return a->len == b->len && a->plen == b->plen && !memcmp(a->v, b->v, sizeof(a->v));
+}
+
+/* M as the caller gave it, normalised: unused bytes zero. */
+static int pm_norm(const struct ovn_port_member *in, struct ovn_port_member *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = in->kind;
+	if (in->kind == OVN_PM_GROUP) {
+		m->set_id = in->set_id;
+		return 0;
+	}
+	if (in->kind != OVN_PM_ADDR || !in->len || in->len > 16 || in->plen > in->len * 8)
+		return -EINVAL;
+	m->len = in->len;
+	m->plen = in->plen;
+	for (int i = 0; i < in->len; i++) {
+		int bits = (int)in->plen - i * 8;
+
+		m->v[i] = in->v[i] & (bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits)));
+	}
+	return 0;
+}
+
+int ovnbpf_port_member_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port,
+			   const struct ovn_port_member *in)
+{
+	struct ovn_port_key k = { .dp = dp, .port = port };
+	struct ovn_port_member m;
+	struct ovn_port v;
+	int i, free_slot = -1, err;
+
+	err = pm_norm(in, &m);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(w->m.ports, &k, &v))
+		return -ENOENT;
+	for (i = 0; i < OVN_PORT_MEMBERS; i++) {
+		struct ovn_port_member *x = &v.member[i];
+
+		if (x->kind == OVN_PM_FREE) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (!pm_same(x, &m))
+			continue;
+		if (x->rm_ver == OVN_VER_INF) {
+			if (!(x->wflags & OVN_PM_W_ADOPTED))
+				return -EEXIST;
+			x->wflags &= ~OVN_PM_W_ADOPTED;		/* claimed */
+			return map_update(w->m.ports, &k, &v, BPF_EXIST);
+		}
+		if (x->rm_ver == w->ver + 1) {
+			x->rm_ver = OVN_VER_INF;	/* un-delete: stays visible */
+			return map_update(w->m.ports, &k, &v, BPF_EXIST);
+		}
+		/* Hidden by a commit, slot not reclaimed yet: a packet of that
+		 * older version may still read it; take another slot. */
+	}
+	if (free_slot < 0)
+		return -ENOSPC;
+	m.add_ver = w->ver + 1;
+	m.rm_ver = OVN_VER_INF;
+	v.member[free_slot] = m;
+	return map_update(w->m.ports, &k, &v, BPF_EXIST);
+}
+
+int ovnbpf_port_member_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port,
+			   const struct ovn_port_member *in)
+{
+	struct ovn_port_key k = { .dp = dp, .port = port };
+	struct ovn_port_member m;
+	struct retire_rec *r;
+	struct ovn_port v;
+	int i, err;
+
+	err = pm_norm(in, &m);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(w->m.ports, &k, &v))
+		return -ENOENT;
+	for (i = 0; i < OVN_PORT_MEMBERS; i++) {
+		struct ovn_port_member *x = &v.member[i];
+
+		if (x->kind == OVN_PM_FREE || x->rm_ver != OVN_VER_INF || !pm_same(x, &m))
+			continue;
+		if (x->add_ver == w->ver + 1) {
+			memset(x, 0, sizeof(*x));	/* never visible */
+			return map_update(w->m.ports, &k, &v, BPF_EXIST);
+		}
+		r = push_retire(w);
+		if (!r)
+			return -ENOMEM;
+		x->rm_ver = w->ver + 1;
+		x->wflags &= ~OVN_PM_W_ADOPTED;
+		err = map_update(w->m.ports, &k, &v, BPF_EXIST);
+		if (err) {
+			w->n_retire--;
+			return err;
+		}
+		r->kind = R_PORT_MEMBER;
+		r->ver = w->ver + 1;
+		r->pk = k;
+		r->pm = *x;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ovnbpf_port_spill(struct ovnbpf_writer *w, uint32_t dp, uint32_t port)
+{
+	struct ovn_port_key k = { .dp = dp, .port = port };
+	struct ovn_port v;
+	uint32_t dummy;
+	int err;
+
+	if (!u64map_get(&w->spill, port_pack(dp, port), &dummy)) {
+		err = u64map_put(&w->spill, port_pack(dp, port), 1);
+		if (err)
+			return err;
+	}
+	if (bpf_map_lookup_elem(w->m.ports, &k, &v) || (v.flags & OVN_PORT_F_SPILL))
+		return 0;
+	/* No packet's answer changes: the set maps hold nothing of this
+	 * port yet (the caller adds the spilled member after this). */
+	v.flags |= OVN_PORT_F_SPILL;
+	return map_update(w->m.ports, &k, &v, BPF_EXIST);
+}
+
+/* The grace period after the commit that hid R's member is over: free
+ * its slot (unless the port is gone or re-added it since). */
+static void port_member_reclaim(struct ovnbpf_writer *w, const struct retire_rec *r)
+{
+	struct ovn_port v;
+	int i;
+
+	if (bpf_map_lookup_elem(w->m.ports, &r->pk, &v))
+		return;
+	for (i = 0; i < OVN_PORT_MEMBERS; i++) {
+		struct ovn_port_member *x = &v.member[i];
+
+		if (x->kind != OVN_PM_FREE && x->rm_ver == r->pm.rm_ver &&
+		    x->add_ver == r->pm.add_ver && pm_same(x, &r->pm)) {
+			memset(x, 0, sizeof(*x));
+			map_update(w->m.ports, &r->pk, &v, BPF_EXIST);
+			return;
+		}
+	}
 }
 
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port)
@@ -1684,6 +1869,8 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 			flow_reclaim(w, r->flow);
 		} else if (r->kind == R_MC_PAGE) {
 			bpf_map_delete_elem(w->m.mcpages, &r->mk);
+		} else if (r->kind == R_PORT_MEMBER) {
+			port_member_reclaim(w, r);
 		} else {
 			const void *k = r->kind == R_SET_LPM ? (const void *)&r->lk :
 							       (const void *)&r->hk;
@@ -2337,6 +2524,41 @@ static int adopt_members(struct ovnbpf_writer *w, bool lpm)
 	return err;
 }
 
+/* Port records left by a previous writer: members no packet sees are
+ * freed, pending removals are undone (as adopt_members() does), and the
+ * rest is marked adopted: ovnbpf_port_member_add() claims a member by
+ * adding it again, ovnbpf_adopt_finish() removes the unclaimed ones. */
+static int adopt_port_records(struct ovnbpf_writer *w)
+{
+	struct ovn_port_key *keys = NULL;
+	struct ovn_port v;
+	uint32_t n = 0, i;
+	int err;
+
+	err = all_keys(w->m.ports, sizeof(*keys), (void **)&keys, &n);
+	for (i = 0; i < n && !err; i++) {
+		if (bpf_map_lookup_elem(w->m.ports, &keys[i], &v))
+			continue;
+		for (int j = 0; j < OVN_PORT_MEMBERS; j++) {
+			struct ovn_port_member *x = &v.member[j];
+
+			if (x->kind == OVN_PM_FREE)
+				continue;
+			if (x->add_ver > w->ver || x->rm_ver <= w->ver) {
+				memset(x, 0, sizeof(*x));
+				continue;
+			}
+			x->rm_ver = OVN_VER_INF;
+			x->wflags |= OVN_PM_W_ADOPTED;
+		}
+		if (v.flags & OVN_PORT_F_SPILL)
+			err = u64map_put(&w->spill, port_pack(keys[i].dp, keys[i].port), 1);
+		err = err ?: map_update(w->m.ports, &keys[i], &v, BPF_EXIST);
+	}
+	free(keys);
+	return err;
+}
+
 static int adopt_imm(struct ovnbpf_writer *w, enum adopt_imm kind)
 {
 	int fd = kind == A_DP ? w->m.dps : kind == A_PORT ? w->m.ports :
@@ -2388,7 +2610,8 @@ static int adopt_scan(struct ovnbpf_writer *w)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = adopt_imm(w, A_DP) ?: adopt_imm(w, A_PORT) ?: adopt_imm(w, A_MCGROUP) ?:
+	err = adopt_imm(w, A_DP) ?: adopt_imm(w, A_PORT) ?: adopt_port_records(w) ?:
+	      adopt_imm(w, A_MCGROUP) ?:
 	      adopt_imm(w, A_VIF) ?: adopt_members(w, false) ?: adopt_members(w, true) ?:
 	      adopt_stages(w, sub_used) ?: all_keys(w->m.cls, sizeof(*keys), (void **)&keys, &n);
 	for (i = 0; i < n && !err; i++)
@@ -2462,6 +2685,24 @@ int ovnbpf_adopt_finish(struct ovnbpf_writer *w)
 		r->ver = w->ver + 1;
 		r->lk = e->lk;
 		e->claimed = true;
+	}
+	/* Port record members nobody added again. */
+	for (i = 0; i < a->n_ent; i++) {
+		struct adopt_ent *e = &a->ent[i];
+		struct ovn_port v;
+
+		if (e->kind != A_PORT ||
+		    bpf_map_lookup_elem(w->m.ports, e->k, &v))
+			continue;
+		for (j = 0; j < OVN_PORT_MEMBERS; j++) {
+			struct ovn_port_member x = v.member[j];
+
+			if (x.kind != OVN_PM_FREE && (x.wflags & OVN_PM_W_ADOPTED) &&
+			    x.rm_ver == OVN_VER_INF) {
+				err = ovnbpf_port_member_del(w, e->k[0], e->k[1], &x);
+				ret = ret ?: err;
+			}
+		}
 	}
 	/* Subtables on a stage list that no flow uses (none adopted, none
 	 * added): off the list; no packet matched anything there. */

@@ -107,6 +107,20 @@ int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp);
 int ovnbpf_datapath_set_zones(struct ovnbpf_writer *w, uint32_t dp, uint16_t dnat, uint16_t snat);
 int ovnbpf_port_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port, const struct ovn_port *p);
 int ovnbpf_port_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
+/* The port's record (maps/ports.h): stage member M (kind GROUP with
+ * set_id, or ADDR with v/len/plen) of port (dp, port) for the next commit,
+ * like a set member; one update of the port's entry.  -ENOENT: no
+ * ovn_ports entry; -ENOSPC: no free slot; -EEXIST: already there.  The
+ * caller puts what does not fit into the set maps after
+ * ovnbpf_port_spill(). */
+int ovnbpf_port_member_add(struct ovnbpf_writer *w, uint32_t dp, uint32_t port,
+			   const struct ovn_port_member *m);
+/* Stage the removal of member M (-ENOENT: not there). */
+int ovnbpf_port_member_del(struct ovnbpf_writer *w, uint32_t dp, uint32_t port,
+			   const struct ovn_port_member *m);
+/* From now on, set tests about this port also ask the set maps
+ * (OVN_PORT_F_SPILL), now or when its entry is written. */
+int ovnbpf_port_spill(struct ovnbpf_writer *w, uint32_t dp, uint32_t port);
 int ovnbpf_vif_add(struct ovnbpf_writer *w, uint32_t ifindex, const struct ovn_vif *v);
 int ovnbpf_vif_del(struct ovnbpf_writer *w, uint32_t ifindex);
 /* Multicast group KEY of DP = PORTS[0..N), any N (maps/ports.h): its pages

@@ -160,13 +160,21 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_val) == 8 + 32 * OVN_CLS_CELLS, "ov
  * base of a block of OVN_SET_PORT_MASK + 1 sets, one per port key.  Port
  * security uses it: "eth.src is one of inport's allowed MACs" is one set
  * member per address instead of classifier flows per port.  Added in
- * session 3; old flows (flags without these bits) are unchanged. */
+ * session 3; old flows (flags without these bits) are unchanged.  Since
+ * session 5 (OVN_SET_T_PORT_REC) those members live in the port's record
+ * in ovn_ports and the set block holds only what spilled. */
 enum ovn_set_test_flag {
 	OVN_SET_T_USED = 1 << 0,
 	OVN_SET_T_NEGATE = 1 << 1,	/* field != $set */
 	OVN_SET_T_LPM = 1 << 2,		/* also try CIDR members (IP sets) */
 	OVN_SET_T_BY_INPORT = 1 << 3,	/* set_id + inport's key */
 	OVN_SET_T_BY_OUTPORT = 1 << 4,	/* set_id + outport's key */
+	/* Ask the port's record first (maps/ports.h, session 5): with
+	 * BY_INPORT/OUTPORT the value is looked up among that port's ADDR
+	 * members; without, the test is on a port key (inport/outport,
+	 * len 4) and asks whether that port's record has GROUP set_id.  The
+	 * set maps answer only when the record does not (OVN_PORT_F_SPILL). */
+	OVN_SET_T_PORT_REC = 1 << 5,
 };
 
 #define OVN_SET_PORT_MASK	0xffffu

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Logical ports as the datapath needs them: where a port key delivers
- * (ovn_ports), which port a local interface is (ovn_vifs), and the members
- * of multicast groups (ovn_mcgroups heads, ovn_mcpages members).
+ * and the port's record of memberships (ovn_ports), which port a local
+ * interface is (ovn_vifs), and the members of multicast groups
+ * (ovn_mcgroups heads, ovn_mcpages members).
  *
  * Delivery to a local VIF: the entry program runs at tc ingress of the
  * host-side veth of the sending pod.  A unicast packet for a local VIF is
@@ -31,7 +32,63 @@ enum ovn_port_type {
 enum ovn_port_flag {
 	OVN_PORT_F_NO_PEER = 1 << 0,
 	OVN_PORT_F_RESIDENT = 1 << 1,	/* REDIRECT: this chassis is the gateway */
+	/* Some of the port's memberships may be in the set maps (its record
+	 * was full, or it had no ovn_ports entry yet): a record miss must
+	 * ask ovn_set_hash / ovn_set_lpm.  Sticky: set by the writer before
+	 * the first spilled member, kept until the entry is deleted. */
+	OVN_PORT_F_SPILL = 1 << 2,
 };
+
+/*
+ * The port record (session 5, h-prec): the memberships of a port that set
+ * tests ask about, kept in the port's own ovn_ports value instead of one
+ * set-map entry each -- one entry per port, shared by every lookup that
+ * needs the port's data:
+ *
+ *   GROUP  the port belongs to set SET_ID: a port group tested as
+ *          `inport == @pg` / `outport == @pg`, or a port-security class
+ *          set (loader/port_security.c);
+ *   ADDR   V/PLEN is one of the port's own addresses: its port-security
+ *          MAC, IPv4 and IPv6 addresses (CIDRs) and link-local address,
+ *          what the per-port sets of OVN_SET_T_BY_INPORT/OUTPORT held.
+ *
+ * A set test with OVN_SET_T_PORT_REC (maps/pipeline.h) reads the record of
+ * the port it is about; a miss falls back to the set maps only when the
+ * port has OVN_PORT_F_SPILL.  Members carry versions exactly as set
+ * members do (visible to a packet of version V iff add_ver <= V <
+ * rm_ver), so membership changes become visible with the commit of their
+ * batch, atomically with the flows.  The writer (maps/ovnbpf_maps.c,
+ * ovnbpf_port_member_add/del) replaces the whole value in one update; a
+ * removed member keeps its slot until the grace period after the commit
+ * that hid it.  A free slot has kind 0 and add_ver = rm_ver = 0 (never
+ * visible).  ovnbpf_port_add() keeps the members and the SPILL bit of an
+ * existing entry: only the member calls change them.
+ */
+enum ovn_port_member_kind {
+	OVN_PM_FREE = 0,
+	OVN_PM_GROUP = 1,
+	OVN_PM_ADDR = 2,
+};
+
+/* ovn_port_member.wflags: the writer's own bookkeeping, ignored by the
+ * datapath. */
+#define OVN_PM_W_ADOPTED	1	/* left by a previous writer, not yet re-added */
+
+struct ovn_port_member {
+	__u32 add_ver;
+	__u32 rm_ver;
+	__u8 kind;		/* enum ovn_port_member_kind */
+	__u8 len;		/* ADDR: value bytes (4, 6 or 16) */
+	__u8 plen;		/* ADDR: prefix bits; len * 8 = exact */
+	__u8 wflags;
+	union {
+		__u8 v[16];	/* ADDR: the value, big-endian, host bits clear */
+		__u32 set_id;	/* GROUP: the set id, host order */
+	};
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_port_member) == 28, "ovn_port_member is ABI");
+
+#define OVN_PORT_MEMBERS	8
 
 /* ovn_ports key: (datapath key, port key), host order. */
 struct ovn_port_key {
@@ -47,8 +104,10 @@ struct ovn_port {
 	__u32 peer_dp;		/* PATCH: peer datapath key */
 	__u32 peer_port;	/* PATCH: peer port key; REDIRECT: distributed port key */
 	__u32 ct_zone;		/* reg13 when this port is inport/outport */
+	__u32 pad2;
+	struct ovn_port_member member[OVN_PORT_MEMBERS];	/* the port record */
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_port) == 20, "ovn_port is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_port) == 24 + 28 * OVN_PORT_MEMBERS, "ovn_port is ABI");
 
 /* ovn_vifs: ifindex of a host-side veth -> its logical port. */
 struct ovn_vif {

@@ -19,7 +19,10 @@ static __always_inline bool ovn_visible(__u32 add_ver, __u32 rm_ver, __u32 v)
 	return add_ver <= v && v < rm_ver;
 }
 
-/* Is ctx[off, off + len) a member of set_id (exact, then CIDR)? */
+#include "lib/port_rec.h"
+
+/* Is ctx[off, off + len) a member of set_id (the port's record when the
+ * test says so, then exact, then CIDR)? */
 static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test *t)
 {
 	struct ovn_set_lpm_key lk = {};
@@ -39,6 +42,23 @@ static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test
 	for (i = 0; i < 16; i++) {
 		if (i < len)
 			k.v[i] = c->bytes[(off + i) & (OVN_CTX_MATCH_BYTES - 1)];
+	}
+	if (t->flags & OVN_SET_T_PORT_REC) {
+		__u32 port;
+		int r;
+
+		/* The port the test is about: the in/out port for its own
+		 * addresses, the tested key for a group. */
+		if (t->flags & OVN_SET_T_BY_INPORT)
+			port = bpf_ntohl(c->words[OVN_OFF_INPORT / 4]);
+		else if (t->flags & OVN_SET_T_BY_OUTPORT)
+			port = bpf_ntohl(c->words[OVN_OFF_OUTPORT / 4]);
+		else
+			port = len == 4 ? bpf_ntohl(*(__u32 *)k.v) : 0;
+		r = ovn_port_rec_test(c->x.dp_key, port, c->x.version, OVN_REC_TEST(t),
+				      (const struct ovn_rec_val *)k.v);
+		if (r >= 0)
+			return r;
 	}
 	m = bpf_map_lookup_elem(&ovn_set_hash, &k);
 	if (m && ovn_visible(m->add_ver, m->rm_ver, c->x.version))

@@ -96,7 +96,9 @@ struct {
 } ovn_progs SEC(".maps");
 
 /* ovn_set_hash: exact members of address sets, port groups and inline
- * value sets.  Written by ovnbpfd. */
+ * value sets; port-group and port-security memberships only when they do
+ * not fit in the port's record in ovn_ports (OVN_PORT_F_SPILL).  Written
+ * by ovnbpfd. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_set_key);
@@ -116,7 +118,9 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_set_lpm SEC(".maps");
 
-/* ovn_ports: (dp, port key) -> where output goes.  Written by ovnbpfd. */
+/* ovn_ports: (dp, port key) -> where output goes, and the port's record of
+ * group memberships and own addresses read by set tests (maps/ports.h).
+ * Written by ovnbpfd's map writer. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_port_key);

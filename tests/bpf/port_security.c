@@ -195,6 +195,46 @@ static const struct pcase cases[] = {
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
+/* Visible members of port KEY's record (maps/ports.h); *SPILL: its flag. */
+static int rec_members(struct pl_fix *f, uint32_t key, bool *spill)
+{
+	struct ovn_port_key k = { .dp = DP, .port = key };
+	struct ovn_port v;
+	uint32_t ver = 0, zero = 0;
+	int n = 0;
+
+	if (bpf_map_lookup_elem(f->m.ports, &k, &v) || bpf_map_lookup_elem(f->m.gen, &zero, &ver))
+		return -1;
+	for (int i = 0; i < OVN_PORT_MEMBERS; i++)
+		n += v.member[i].kind && v.member[i].add_ver <= ver && ver < v.member[i].rm_ver;
+	if (spill)
+		*spill = v.flags & OVN_PORT_F_SPILL;
+	return n;
+}
+
+/* Set members (hash and LPM) in the per-port set blocks
+ * (loader/port_security.c). */
+static int block_members(struct pl_fix *f)
+{
+	struct ovn_set_lpm_key lk, plk;
+	struct ovn_set_key k, pk;
+	bool first = true;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(f->m.set_hash, first ? NULL : &pk, &k)) {
+		pk = k;
+		first = false;
+		n += k.set_id >= 0x80000000u;
+	}
+	first = true;
+	while (!bpf_map_get_next_key(f->m.set_lpm, first ? NULL : &plk, &lk)) {
+		plk = lk;
+		first = false;
+		n += ntohl(lk.set_id) >= 0x80000000u;
+	}
+	return n;
+}
+
 /* Run every case; VERDICT[i]: delivered? */
 static bool run_cases(struct pl_fix *f, bool *verdict)
 {
@@ -248,6 +288,15 @@ void test_port_security_sets(void)
 	ASSERT_EQ(ps.ports_flows, 0, "no per-port flows");
 	/* p1: MAC, link-local, 10.0.0.1, 10.1/16, fd00::1; p2: MAC, lla, 2 IPs. */
 	ASSERT_EQ(ps.members, 9, "port set members");
+	/* ... all in the ports' records, with their class: no set-map entry. */
+	{
+		bool spill = true;
+
+		ASSERT_EQ(rec_members(&f, 1, &spill), 6, "p1's record: class + 5 addresses");
+		ASSERT_FALSE(spill, "p1 spilled nothing");
+		ASSERT_EQ(rec_members(&f, 2, NULL), 5, "p2's record: class + 4 addresses");
+		ASSERT_EQ(block_members(&f), 0, "no per-port set members");
+	}
 
 	test__start_subtest("sets");
 	if (!run_cases(&f, as_sets))
@@ -267,6 +316,33 @@ void test_port_security_sets(void)
 		if (!ASSERT_EQ(as_flows[i], as_sets[i], cases[i].name))
 			printf("  case %s: flows %d sets %d\n", cases[i].name, as_flows[i],
 			       as_sets[i]);
+
+	test__start_subtest("spilled_same_verdicts");
+	{
+		/* 5 addresses before p1's own: class, MAC, link-local and
+		 * these fill the record's 8 slots; 10.0.0.1, 10.1/16 and
+		 * fd00::1 go to the set maps, and the verdicts stay.  p1 is
+		 * deleted first so that its new record starts empty (a
+		 * replaced entry keeps the unchanged members in place). */
+		static const char *const big[] = {
+			"0a:00:00:00:00:01 10.9.0.1 10.9.0.2 10.9.0.3 10.9.0.4 10.9.0.5 "
+			P1_IP " " P1_NET " " P1_IP6,
+		};
+		bool as_spill[N_CASES], spill = false;
+
+		ASSERT_OK(compile_port_del(c, "p1"), "p1 deleted");
+		ASSERT_OK(port(c, "p1", 1, big, 1), "p1 with 8 addresses");
+		ASSERT_OK(compile_commit(c), "commit");
+		ASSERT_EQ(rec_members(&f, 1, &spill), OVN_PORT_MEMBERS, "p1's record is full");
+		ASSERT_TRUE(spill, "p1 spilled");
+		ASSERT_EQ(block_members(&f), 3, "three addresses in p1's set block");
+		if (!run_cases(&f, as_spill))
+			goto out;
+		for (size_t i = 0; i < N_CASES; i++)
+			if (!ASSERT_EQ(as_spill[i], as_sets[i], cases[i].name))
+				printf("  case %s: spilled %d sets %d\n", cases[i].name,
+				       as_spill[i], as_sets[i]);
+	}
 
 	test__start_subtest("ports_add_members_not_flows");
 	ASSERT_OK(port(c, "p1", 1, p1_entry, 1), "p1 back to sets");
@@ -300,6 +376,14 @@ void test_port_security_sets(void)
 		uint32_t ret, len;
 
 		ASSERT_OK(port(c, "p1", 1, moved, 1), "p1 now MAC3 10.0.0.9");
+		/* Staged, not committed: packets still see the old record
+		 * (DESIGN 3.9: no packet sees half a change). */
+		len = c_udp_ok(pkt);
+		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, NULL, NULL), "run");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "before the commit: old MAC still delivered");
+		len = pkt_udp4(pkt, MAC2, MAC3, ip4("10.0.0.9"), ip4("10.0.0.2"), 1, 2, 8);
+		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, NULL, NULL), "run");
+		ASSERT_EQ(ret, TC_ACT_SHOT, "before the commit: new MAC not yet");
 		ASSERT_OK(compile_commit(c), "commit");
 		len = c_udp_spoof_mac(pkt);	/* MAC3, 10.0.0.1 */
 		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, NULL, NULL), "run");
