@@ -7,6 +7,12 @@
  * visit.  Switch dp 1: VIFs p1 (the sender), p2, p3, patch port rp (key 4)
  * to router dp 2's lp (key 1); _MC_flood = {p1, rp, p2}, _MC_unknown =
  * {p3, p1}.  The router sends every packet back out its inport.
+ *
+ * Also what such a reply meets in l2_lkup: northd's ARP-for-a-router-
+ * address flow, `clone { outport = <router port>; output; }; outport =
+ * "_MC_flood_l2"; output;`, on a frame an arp {} rebuilt: the clone's copy
+ * is the skipped loopback and writes nothing back, and the original must
+ * still go on (bpf/lib/clone.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +73,11 @@ static int setup(struct compiler *c)
 	for (t = 0; t < OVN_LS_IN_TABLES - 2; t++)
 		err |= flow(c, LS, 0, t, 0, "1", "next;");
 	/* what comes back from the router: to the MACs nobody has */
-	err |= flow(c, LS, 0, 25, 100, "inport == \"rp\"", "outport = \"_MC_unknown\"; output;");
+	err |= flow(c, LS, 0, 25, 100, "inport == \"rp\" && udp", "outport = \"_MC_unknown\"; output;");
+	err |= flow(c, LS, 0, 25, 100, "inport == \"rp\" && arp",
+		    "clone { outport = \"rp\"; output; }; outport = \"p2\"; output;");
+	err |= flow(c, LS, 0, 25, 50, "udp.dst == 3",
+		    "arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 1; outport = \"rp\"; output; };");
 	err |= flow(c, LS, 0, 25, 50, "udp.dst == 1", "outport = \"_MC_flood\"; output;");
 	/* the same flood started inside a clone: its nested fan-out is not run */
 	err |= flow(c, LS, 0, 25, 50, "udp.dst == 2",
@@ -144,6 +154,24 @@ void test_mc_nested(void)
 			ASSERT_EQ(ctx.x.out_port[2], 2, "flood p2");
 			ASSERT_EQ(ctx.x.out_port[3], 2, "original p2");
 		}
+	}
+	if (test__start_subtest("arp_clone_loopback")) {
+		uint8_t pkt[128], out[256];
+		uint32_t olen = sizeof(out);
+		size_t len = pkt_udp4(pkt, (uint8_t[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+				      (uint8_t[]){ 0x0a, 0, 0, 0, 0, 1 }, htonl(0x0a000001),
+				      htonl(0x0affffff), 1000, 3, 16);
+
+		ASSERT_OK(bpf_test_run_skb(f.prog_fd, pkt, len, &ret, out, &olen), "run");
+		ASSERT_OK(pl_read_ctx(&f, &ctx), "ctx");
+		ASSERT_EQ(ctx.x.drop_reason, DROP_NONE, "not clone-changed-packet-shape");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "redirected");
+		if (ASSERT_EQ(ctx.x.n_out, 3, "rp, lp, p2")) {
+			ASSERT_EQ(ctx.x.out_port[1], 1, "router back out lp");
+			ASSERT_EQ(ctx.x.out_port[2], 2, "original to p2");
+		}
+		ASSERT_EQ(out[12] << 8 | out[13], 0x0806, "delivered as ARP");
+		ASSERT_EQ(out[20] << 8 | out[21], 1, "an ARP request");
 	}
 out:
 	compiler_free(c);
