@@ -116,6 +116,10 @@ static __always_inline long ovn_trace_deliver(struct ovn_ctx *c, __u32 port)
 {
 	ovn_trace_output_rec(c, port);
 	ovn_log_output(c, port, 0, 0);
+	/* A clone's copy delivered: the original goes on, as ovn_deliver()
+	 * has it after bpf_clone_redirect. */
+	if (ovn_clone_innermost(c))
+		return ovn_clone_done(c);
 	if (c->x.in_mc) {
 		c->x.mc_sent++;
 		c->x.phase = OVN_PH_MC_NEXT;
