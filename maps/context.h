@@ -246,7 +246,7 @@ struct ovn_exec {
 	__u8 table;
 	__u8 phase;		/* enum ovn_phase */
 	__u8 in_call;		/* running a helper table (check_in_port_sec ...) */
-	__u8 in_mc;		/* inside a multicast fan-out */
+	__u8 in_mc;		/* inside a multicast fan-out (2: a nested one) */
 	__u8 shape;		/* enum ovn_shape */
 	__u8 pkt_shape;		/* shape of the bytes in the packet now */
 	__u8 n_tables[2];	/* of the current datapath: ingress, egress */
@@ -320,6 +320,16 @@ struct ovn_clone_save {
 	struct ovn_flow_key key;
 };
 
+/* A multicast fan-out set aside while one of its members' packets fans
+ * out again: where it was and the state each member starts from. */
+struct ovn_mc_save {
+	__u32 mc_group, mc_idx, mc_n, mc_gen, mc_sent;
+	__u8 snap_shape;
+	__u8 pad[3];
+	struct ovn_md snap_md;
+	struct ovn_flow_key snap_key;
+};
+
 #define OVN_CTX_MATCH_BYTES	512
 #define OVN_CTX_MATCH_WORDS	(OVN_CTX_MATCH_BYTES / 4)
 
@@ -346,6 +356,9 @@ struct ovn_ctx {
 	struct ovn_flow_key snap_key;
 	__u8 snap_shape;
 	__u8 pad2[7];
+	/* The outer fan-out while a member's packet fans out again
+	 * (c->x.in_mc == 2, bpf/lib/output.h ovn_mc_push()). */
+	struct ovn_mc_save mc_outer;
 	/* Scratch buffers of the executor (the BPF stack is too small):
 	 * classifier key, header images for write-back. */
 	__u8 cls_key[64];

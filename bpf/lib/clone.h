@@ -13,7 +13,8 @@
  * the copy need no undo: write-back compares with what the packet holds
  * now (c->pkt), so the original's next write-back restores its fields.
  * A copy that changed the packet's protocol (arp {} / nd_na {}) cannot
- * hand it back: the original is then dropped (DROP_CLONE_SHAPE).
+ * hand it back to an original that is not rebuilt itself: the original
+ * is then dropped (DROP_CLONE_SHAPE).
  *
  * Nesting: a multicast fan-out may run inside a clone, and a clone inside
  * a multicast member; a clone inside a clone is not run (its copy is
@@ -103,7 +104,14 @@ static __noinline long ovn_clone_end(struct ovn_ctx *c)
 	c->x.mc_idx = s->mc_idx;
 	c->x.mc_n = s->mc_n;
 	c->x.mc_gen = s->mc_gen;
-	if (c->x.pkt_shape != c->x.shape) {
+	/* The original's write-back builds an arp {} / nd_na {} / nd_ns {}
+	 * frame from its fields whatever the bytes are now (the copy's
+	 * shape, or still the shape before the rebuild when the copy wrote
+	 * nothing back: a router's ARP request whose copy toward the router
+	 * port is the loopback that OVN skips); any other shape needs the
+	 * bytes as they were. */
+	if (c->x.pkt_shape != c->x.shape && c->x.shape != OVN_SHAPE_ARP &&
+	    c->x.shape != OVN_SHAPE_ND_NA && c->x.shape != OVN_SHAPE_ND_NS) {
 		/* The copy rebuilt the frame as another protocol. */
 		c->x.in_mc = 0;
 		c->x.verdict = TC_ACT_SHOT;

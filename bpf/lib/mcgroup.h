@@ -62,3 +62,40 @@ static __always_inline long ovn_mc_member(struct ovn_ctx *c, __u32 idx)
 	}
 	return p->port[slot];
 }
+
+/* A member's packet is sent to a multicast group again: OVS (and
+ * ovn-trace) run the inner fan-out within that member, e.g. a router's
+ * ARP reply to a flooded request, on its way back through the switch to
+ * a MAC it does not know (_MC_unknown toward a localnet port).  Set the
+ * outer fan-out aside; ovn_mc_pop() resumes it with its next member once
+ * the inner one is done.  One level deep: the caller drops deeper ones. */
+static __noinline void ovn_mc_push(struct ovn_ctx *c)
+{
+	struct ovn_mc_save *s = &c->mc_outer;
+
+	s->mc_group = c->x.mc_group;
+	s->mc_idx = c->x.mc_idx;
+	s->mc_n = c->x.mc_n;
+	s->mc_gen = c->x.mc_gen;
+	s->mc_sent = c->x.mc_sent;
+	s->snap_shape = c->snap_shape;
+	__builtin_memcpy(&s->snap_md, &c->snap_md, sizeof(s->snap_md));
+	__builtin_memcpy(&s->snap_key, &c->snap_key, sizeof(s->snap_key));
+}
+
+/* The inner fan-out is done: back to the outer one, whose deliveries
+ * include the inner one's. */
+static __noinline void ovn_mc_pop(struct ovn_ctx *c)
+{
+	struct ovn_mc_save *s = &c->mc_outer;
+
+	c->x.mc_group = s->mc_group;
+	c->x.mc_idx = s->mc_idx;
+	c->x.mc_n = s->mc_n;
+	c->x.mc_gen = s->mc_gen;
+	c->x.mc_sent += s->mc_sent;
+	c->snap_shape = s->snap_shape;
+	__builtin_memcpy(&c->snap_md, &s->snap_md, sizeof(c->snap_md));
+	__builtin_memcpy(&c->snap_key, &s->snap_key, sizeof(c->snap_key));
+	c->x.in_mc = 1;
+}

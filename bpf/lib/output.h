@@ -33,14 +33,21 @@ static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
 	int err;
 
 	if (out >= OVN_MC_KEY_MIN) {
-		if (c->x.in_mc)
+		__u8 depth = c->x.in_mc;
+
+		/* Nested once (lib/mcgroup.h ovn_mc_push()), and not within
+		 * a clone, whose end would be taken for the inner member's. */
+		if (depth > 1 || (depth && c->clone.active))
 			return ovn_end(c, DROP_MC_NESTED);
+		if (depth)
+			ovn_mc_push(c);
+		/* On failure the outer fan-out's state is untouched. */
 		if (!ovn_mc_open(c, out))
 			return ovn_end(c, DROP_MC_EMPTY);
 		__builtin_memcpy(&c->snap_md, &c->md, sizeof(c->md));
 		__builtin_memcpy(&c->snap_key, &c->key, sizeof(c->key));
 		c->snap_shape = c->x.shape;
-		c->x.in_mc = 1;
+		c->x.in_mc = depth + 1;
 		c->x.mc_sent = 0;
 		c->x.phase = OVN_PH_MC_NEXT;
 		return 0;
@@ -90,6 +97,11 @@ static __always_inline long ovn_mc_next(struct ovn_ctx *c)
 		c->x.phase = OVN_PH_MC_NEXT;
 	return 0;
 done:
+	if (c->x.in_mc > 1) {
+		ovn_mc_pop(c);
+		c->x.phase = OVN_PH_MC_NEXT;
+		return 0;
+	}
 	c->x.in_mc = 0;
 	if (c->clone.active)
 		return ovn_clone_done(c);	/* the fan-out was the clone's */
@@ -104,6 +116,10 @@ static __always_inline long ovn_trace_deliver(struct ovn_ctx *c, __u32 port)
 {
 	ovn_trace_output_rec(c, port);
 	ovn_log_output(c, port, 0, 0);
+	/* A clone's copy delivered: the original goes on, as ovn_deliver()
+	 * has it after bpf_clone_redirect. */
+	if (ovn_clone_innermost(c))
+		return ovn_clone_done(c);
 	if (c->x.in_mc) {
 		c->x.mc_sent++;
 		c->x.phase = OVN_PH_MC_NEXT;
