@@ -14,6 +14,7 @@
 #include "loader/compile.h"
 #include "loader/compile_int.h"
 #include "loader/compile_ecmp.h"
+#include "loader/compile_qos.h"
 #include "loader/controller_event.h"
 #include "loader/compile_router.h"
 #include "loader/expr.h"
@@ -744,6 +745,16 @@ static void emit_action(struct cc_act *a, const struct action *act)
 			act_unsupported(a, act, why);
 		return;
 	}
+	case ACT_SET_METER:
+	case ACT_SET_QUEUE: {
+		const char *why = name;
+
+		/* compile_qos.c; a meter that cannot be had is reported and
+		 * the flow goes on unmetered rather than dropping. */
+		if (cc_emit_qos(a->c, a->f, a->ops, act, &why))
+			act_unsupported(a, act, why);
+		return;
+	}
 	case ACT_LOG:
 		/* Metered by log(meter=) only, as ovn-controller does. */
 		err = acl_log_op(&act->log, a->f->pipeline != OVN_PIPE_EGRESS,
@@ -1021,6 +1032,7 @@ int compile_flow_del(struct compiler *c, const char *uuid)
 	if (!r)
 		c->st.flows--;
 	cc_router_flow_deleted(c, uuid);
+	cc_qos_flow_deleted(c, uuid);
 	return r;
 }
 

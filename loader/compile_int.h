@@ -61,6 +61,7 @@ struct compiler {
 	struct port_sec *ps;		/* loader/port_security.c */
 	struct compile_stats st;
 	struct cc_router *rt;		/* compile_router.c: select() labels */
+	struct cc_qos *qos;		/* compile_qos.c: set_meter ids */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loader/compile_int.h"
+#include "loader/compile_qos.h"
 #include "loader/compile_router.h"
 #include "loader/port_security.h"
 #include "loader/strbuf.h"
@@ -81,6 +82,7 @@ void compiler_free(struct compiler *c)
 	smap_destroy(&c->dps, NULL);
 	cc_pause_free_all(c);
 	cc_router_free(c);
+	cc_qos_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }

@@ -93,6 +93,12 @@ enum ovn_opcode {
 	 * Written by the writer (maps/flow_param.c) only before the first op
 	 * that may classify again (CALL, OUTPUT, CLONE, PUNT, ...). */
 	OVN_OP_SET_PARAM = 36,
+	/* QoS (maps/qos.h, bpf/lib/qos.h): set_meter(): arg = meter id in
+	 * ovn_qos_meters; a packet over the rate is dropped
+	 * (DROP_QOS_METER), one within it goes on with the next op. */
+	OVN_OP_SET_METER = 48,
+	/* set_queue(N): skb->priority = OVN_QOS_QUEUE_PRIO(arg). */
+	OVN_OP_SET_QUEUE = 49,
 	/* Conntrack (bpf/lib/ct.h).  src = context offset of the zone
 	 * register (OVN_OFF_CT_ZONE/DNAT_ZONE/SNAT_ZONE).
 	 * CT_UNSUPPORTED (arg = enum action_type of the loader): a ct verb

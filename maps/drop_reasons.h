@@ -74,7 +74,10 @@
 	X(DROP_RESUME_STALE, 102, "resume-stale-version")		\
 	/* multicast groups (bpf/lib/mcgroup.h). */			\
 	X(DROP_MC_TOO_BIG, 125, "mc-group-over-max-members")		\
-	X(DROP_MC_PAGE, 126, "mc-group-page-missing")
+	X(DROP_MC_PAGE, 126, "mc-group-page-missing")			\
+	/* QoS set_meter (bpf/lib/qos.h). */				\
+	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
+	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

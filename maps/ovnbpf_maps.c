@@ -41,6 +41,7 @@ static const struct {
 	M(mac_bind, "ovn_mac_bind"),
 	M(cache_stats, "ovn_cache_stats"),
 	M(lb_hairpin, "ovn_lb_hairpin"),
+	M(qos_meters, "ovn_qos_meters"),
 #undef M
 };
 

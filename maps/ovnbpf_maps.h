@@ -42,6 +42,7 @@ struct ovnbpf_maps {
 	int cache, cache_ctl, cache_stats;
 	int mac_bind;		/* maps/router.h */
 	int lb_hairpin;		/* maps/lb.h */
+	int qos_meters;		/* maps/qos.h */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 

@@ -18,6 +18,7 @@
 #include "lib/select.h"
 #include "lib/ecmp_nh.h"
 #include "lib/param.h"
+#include "lib/qos.h"
 
 #define OVN_B(c, off)	((c)->bytes[(off) & (OVN_CTX_MATCH_BYTES - 1)])
 
@@ -316,6 +317,12 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		break;
 	case OVN_OP_COMMIT_ECMP_NH:
 		err = ovn_op_commit_ecmp_nh(c, op);
+		break;
+	case OVN_OP_SET_METER:
+		err = -ovn_qos_meter(op->arg, lc->skb->len);
+		break;
+	case OVN_OP_SET_QUEUE:
+		ovn_qos_set_queue(lc->skb, op->arg);
 		break;
 	default:
 		if (ovn_cache_ct_guarded(op->code)) {
