@@ -251,7 +251,7 @@ struct ovn_exec {
 	__u8 pkt_shape;		/* shape of the bytes in the packet now */
 	__u8 n_tables[2];	/* of the current datapath: ingress, egress */
 	__u8 na_router;		/* nd_na_router: set the R flag */
-	__u8 pad0;
+	__u8 kept;		/* frame kept across a rebuild (bpf/lib/pkt_keep.h) */
 	__u32 pass_mask[2];	/* passthrough tables of the current datapath */
 	/* classification of the current stage */
 	__u32 n_sub;

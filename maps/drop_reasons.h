@@ -74,7 +74,10 @@
 	X(DROP_RESUME_STALE, 102, "resume-stale-version")		\
 	/* multicast groups (bpf/lib/mcgroup.h). */			\
 	X(DROP_MC_TOO_BIG, 125, "mc-group-over-max-members")		\
-	X(DROP_MC_PAGE, 126, "mc-group-page-missing")
+	X(DROP_MC_PAGE, 126, "mc-group-page-missing")			\
+	/* the frame kept across a fan-out's rebuilds (bpf/lib/pkt_keep.h) */ \
+	X(DROP_KEEP_TOO_BIG, 140, "fanout-frame-too-big-to-keep")	\
+	X(DROP_KEEP_FAILED, 141, "fanout-frame-keep-failed")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

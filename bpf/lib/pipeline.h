@@ -80,9 +80,9 @@ static long ovn_step(__u32 i, void *arg)
 	case OVN_PH_ACTION:
 		return ovn_action_step(lc);
 	case OVN_PH_MC_NEXT:
-		return ovn_mc_next(c);
+		return ovn_mc_next(lc);
 	case OVN_PH_CLONE_END:
-		return ovn_clone_end(c);
+		return ovn_clone_end(lc->skb, c);
 	default:
 		return 1;
 	}
