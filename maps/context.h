@@ -214,8 +214,9 @@ enum ovn_parse_flag {
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
  * nd_na {} / nd_ns {}, or replaced by a generated packet (icmp4 {},
- * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h), which cannot be turned
- * back into the original for another multicast member. */
+ * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h).  Write-back cannot turn
+ * such a frame back into the original: a multicast fan-out or clone that
+ * needs the original again keeps a copy first (bpf/lib/pkt_keep.h). */
 enum ovn_shape {
 	OVN_SHAPE_ASIS = 0,
 	OVN_SHAPE_ARP = 1,

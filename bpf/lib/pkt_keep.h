@@ -32,9 +32,7 @@
 #include "lib/drop.h"
 
 /* Jumbo frames (9000-byte MTU) with an Ethernet header and a VLAN tag. */
-#define OVN_KEEP_CHUNK		512
-#define OVN_KEEP_CHUNKS		18
-#define OVN_KEEP_MAX		(OVN_KEEP_CHUNK * OVN_KEEP_CHUNKS)
+#define OVN_KEEP_MAX		9216
 
 /* c->x.kept */
 enum ovn_keep_state {
@@ -72,25 +70,17 @@ static __always_inline bool ovn_keep_needed(const struct ovn_ctx *c)
 static __noinline int ovn_keep_save(struct __sk_buff *skb, struct ovn_ctx *c)
 {
 	struct ovn_pkt_keep *k;
-	__u32 zero = 0, len = skb->len, i, off, n;
+	__u32 zero = 0, len = skb->len;
 
 	if (len > OVN_KEEP_MAX || len < ETH_HLEN || skb->gso_size)
 		return -DROP_KEEP_TOO_BIG;
 	k = bpf_map_lookup_elem(&ovn_pkt_keep, &zero);
 	if (!k)
 		return -DROP_KEEP_FAILED;
-	for (i = 0; i < OVN_KEEP_CHUNKS; i++) {
-		off = i * OVN_KEEP_CHUNK;
-		if (off >= len)
-			break;
-		n = len - off;
-		if (n > OVN_KEEP_CHUNK)
-			n = OVN_KEEP_CHUNK;
-		/* The same value, in a range the verifier can see: [1, 512]. */
-		n = ((n - 1) & (OVN_KEEP_CHUNK - 1)) + 1;
-		if (bpf_skb_load_bytes(skb, off, &k->data[off], n))
-			return -DROP_KEEP_FAILED;
-	}
+	/* One copy of a bounded length (no loop: the verifier walks this
+	 * once per call site). */
+	if (bpf_skb_load_bytes(skb, 0, k->data, len))
+		return -DROP_KEEP_FAILED;
 	k->len = len;
 	k->l3_off = c->x.l3_off;
 	k->l4_off = c->x.l4_off;
@@ -123,7 +113,7 @@ static __always_inline int ovn_keep_before_rebuild(struct __sk_buff *skb, struct
 static __noinline int ovn_keep_restore(struct __sk_buff *skb, struct ovn_ctx *c)
 {
 	struct ovn_pkt_keep *k;
-	__u32 zero = 0, len, i, off, n;
+	__u32 zero = 0, len;
 
 	k = bpf_map_lookup_elem(&ovn_pkt_keep, &zero);
 	if (!k)
@@ -133,17 +123,8 @@ static __noinline int ovn_keep_restore(struct __sk_buff *skb, struct ovn_ctx *c)
 		return -DROP_KEEP_FAILED;
 	if (skb->len != len && bpf_skb_change_tail(skb, len, 0))
 		return -DROP_KEEP_FAILED;
-	for (i = 0; i < OVN_KEEP_CHUNKS; i++) {
-		off = i * OVN_KEEP_CHUNK;
-		if (off >= len)
-			break;
-		n = len - off;
-		if (n > OVN_KEEP_CHUNK)
-			n = OVN_KEEP_CHUNK;
-		n = ((n - 1) & (OVN_KEEP_CHUNK - 1)) + 1;
-		if (bpf_skb_store_bytes(skb, off, &k->data[off], n, 0))
-			return -DROP_KEEP_FAILED;
-	}
+	if (bpf_skb_store_bytes(skb, 0, k->data, len, 0))
+		return -DROP_KEEP_FAILED;
 	c->x.l3_off = k->l3_off;
 	c->x.l4_off = k->l4_off;
 	c->x.nd_opt_off = k->nd_opt_off;

@@ -7,7 +7,8 @@
  * a1 and a2 have no ACL.  A broadcast (and a frame to an unknown MAC,
  * flooded the same way) must give one reply per rejecting member back to
  * p1, and a1 and a2 (before and after rejecting members) the original,
- * byte for byte.
+ * byte for byte.  The same for clone { reject {} }: the copy answers, the
+ * original goes on whole.
  *
  * Every delivery is a bpf_clone_redirect() out of lo, so the frames are
  * read back from an AF_PACKET socket on lo (outgoing copies only, by the
@@ -84,6 +85,10 @@ static int fl_setup(struct pl_fix *f)
 	snprintf(mac, sizeof(mac), "eth.dst == %02x:%02x:%02x:%02x:%02x:%02x", P1MAC[0], P1MAC[1],
 		 P1MAC[2], P1MAC[3], P1MAC[4], P1MAC[5]);
 	err = err ?: pl_flow(c, 1, OVN_PIPE_INGRESS, 0, 90, mac, "outport = \"p1\"; output;");
+	/* clone { reject }: the copy answers, the original goes on to a1 */
+	err = err ?: pl_flow(c, 1, OVN_PIPE_INGRESS, 0, 95, "udp.dst == 7777",
+			     "clone { reject { outport <-> inport; output; }; }; "
+			     "outport = \"a1\"; output;");
 	/* broadcast, and (as ls_in_l2_unknown) every other destination */
 	err = err ?: pl_flow(c, 1, OVN_PIPE_INGRESS, 0, 0, "1",
 			     "outport = \"_MC_flood\"; output;");
@@ -228,7 +233,7 @@ static void check_frames(struct cap *c, const uint8_t *sent, uint32_t len, bool 
 	}
 }
 
-static uint8_t sent[CAP_LEN];
+static uint8_t sent[CAP_LEN], out[CAP_LEN];
 static struct ovn_ctx ctx;
 
 static size_t tcp6_syn(uint8_t *b)
@@ -263,7 +268,7 @@ void test_flood_pktgen(void)
 	struct cap *cap = calloc(1, sizeof(*cap));
 	uint64_t shape0, keep0;
 	int fd = -1, o, r, bad;
-	uint32_t ret, len;
+	uint32_t ret, len, out_len = sizeof(out);
 
 	if (!env.has_root) {
 		test__skip("needs root for BPF_PROG_TEST_RUN and AF_PACKET");
@@ -307,6 +312,24 @@ void test_flood_pktgen(void)
 		ASSERT_EQ(o, 2, "a1 and a2 get the SYN, byte for byte");
 		ASSERT_EQ(bad, 0, "no other frame");
 		ASSERT_EQ(ctx.x.drop_reason, DROP_NONE, "verdict: sent");
+	}
+
+	test__start_subtest("clone_reject");
+	/* The original leaves by bpf_redirect, which a test run does not
+	 * carry out: it is the run's output frame. */
+	len = pkt_udp4(sent, UNKMAC, P1MAC, P1IP, ip4(10, 0, 16, 99), 33000, 7777, 1000);
+	cap_drain(fd);
+	if (ASSERT_OK(bpf_test_run_skb(f.prog_fd, sent, len, &ret, out, &out_len), "run") &&
+	    ASSERT_OK(pl_read_ctx(&f, &ctx), "ctx")) {
+		cap_read(fd, cap);
+		check_frames(cap, sent, len, false, &o, &r, &bad);
+		ASSERT_EQ(r, 1, "the clone's ICMP error to p1");
+		ASSERT_EQ(o + bad, 0, "nothing else cloned out");
+		ASSERT_EQ(ctx.x.drop_reason, DROP_NONE, "the original is not dropped");
+		ASSERT_EQ(ret, TC_ACT_REDIRECT, "the original is redirected");
+		ASSERT_EQ(ctx.x.out_port[1], 3, "to a1");
+		ASSERT_EQ(out_len, len, "original length");
+		ASSERT_MEMEQ(out, sent, len, "original bytes");
 	}
 
 	test__start_subtest("no_loss_counted");
