@@ -214,8 +214,9 @@ enum ovn_parse_flag {
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
  * nd_na {} / nd_ns {}, or replaced by a generated packet (icmp4 {},
- * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h), which cannot be turned
- * back into the original for another multicast member. */
+ * tcp_reset {}, reject {} ...: bpf/lib/pktgen.h).  Write-back cannot turn
+ * such a frame back into the original: a multicast fan-out or clone that
+ * needs the original again keeps a copy first (bpf/lib/pkt_keep.h). */
 enum ovn_shape {
 	OVN_SHAPE_ASIS = 0,
 	OVN_SHAPE_ARP = 1,
@@ -251,7 +252,7 @@ struct ovn_exec {
 	__u8 pkt_shape;		/* shape of the bytes in the packet now */
 	__u8 n_tables[2];	/* of the current datapath: ingress, egress */
 	__u8 na_router;		/* nd_na_router: set the R flag */
-	__u8 pad0;
+	__u8 kept;		/* frame kept across a rebuild (bpf/lib/pkt_keep.h) */
 	__u32 pass_mask[2];	/* passthrough tables of the current datapath */
 	/* classification of the current stage */
 	__u32 n_sub;
@@ -325,7 +326,8 @@ struct ovn_clone_save {
 struct ovn_mc_save {
 	__u32 mc_group, mc_idx, mc_n, mc_gen, mc_sent;
 	__u8 snap_shape;
-	__u8 pad[3];
+	__u8 kept;		/* outer fan-out's ovn_exec.kept */
+	__u8 pad[2];
 	struct ovn_md snap_md;
 	struct ovn_flow_key snap_key;
 };

@@ -77,7 +77,11 @@
 	X(DROP_MC_PAGE, 126, "mc-group-page-missing")			\
 	/* QoS set_meter (bpf/lib/qos.h). */				\
 	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
-	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")
+	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")			\
+	/* the frame kept across a fan-out's rebuilds (bpf/lib/pkt_keep.h) */ \
+	X(DROP_KEEP_TOO_BIG, 140, "fanout-frame-too-big-to-keep")	\
+	X(DROP_KEEP_FAILED, 141, "fanout-frame-keep-failed")		\
+	X(DROP_KEEP_BUSY, 142, "fanout-nested-frame-keep-busy")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -13,8 +13,9 @@
  * the copy need no undo: write-back compares with what the packet holds
  * now (c->pkt), so the original's next write-back restores its fields.
  * A copy that changed the packet's protocol (arp {} / nd_na {}) cannot
- * hand it back to an original that is not rebuilt itself: the original
- * is then dropped (DROP_CLONE_SHAPE).
+ * hand it back by write-back: the frame kept before the rebuild
+ * (lib/pkt_keep.h) is put back when the clone ends; without one, an
+ * original that is not rebuilt itself is dropped (DROP_CLONE_SHAPE).
  *
  * Nesting: a multicast fan-out may run inside a clone, and a clone inside
  * a multicast member; a clone inside a clone is not run (its copy is
@@ -24,6 +25,7 @@
 
 #include "lib/common.h"
 #include "lib/maps.h"
+#include "lib/pkt_keep.h"
 
 /* Does ending the current copy end the clone (rather than a multicast
  * member that started inside it)? */
@@ -78,11 +80,18 @@ static __always_inline long ovn_clone_done(struct ovn_ctx *c)
 
 /* Back to the original, which skips the clone's ops.  Returns the
  * bpf_loop callback value. */
-static __noinline long ovn_clone_end(struct ovn_ctx *c)
+static __noinline long ovn_clone_end(struct __sk_buff *skb, struct ovn_ctx *c)
 {
 	struct ovn_clone_save *s = &c->clone;
 
 	s->active = 0;
+	if (ovn_keep_back(skb, c)) {
+		c->x.in_mc = 0;
+		c->x.verdict = TC_ACT_SHOT;
+		c->x.drop_reason = DROP_KEEP_FAILED;
+		c->x.phase = OVN_PH_DONE;
+		return 1;
+	}
 	__builtin_memcpy(&c->md, &s->md, sizeof(c->md));
 	__builtin_memcpy(&c->key, &s->key, sizeof(c->key));
 	c->x.in_mc = s->in_mc;

@@ -16,6 +16,7 @@
 #include "lib/common.h"
 #include "lib/maps.h"
 #include "lib/drop.h"
+#include "lib/pkt_keep.h"
 
 /* Read group GROUP's head of the current datapath into the fan-out state.
  * Returns the number of members to visit (0: no such group, or empty). */
@@ -79,6 +80,10 @@ static __noinline void ovn_mc_push(struct ovn_ctx *c)
 	s->mc_gen = c->x.mc_gen;
 	s->mc_sent = c->x.mc_sent;
 	s->snap_shape = c->snap_shape;
+	/* The kept frame (lib/pkt_keep.h) is the outer fan-out's. */
+	s->kept = c->x.kept;
+	if (c->x.kept != OVN_KEEP_NONE)
+		c->x.kept = OVN_KEEP_OUTER;
 	__builtin_memcpy(&s->snap_md, &c->snap_md, sizeof(s->snap_md));
 	__builtin_memcpy(&s->snap_key, &c->snap_key, sizeof(s->snap_key));
 }
@@ -95,6 +100,10 @@ static __noinline void ovn_mc_pop(struct ovn_ctx *c)
 	c->x.mc_gen = s->mc_gen;
 	c->x.mc_sent += s->mc_sent;
 	c->snap_shape = s->snap_shape;
+	if (c->x.kept == OVN_KEEP_OUTER)
+		c->x.kept = s->kept;
+	else if (c->x.kept == OVN_KEEP_OUTER_DIRTY)
+		c->x.kept = OVN_KEEP_DIRTY;
 	__builtin_memcpy(&c->snap_md, &s->snap_md, sizeof(c->snap_md));
 	__builtin_memcpy(&c->snap_key, &s->snap_key, sizeof(c->snap_key));
 	c->x.in_mc = 1;

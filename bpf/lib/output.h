@@ -69,14 +69,22 @@ static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
 }
 
 /* Next member of the multicast group being fanned out (lib/mcgroup.h):
- * one member per step, each with a fresh step budget. */
-static __always_inline long ovn_mc_next(struct ovn_ctx *c)
+ * one member per step, each with a fresh step budget, and the frame as
+ * the fan-out got it (a member that generated a packet rebuilt it:
+ * lib/pkt_keep.h). */
+static __always_inline long ovn_mc_next(struct ovn_loop *lc)
 {
+	struct ovn_ctx *c = lc->c;
 	__u32 idx = c->x.mc_idx;
 	long port;
 
 	if (idx >= c->x.mc_n || idx >= OVN_MC_MAX_MEMBERS)
 		goto done;
+	if (ovn_keep_back(lc->skb, c)) {
+		/* The frame is lost: no later member can get it. */
+		ovnbpf_count(DROP_KEEP_FAILED, 0);
+		goto done;
+	}
 	__builtin_memcpy(&c->md, &c->snap_md, sizeof(c->md));
 	__builtin_memcpy(&c->key, &c->snap_key, sizeof(c->key));
 	c->x.shape = c->snap_shape;

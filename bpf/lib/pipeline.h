@@ -102,9 +102,9 @@ static long ovn_step(__u32 i, void *arg)
 			return r;
 		ph = OVN_PH_STAGE;
 	} else if (ph == OVN_PH_MC_NEXT) {
-		return ovn_mc_next(c);
+		return ovn_mc_next(lc);
 	} else if (ph == OVN_PH_CLONE_END) {
-		return ovn_clone_end(c);
+		return ovn_clone_end(lc->skb, c);
 	}
 	if (ph == OVN_PH_STAGE) {
 		r = ovn_stage_enter(lc);

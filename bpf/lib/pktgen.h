@@ -26,8 +26,10 @@
  *
  * Header fields the pipeline changed before the action are written back
  * first, so the quoted packet is the packet as OVN would have sent it to
- * pinctrl.  The new packet's shape is OVN_SHAPE_GEN: a multicast member
- * after it cannot get the original back and is dropped by write-back.
+ * pinctrl.  The new packet's shape is OVN_SHAPE_GEN; inside a multicast
+ * fan-out or a clone the original frame is kept first and put back for
+ * the next member (lib/pkt_keep.h), so each member whose egress generates
+ * sends its own packet and the others still get the original.
  */
 #pragma once
 
@@ -523,6 +525,8 @@ static __noinline int ovn_pg_writeback(struct __sk_buff *skb, struct ovn_ctx *c)
 static __always_inline int ovn_pktgen(struct __sk_buff *skb, struct ovn_ctx *c, __u32 code,
 				 __u32 flags)
 {
+	int err;
+
 	if (c->x.shape != c->x.pkt_shape ||
 	    (c->x.shape != OVN_SHAPE_ASIS && c->x.shape != OVN_SHAPE_GEN))
 		return -DROP_PKTGEN_SHAPE;
@@ -535,6 +539,9 @@ static __always_inline int ovn_pktgen(struct __sk_buff *skb, struct ovn_ctx *c, 
 			return -DROP_PKTGEN_REJECT_IGNORED;
 		flags = OVN_PKTGEN_F_LOOPBACK | OVN_PKTGEN_F_UDP_CODE;
 	}
+	err = ovn_keep_before_rebuild(skb, c);
+	if (err)
+		return err;
 	if (code == OVN_OP_SCTP_ABORT)
 		return ovn_pg_sctp(skb, c, flags);
 	if (code == OVN_OP_TCP_RESET)

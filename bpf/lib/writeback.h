@@ -313,7 +313,13 @@ static __always_inline int ovn_writeback(struct __sk_buff *skb, struct ovn_ctx *
 
 	if (c->x.shape != c->x.pkt_shape) {
 		/* A rebuilt frame cannot be turned back into the original
-		 * (a multicast member after an arp {} member). */
+		 * by write-back: the fan-out or clone that needs it later
+		 * keeps it first (lib/pkt_keep.h). */
+		if (c->x.shape != OVN_SHAPE_ASIS) {
+			err = ovn_keep_before_rebuild(skb, c);
+			if (err)
+				return err;
+		}
 		if (c->x.shape == OVN_SHAPE_ARP)
 			err = ovn_rebuild_arp(skb, c);
 		else if (c->x.shape == OVN_SHAPE_ND_NA)

@@ -8,14 +8,26 @@
  * to router dp 2's lp (key 1); _MC_flood = {p1, rp, p2}, _MC_unknown =
  * {p3, p1}.  The router sends every packet back out its inport.
  *
+ * A router that generates a packet (icmp4 {}) that comes back into the
+ * switch toward _MC_unknown: the outer fan-out's frame is kept
+ * (bpf/lib/pkt_keep.h) while the inner one delivers the ICMP error, and
+ * the outer one's next member gets the original.
+ *
  * Also what such a reply meets in l2_lkup: northd's ARP-for-a-router-
  * address flow, `clone { outport = <router port>; output; }; outport =
  * "_MC_flood_l2"; output;`, on a frame an arp {} rebuilt: the clone's copy
  * is the skipped loopback and writes nothing back, and the original must
  * still go on (bpf/lib/clone.h).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
@@ -78,7 +90,10 @@ static int setup(struct compiler *c)
 		    "clone { outport = \"rp\"; output; }; outport = \"p2\"; output;");
 	err |= flow(c, LS, 0, 25, 50, "udp.dst == 3",
 		    "arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 1; outport = \"rp\"; output; };");
-	err |= flow(c, LS, 0, 25, 50, "udp.dst == 1", "outport = \"_MC_flood\"; output;");
+	err |= flow(c, LS, 0, 25, 50, "udp.dst == 1 || udp.dst == 4",
+		    "outport = \"_MC_flood\"; output;");
+	err |= flow(c, LS, 0, 25, 110, "inport == \"rp\" && icmp4",
+		    "outport = \"_MC_unknown\"; output;");
 	/* the same flood started inside a clone: its nested fan-out is not run */
 	err |= flow(c, LS, 0, 25, 50, "udp.dst == 2",
 		    "clone { outport = \"_MC_flood\"; output; }; outport = \"p2\"; output;");
@@ -88,6 +103,9 @@ static int setup(struct compiler *c)
 		err |= flow(c, LS, 1, t, 0, "1", "next;");
 	err |= flow(c, LS, 1, 9, 0, "1", "output;");
 	err |= flow(c, LR, 0, 0, 0, "1", "outport = inport; flags.loopback = 1; output;");
+	err |= flow(c, LR, 0, 0, 10, "udp.dst == 4",
+		    "icmp4 { icmp4.type = 3; icmp4.code = 3; outport = inport; "
+		    "flags.loopback = 1; output; };");
 	for (t = 1; t < OVN_LR_IN_TABLES - 1; t++)
 		err |= flow(c, LR, 0, t, 0, "1", "next;");
 	for (t = 0; t < OVN_LR_OUT_TABLES - 1; t++)
@@ -97,6 +115,52 @@ static int setup(struct compiler *c)
 }
 
 static struct ovn_ctx ctx;	/* big: not on the stack */
+
+static const uint8_t SRCMAC[6] = { 0x0a, 0, 0, 0, 0, 1 };
+
+/* Outgoing frames on lo from or to SRCMAC: their IPv4 protocols, in order
+ * (0xffff: not IPv4). */
+static int cap_open(void)
+{
+	struct sockaddr_ll sa = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				  .sll_ifindex = LO };
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int cap_types(int fd, uint16_t *types, int max)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct sockaddr_ll from;
+	uint8_t buf[256];
+	socklen_t fl;
+	ssize_t len;
+	int n = 0;
+
+	for (;;) {
+		fl = sizeof(from);
+		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (len < 0) {
+			if (poll(&p, 1, 50) <= 0)
+				break;
+			continue;
+		}
+		if (from.sll_pkttype != PACKET_OUTGOING || len < 14 || (memcmp(buf + 6, SRCMAC, 6) && memcmp(buf, SRCMAC, 6)))
+			continue;
+		if (n < max)
+			types[n] = (uint16_t)(buf[12] << 8 | buf[13]) == 0x0800 && len > 23 ?
+				   buf[23] : 0xffff;
+		n++;
+	}
+	return n;
+}
 
 static int send_udp(struct pl_fix *f, uint16_t dport, uint32_t *ret)
 {
@@ -144,6 +208,27 @@ void test_mc_nested(void)
 			ASSERT_EQ(ctx.x.out_ret[4], 0, "clone_redirect p2 ok");
 		}
 		ASSERT_EQ(ntohl(ctx.md.inport), 1, "outer member restored: inport p1");
+	}
+	if (test__start_subtest("inner_after_rebuild")) {
+		uint16_t types[8];
+		int fd = cap_open(), n;
+
+		if (ASSERT_GE(fd, 0, "capture socket on lo")) {
+			cap_types(fd, types, 8);	/* drain */
+			ASSERT_OK(send_udp(&f, 4, &ret), "run");
+			n = cap_types(fd, types, 8);
+			ASSERT_EQ(ctx.x.drop_reason, DROP_NONE, "delivered");
+			if (ASSERT_EQ(ctx.x.n_out, 5, "rp, lp, inner p3 and p1, outer p2")) {
+				ASSERT_EQ(ctx.x.out_port[2], 3, "inner p3");
+				ASSERT_EQ(ctx.x.out_port[4], 2, "outer p2");
+			}
+			if (ASSERT_EQ(n, 3, "three frames sent on lo")) {
+				ASSERT_EQ(types[0], 1, "inner p3 gets the router's ICMP");
+				ASSERT_EQ(types[1], 1, "inner p1 gets the router's ICMP");
+				ASSERT_EQ(types[2], 17, "outer p2 gets the original UDP");
+			}
+			close(fd);
+		}
 	}
 	if (test__start_subtest("not_inside_clone")) {
 		ASSERT_OK(send_udp(&f, 2, &ret), "run");
