@@ -401,9 +401,10 @@ struct ovnbpf_writer {
 	 * maps: their entries carry OVN_PORT_F_SPILL from then on. */
 	struct u64map spill;
 
-	/* Why the last call failed, when errno alone does not say (a
-	 * static string, NULL: nothing more to say). */
+	/* Why the last call failed, when errno alone does not say (NULL:
+	 * nothing more to say). */
 	const char *why;
+	char why_buf[96];
 };
 
 /* Restart reconciliation (bottom of this file). */
@@ -1321,8 +1322,6 @@ static int stages_flush(struct ovnbpf_writer *w)
 	return ret;
 }
 
-__OVNBPF_STATIC_ASSERT(OVN_STAGE_MAX_MASKS == 1024, "the message below says 1024");
-
 static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def,
 		   int32_t prio, uint32_t *id)
 {
@@ -1343,7 +1342,10 @@ static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtab
 		}
 	}
 	if (s->n_sub >= OVN_STAGE_MAX_MASKS) {
-		w->why = "the stage already has 1024 distinct masks (OVN_STAGE_MAX_MASKS)";
+		snprintf(w->why_buf, sizeof(w->why_buf),
+			 "the stage already has %u distinct masks (OVN_STAGE_MAX_MASKS)",
+			 (unsigned int)OVN_STAGE_MAX_MASKS);
+		w->why = w->why_buf;
 		return -ENOSPC;
 	}
 	if (s->n_sub == s->cap_sub) {
@@ -2185,6 +2187,17 @@ void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_sta
 
 	for (i = 0; i < w->cap_subs; i++)
 		n += w->subs[i].in_use;
+	s->max_stage_masks = 0;
+	s->stage_chains = 0;
+	for (i = 0; i < w->cap_stages; i++) {
+		const struct stage_rec *st = &w->stages[i];
+
+		if (!st->in_use)
+			continue;
+		if (st->n_sub > s->max_stage_masks)
+			s->max_stage_masks = st->n_sub;
+		s->stage_chains += st->n_cont > 0;
+	}
 	s->flows = w->n_flows_used;
 	s->recs = w->n_recs_used;
 	s->subtables = n;

@@ -170,6 +170,8 @@ const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 struct ovnbpf_writer_stats {
 	uint32_t flows, subtables, progs, stages, pending, retired;
 	uint32_t recs;			/* ovn_flows records (shared by flows) */
+	uint32_t max_stage_masks;	/* most subtables of one stage */
+	uint32_t stage_chains;		/* stages listed in more than one entry */
 };
 void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_stats *s);
 /* Program id (ovn_progs index) of flow ID, or -ENOENT. */

@@ -248,7 +248,9 @@ struct ovn_set_member {
 /* Entries of one stage's chain: a stage takes at most this many times
  * OVN_STAGE_MAX_SUB masks (a miss walks them all, one bpf_loop step
  * each: the bound keeps a packet within OVN_MAX_STEPS). */
+#ifndef OVN_STAGE_MAX_CHAIN
 #define OVN_STAGE_MAX_CHAIN	32
+#endif
 #define OVN_STAGE_MAX_MASKS	(OVN_STAGE_MAX_SUB * OVN_STAGE_MAX_CHAIN)
 
 #ifndef OVN_MAX_SUBTABLES

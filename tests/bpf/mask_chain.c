@@ -371,3 +371,62 @@ void test_mask_chain(void)
 		sub_shrink(&x);
 	mteardown(&x);
 }
+
+/* Past OVN_STAGE_MAX_MASKS: the flow that would add mask 1025 is refused
+ * and reported with its UUID and the limit; the 1024 before it all work,
+ * the last one at the end of a 32-entry chain.  Flow i (1..1025) matches
+ * ip4.src == i/i (every bit of i set): a mask per flow. */
+void test_mask_limit(void)
+{
+	struct compile_opts o;
+	struct ovnbpf_writer_stats ws;
+	struct compile_stats cs;
+	struct mask_fix x;
+	char m[96], a[96], last[40] = "";
+	uint8_t p[128], want[6] = { 2, 0, 0, 0, 4, 0 };
+	int err = 0;
+
+	memset(&x, 0, sizeof(x));
+	if (!ASSERT_OK(pl_fix_open(&x.f), "fixture"))
+		return;
+	o = (struct compile_opts){ .report = mreport, .aux = &x };
+	if (!ASSERT_OK(compiler_new(x.f.w, &o, &x.c), "compiler"))
+		goto out;
+	err |= pl_switch_p1p2(x.c, LO);
+	for (unsigned int i = 1; i <= OVN_STAGE_MAX_MASKS + 1; i++) {
+		struct in_addr ia = { .s_addr = htonl(i) };
+		char s[20];
+
+		snprintf(s, sizeof(s), "%s", inet_ntoa(ia));
+		snprintf(m, sizeof(m), "ip4.src == %s/%s", s, s);
+		snprintf(a, sizeof(a), "eth.dst = 02:00:00:00:%02x:%02x; next;", i >> 8, i & 0xff);
+		err |= pl_flow(x.c, 1, OVN_PIPE_INGRESS, 0, 2000 - i, m, a);
+		if (i == OVN_STAGE_MAX_MASKS + 1)
+			snprintf(last, sizeof(last), "%s", pl_flow_last_uuid());
+	}
+	err |= pl_flow(x.c, 1, OVN_PIPE_INGRESS, 1, 0, "1", "outport = \"p2\"; output;");
+	err |= pl_flow_fill(x.c, 1, OVN_PIPE_INGRESS, 2, OVN_LS_IN_TABLES, "output;");
+	err |= pl_flow_fill(x.c, 1, OVN_PIPE_EGRESS, 0, OVN_LS_OUT_TABLES, "output;");
+	err |= compile_commit(x.c);
+	ASSERT_OK(err, "setup");
+	ASSERT_EQ(x.writer_reports, 1, "one flow refused");
+	ASSERT_STREQ(x.last_uuid, last, "the report names the flow of mask 1025");
+	ASSERT_TRUE(strstr(x.last_detail, "1024 distinct masks") != NULL, "and the limit");
+	compile_get_stats(x.c, &cs);
+	ASSERT_EQ(cs.writer_errors, 1, "counted");
+	ovnbpf_writer_stats(x.f.w, &ws);
+	ASSERT_EQ(ws.max_stage_masks, OVN_STAGE_MAX_MASKS, "1024 masks on the stage");
+	ASSERT_GE(ws.stage_chains, 1, "listed in a chain");
+	/* 0.0.4.0 is in flow 1024 alone: the walk reaches the chain's end. */
+	if (ASSERT_OK(mrun(&x, p, pkt4(p, htonl(1024))), "run 0.0.4.0")) {
+		ASSERT_EQ(mctx.x.drop_reason, 0, "delivered");
+		ASSERT_MEMEQ(x.out, want, 6, "by flow 1024 (the 1024th mask)");
+	}
+	/* 0.0.4.1 is in flows 1, 1024 and 1025 (refused): flow 1 wins. */
+	want[4] = 0;
+	want[5] = 1;
+	if (ASSERT_OK(mrun(&x, p, pkt4(p, htonl(1025))), "run 0.0.4.1"))
+		ASSERT_MEMEQ(x.out, want, 6, "by flow 1, the highest priority");
+out:
+	mteardown(&x);
+}
