@@ -2088,8 +2088,11 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 		}
 		w->retire[i] = w->retire[--w->n_retire];
 	}
-	/* Subtables the reclaimed flows were the last users of. */
-	return stages_flush(w);
+	/* Subtables the reclaimed flows were the last users of.  A list that
+	 * fails to write stays marked: the next commit writes it before it
+	 * flips (or fails without flipping). */
+	stages_flush(w);
+	return 0;
 }
 
 int ovnbpf_commit(struct ovnbpf_writer *w)
