@@ -862,9 +862,11 @@ static int add_specs(struct compiler *c, const char *uuid, const struct compile_
 		s.n_match = cj->n_m + cj->n_alts;
 		r = ovnbpf_flow_add(c->w, &s, &id);
 		if (r) {
-			char d[32];
+			const char *why = ovnbpf_writer_why(c->w);
+			char d[160];
 
-			snprintf(d, sizeof(d), "%s", strerror(-r));
+			snprintf(d, sizeof(d), "%s%s%s", strerror(-r), why ? ": " : "",
+				 why ? why : "");
 			cc_report(c, COMPILE_R_WRITER, uuid, "writer refused a flow", d);
 			c->st.writer_errors++;
 			err = r;

@@ -1067,6 +1067,11 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	json_object_set_new(j, "map_subtables", json_integer(ws.subtables));
 	json_object_set_new(j, "map_progs", json_integer(ws.progs));
 	json_object_set_new(j, "map_stages", json_integer(ws.stages));
+	/* Flows the writer refused (each reported with its UUID), and how
+	 * close the classifier is to its per-stage mask limit. */
+	json_object_set_new(j, "writer_errors", json_integer((json_int_t)cs.writer_errors));
+	json_object_set_new(j, "map_stage_masks_max", json_integer(ws.max_stage_masks));
+	json_object_set_new(j, "map_stage_chains", json_integer(ws.stage_chains));
 	ctl_reply_ok(r, j);
 }
 

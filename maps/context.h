@@ -286,7 +286,7 @@ struct ovn_exec {
 	__u16 l3_off;
 	__u16 l4_off;
 	__u16 nd_opt_off;	/* offset of the SLL/TLL option, 0 if none */
-	__u16 pad1;
+	__u16 stage_next;	/* continuation of the stage's subtable list */
 	__u32 n_out;		/* deliveries of this packet */
 	__u32 out_port[OVN_OUT_LOG];	/* logical port keys delivered to */
 	__s32 out_ret[OVN_OUT_LOG];	/* result of the redirect helper */

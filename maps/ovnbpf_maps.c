@@ -278,8 +278,14 @@ struct sub_rec {
 struct stage_rec {
 	bool in_use;
 	struct ovn_stage_key key;
-	uint32_t n_sub;
-	uint32_t sub[OVN_STAGE_MAX_SUB];
+	uint32_t n_sub, cap_sub;
+	uint32_t *sub;			/* subtable ids, any order */
+	/* The chain as written (maps/pipeline.h): key.cont of the entries
+	 * after the head, in walk order. */
+	uint16_t *cont;
+	uint32_t n_cont;
+	uint16_t cont_next;		/* where the search for a free key starts */
+	bool list_dirty;		/* sub[] or a max priority changed */
 	uint32_t n_flows;		/* after the next commit */
 	uint32_t n_pass;		/* of which are `next;` to the next table */
 	bool dirty;
@@ -317,7 +323,7 @@ struct flow_rec {
 	uint64_t retired_ns;
 };
 
-enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE, R_PORT_MEMBER };
+enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE, R_PORT_MEMBER, R_STAGE_CONT };
 
 struct retire_rec {
 	uint8_t kind;
@@ -328,6 +334,7 @@ struct retire_rec {
 		struct ovn_set_key hk;
 		struct ovn_set_lpm_key lk;
 		struct ovn_mcpage_key mk;	/* R_MC_PAGE */
+		struct ovn_stage_key sk;	/* R_STAGE_CONT */
 		struct {			/* R_PORT_MEMBER */
 			struct ovn_port_key pk;
 			struct ovn_port_member pm;
@@ -394,6 +401,11 @@ struct ovnbpf_writer {
 	/* Ports (dp << 32 | key) that have spilled a membership to the set
 	 * maps: their entries carry OVN_PORT_F_SPILL from then on. */
 	struct u64map spill;
+
+	/* Why the last call failed, when errno alone does not say (NULL:
+	 * nothing more to say). */
+	const char *why;
+	char why_buf[96];
 };
 
 /* Restart reconciliation (bottom of this file). */
@@ -470,6 +482,10 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 		free(w->progs[i].ops);
 	free(w->subs);
 	free(w->sub_ids.free);
+	for (i = 0; i < w->cap_stages; i++) {
+		free(w->stages[i].sub);
+		free(w->stages[i].cont);
+	}
 	free(w->stages);
 	free(w->stage_ids.free);
 	u64map_free(&w->stage_idx);
@@ -494,6 +510,11 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 void ovnbpf_writer_set_grace(struct ovnbpf_writer *w, uint64_t grace_ns)
 {
 	w->grace_ns = grace_ns;
+}
+
+const char *ovnbpf_writer_why(const struct ovnbpf_writer *w)
+{
+	return w->why;
 }
 
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w)
@@ -1095,47 +1116,211 @@ static int stage_get(struct ovnbpf_writer *w, const struct ovn_stage_key *k, boo
 	return 0;
 }
 
-/* Forget a stage that has no flow and no subtable left (its ovn_stages
- * entry is already gone): a deleted datapath leaves nothing behind. */
+static int stage_flush(struct ovnbpf_writer *w, uint32_t si);
+
+/* Forget a stage that has no flow and no subtable left: its ovn_stages
+ * entries go now (no visible cell is left to reach through them), so a
+ * deleted datapath leaves nothing behind. */
 static void stage_free(struct ovnbpf_writer *w, uint32_t si)
 {
 	struct stage_rec *s = &w->stages[si];
 
 	if (!s->in_use)
 		return;
+	stage_flush(w, si);
 	u64map_del(&w->stage_idx, stage_pack(&s->key));
+	free(s->sub);
+	free(s->cont);
+	s->sub = NULL;
+	s->cont = NULL;
+	s->cap_sub = s->n_cont = 0;
 	s->in_use = false;
 	s->dirty = false;
 	id_put(&w->stage_ids, si);
 	w->n_stages_used--;
 }
 
-/* Write the stage's subtable list, in decreasing max priority. */
-static int stage_write(struct ovnbpf_writer *w, uint32_t si)
+/* The stage's subtable list changed: written by the next stage_flush
+ * (the commit writes every changed stage before it flips the version, so
+ * a cell never becomes visible before its subtable is listed). */
+static void stage_write(struct ovnbpf_writer *w, uint32_t si)
+{
+	w->stages[si].list_dirty = true;
+}
+
+/* Hide continuation entry CONT of stage S: deleted after the grace period
+ * (a packet that read the old head may still walk it). */
+static void cont_retire(struct ovnbpf_writer *w, const struct stage_rec *s, uint16_t cont)
+{
+	struct retire_rec *r = push_retire(w);
+
+	if (!r) {
+		/* Leaked until restart adoption drops it (unreachable). */
+		return;
+	}
+	r->kind = R_STAGE_CONT;
+	r->sk = s->key;
+	r->sk.cont = cont;
+	r->ver = w->ver;
+	r->retired_ns = now_ns();
+}
+
+/* Write V under a continuation key of stage S that no entry uses. */
+static int cont_write(struct ovnbpf_writer *w, struct stage_rec *s, const struct ovn_stage *v,
+		      uint16_t *cont)
+{
+	struct ovn_stage_key k = s->key;
+	uint32_t tries;
+
+	for (tries = 0; tries < 65535; tries++) {
+		if (!++s->cont_next)
+			s->cont_next = 1;
+		k.cont = s->cont_next;
+		if (!bpf_map_update_elem(w->m.stages, &k, v, BPF_NOEXIST)) {
+			*cont = k.cont;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -ENOSPC;
+}
+
+/* Entry E of the chain over the sorted IDS/PRIO (N in all). */
+static void stage_entry(struct ovn_stage *v, const uint32_t *ids, const int32_t *prio,
+			uint32_t n, uint32_t e, uint16_t next)
+{
+	uint32_t i, base = e * OVN_STAGE_MAX_SUB;
+
+	memset(v, 0, sizeof(*v));
+	v->n_sub = n - base < OVN_STAGE_MAX_SUB ? n - base : OVN_STAGE_MAX_SUB;
+	v->next = next;
+	for (i = 0; i < v->n_sub; i++) {
+		v->sub.sub_id[i] = ids[base + i];
+		v->sub.sub_max_prio[i] = prio[base + i];
+	}
+}
+
+/* Write the stage's subtable list, in decreasing max priority: the head
+ * entry holds the first OVN_STAGE_MAX_SUB, continuation entries the rest.
+ * A continuation is never rewritten in place: an entry that changed (and
+ * every entry before it, whose `next` changes) is written under a fresh
+ * key, and the update of the head switches a packet from the whole old
+ * list to the whole new one.  An entry identical to the old one at its
+ * position (the tail of a list that changed near its head) is kept. */
+static int stage_flush(struct ovnbpf_writer *w, uint32_t si)
 {
 	struct stage_rec *s = &w->stages[si];
-	struct ovn_stage v = {};
-	uint32_t i, j;
+	uint32_t n = s->n_sub, n_ent, i, j, e;
+	uint16_t *cont = NULL, next = 0;
+	int32_t *prio = NULL;
+	uint32_t *ids = NULL;
+	struct ovn_stage v, old;
+	int err = 0;
 
-	if (!s->n_sub) {
+	if (!n) {
 		if (bpf_map_delete_elem(w->m.stages, &s->key) && errno != ENOENT)
 			return -errno;
+		for (i = 0; i < s->n_cont; i++)
+			cont_retire(w, s, s->cont[i]);
+		s->n_cont = 0;
+		s->list_dirty = false;
 		return 0;
 	}
-	v.n_sub = s->n_sub;
-	for (i = 0; i < s->n_sub; i++) {
+	n_ent = (n + OVN_STAGE_MAX_SUB - 1) / OVN_STAGE_MAX_SUB;
+	ids = malloc(n * sizeof(*ids));
+	prio = malloc(n * sizeof(*prio));
+	cont = calloc(n_ent, sizeof(*cont));
+	if (!ids || !prio || !cont) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
 		uint32_t id = s->sub[i];
 		int32_t p = w->subs[id].max_prio;
 
 		/* insertion sort, stable */
-		for (j = i; j > 0 && v.sub.sub_max_prio[j - 1] < p; j--) {
-			v.sub.sub_id[j] = v.sub.sub_id[j - 1];
-			v.sub.sub_max_prio[j] = v.sub.sub_max_prio[j - 1];
+		for (j = i; j > 0 && prio[j - 1] < p; j--) {
+			ids[j] = ids[j - 1];
+			prio[j] = prio[j - 1];
 		}
-		v.sub.sub_id[j] = id;
-		v.sub.sub_max_prio[j] = p;
+		ids[j] = id;
+		prio[j] = p;
 	}
-	return map_update(w->m.stages, &s->key, &v, BPF_ANY);
+	/* Back to front: an entry names the key of the one after it. */
+	for (e = n_ent - 1; e >= 1; e--) {
+		stage_entry(&v, ids, prio, n, e, next);
+		if (e - 1 < s->n_cont) {
+			struct ovn_stage_key k = s->key;
+
+			k.cont = s->cont[e - 1];
+			if (!bpf_map_lookup_elem(w->m.stages, &k, &old) &&
+			    !memcmp(&old, &v, sizeof(v))) {
+				cont[e] = k.cont;
+				next = k.cont;
+				continue;
+			}
+		}
+		err = cont_write(w, s, &v, &cont[e]);
+		if (err)
+			goto unwind;
+		next = cont[e];
+	}
+	stage_entry(&v, ids, prio, n, 0, next);
+	err = map_update(w->m.stages, &s->key, &v, BPF_ANY);
+	if (err)
+		goto unwind;
+	/* The old entries the new chain does not reuse. */
+	for (i = 0; i < s->n_cont; i++) {
+		for (e = 1; e < n_ent && cont[e] != s->cont[i]; e++)
+			;
+		if (e == n_ent)
+			cont_retire(w, s, s->cont[i]);
+	}
+	free(s->cont);
+	s->cont = NULL;
+	s->n_cont = n_ent - 1;
+	if (s->n_cont) {
+		memmove(cont, cont + 1, s->n_cont * sizeof(*cont));
+		s->cont = cont;
+		cont = NULL;
+	}
+	s->list_dirty = false;
+	goto cleanup;
+unwind:
+	/* Entries written here that no packet can reach: gone at once. */
+	for (e = 1; e < n_ent; e++) {
+		struct ovn_stage_key k = s->key;
+		bool reused = false;
+
+		if (!cont[e])
+			continue;
+		for (i = 0; i < s->n_cont; i++)
+			reused |= s->cont[i] == cont[e];
+		k.cont = cont[e];
+		if (!reused)
+			bpf_map_delete_elem(w->m.stages, &k);
+	}
+cleanup:
+	free(ids);
+	free(prio);
+	free(cont);
+	return err;
+}
+
+/* Write every stage whose list changed. */
+static int stages_flush(struct ovnbpf_writer *w)
+{
+	uint32_t i;
+	int err, ret = 0;
+
+	for (i = 0; i < w->cap_stages; i++) {
+		if (!w->stages[i].in_use || !w->stages[i].list_dirty)
+			continue;
+		err = stage_flush(w, i);
+		ret = ret ?: err;
+	}
+	return ret;
 }
 
 static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def,
@@ -1152,16 +1337,32 @@ static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtab
 			*id = s->sub[i];
 			if (prio > r->max_prio) {
 				r->max_prio = prio;
-				return stage_write(w, si);
+				stage_write(w, si);
 			}
 			return 0;
 		}
 	}
-	if (s->n_sub >= OVN_STAGE_MAX_SUB)
+	if (s->n_sub >= OVN_STAGE_MAX_MASKS) {
+		snprintf(w->why_buf, sizeof(w->why_buf),
+			 "the stage already has %u distinct masks (OVN_STAGE_MAX_MASKS)",
+			 (unsigned int)OVN_STAGE_MAX_MASKS);
+		w->why = w->why_buf;
 		return -ENOSPC;
+	}
+	if (s->n_sub == s->cap_sub) {
+		uint32_t nc = s->cap_sub ? 2 * s->cap_sub : 8;
+		uint32_t *ns = realloc(s->sub, nc * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		s->sub = ns;
+		s->cap_sub = nc;
+	}
 	err = id_get(&w->sub_ids, id);
-	if (err)
+	if (err) {
+		w->why = "no free subtable id (OVN_MAX_SUBTABLES)";
 		return err;
+	}
 	err = grow((void **)&w->subs, &w->cap_subs, *id, sizeof(*w->subs));
 	if (!err)
 		err = map_update(w->m.subtables, id, def, BPF_ANY);
@@ -1176,7 +1377,8 @@ static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtab
 	r->def = *def;
 	r->max_prio = prio;
 	s->sub[s->n_sub++] = *id;
-	return stage_write(w, si);
+	stage_write(w, si);
+	return 0;
 }
 
 /* Drop one reference of subtable ID; the last one takes it off its stage. */
@@ -1569,6 +1771,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 	uint32_t si, sub, pi, ri, i;
 	int err;
 
+	w->why = NULL;
 	if (f->pipeline >= OVN_PIPE_MAX || f->table >= OVN_MAX_TABLES ||
 	    f->n_sets > OVN_FLOW_SETS || (f->n_ops && !f->ops) || (f->n_match && !f->match))
 		return -EINVAL;
@@ -1872,6 +2075,8 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 			bpf_map_delete_elem(w->m.mcpages, &r->mk);
 		} else if (r->kind == R_PORT_MEMBER) {
 			port_member_reclaim(w, r);
+		} else if (r->kind == R_STAGE_CONT) {
+			bpf_map_delete_elem(w->m.stages, &r->sk);
 		} else {
 			const void *k = r->kind == R_SET_LPM ? (const void *)&r->lk :
 							       (const void *)&r->hk;
@@ -1884,6 +2089,10 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 		}
 		w->retire[i] = w->retire[--w->n_retire];
 	}
+	/* Subtables the reclaimed flows were the last users of.  A list that
+	 * fails to write stays marked: the next commit writes it before it
+	 * flips (or fails without flipping). */
+	stages_flush(w);
 	return 0;
 }
 
@@ -1893,6 +2102,11 @@ int ovnbpf_commit(struct ovnbpf_writer *w)
 	uint64_t now;
 	int err;
 
+	/* Subtable lists first: a cell of the new version is reachable once
+	 * the version flips. */
+	err = stages_flush(w);
+	if (err)
+		return err;
 	/* Passthrough bits: clear before the flip (the stage's flows are
 	 * then classified, which gives the same result as skipping), set
 	 * after it. */
@@ -1977,6 +2191,17 @@ void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_sta
 
 	for (i = 0; i < w->cap_subs; i++)
 		n += w->subs[i].in_use;
+	s->max_stage_masks = 0;
+	s->stage_chains = 0;
+	for (i = 0; i < w->cap_stages; i++) {
+		const struct stage_rec *st = &w->stages[i];
+
+		if (!st->in_use)
+			continue;
+		if (st->n_sub > s->max_stage_masks)
+			s->max_stage_masks = st->n_sub;
+		s->stage_chains += st->n_cont > 0;
+	}
 	s->flows = w->n_flows_used;
 	s->recs = w->n_recs_used;
 	s->subtables = n;
@@ -2449,44 +2674,98 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 	return 0;
 }
 
+/* Take over subtable id ID of stage SI at max priority PRIO. */
+static int adopt_sub(struct ovnbpf_writer *w, uint32_t si, uint32_t id, int32_t prio,
+		     uint8_t *sub_used)
+{
+	struct stage_rec *s = &w->stages[si];
+	struct sub_rec *r;
+	int err;
+
+	if (!id || id >= OVN_MAX_SUBTABLES || bit_get(sub_used, id) ||
+	    s->n_sub >= OVN_STAGE_MAX_MASKS)
+		return 0;
+	if (s->n_sub == s->cap_sub) {
+		uint32_t nc = s->cap_sub ? 2 * s->cap_sub : 8;
+		uint32_t *ns = realloc(s->sub, nc * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		s->sub = ns;
+		s->cap_sub = nc;
+	}
+	err = grow((void **)&w->subs, &w->cap_subs, id, sizeof(*w->subs));
+	if (err)
+		return err;
+	r = &w->subs[id];
+	memset(r, 0, sizeof(*r));
+	if (bpf_map_lookup_elem(w->m.subtables, &id, &r->def))
+		return 0;
+	bit_set(sub_used, id);
+	r->in_use = true;
+	r->stage = si;
+	r->max_prio = prio;
+	s->sub[s->n_sub++] = id;
+	return 0;
+}
+
+/* The stage lists: each head entry and the continuation entries its
+ * chain reaches (maps/pipeline.h).  A continuation no chain reaches (a
+ * previous writer retired it and died before the grace period ended) is
+ * deleted: no packet can get there. */
 static int adopt_stages(struct ovnbpf_writer *w, uint8_t *sub_used)
 {
 	struct ovn_stage_key *keys = NULL;
 	struct ovn_stage v;
-	uint32_t n = 0, i, j, si;
+	uint32_t n = 0, i, j, si, e;
 	int err;
 
 	err = all_keys(w->m.stages, sizeof(*keys), (void **)&keys, &n);
 	if (err)
 		return err;
 	for (i = 0; i < n && !err; i++) {
+		struct ovn_stage_key k = keys[i];
 		struct stage_rec *s;
 
-		if (bpf_map_lookup_elem(w->m.stages, &keys[i], &v))
+		if (k.cont || bpf_map_lookup_elem(w->m.stages, &k, &v))
 			continue;
-		err = stage_get(w, &keys[i], true, &si);
+		err = stage_get(w, &k, true, &si);
 		if (err)
 			break;
 		s = &w->stages[si];
-		for (j = 0; j < v.n_sub && j < OVN_STAGE_MAX_SUB; j++) {
-			uint32_t id = v.sub.sub_id[j];
-			struct sub_rec *r;
-
-			if (!id || id >= OVN_MAX_SUBTABLES || bit_get(sub_used, id))
-				continue;
-			err = grow((void **)&w->subs, &w->cap_subs, id, sizeof(*w->subs));
-			if (err)
+		for (e = 0; !err; e++) {
+			for (j = 0; j < v.n_sub && j < OVN_STAGE_MAX_SUB && !err; j++)
+				err = adopt_sub(w, si, v.sub.sub_id[j], v.sub.sub_max_prio[j],
+						sub_used);
+			if (err || !v.next || e + 1 >= OVN_STAGE_MAX_CHAIN)
 				break;
-			r = &w->subs[id];
-			memset(r, 0, sizeof(*r));
-			if (bpf_map_lookup_elem(w->m.subtables, &id, &r->def))
-				continue;
-			bit_set(sub_used, id);
-			r->in_use = true;
-			r->stage = si;
-			r->max_prio = v.sub.sub_max_prio[j];
-			s->sub[s->n_sub++] = id;
+			k.cont = v.next;
+			if (bpf_map_lookup_elem(w->m.stages, &k, &v))
+				break;
+			s->cont = realloc(s->cont, (s->n_cont + 1) * sizeof(*s->cont));
+			if (!s->cont) {
+				s->n_cont = 0;
+				err = -ENOMEM;
+				break;
+			}
+			s->cont[s->n_cont++] = k.cont;
+			if (k.cont > s->cont_next)
+				s->cont_next = k.cont;
 		}
+	}
+	for (i = 0; i < n && !err; i++) {
+		struct ovn_stage_key head = keys[i];
+		bool reached = false;
+
+		if (!keys[i].cont)
+			continue;
+		head.cont = 0;
+		if (!stage_get(w, &head, false, &si)) {
+			for (j = 0; j < w->stages[si].n_cont; j++)
+				reached |= w->stages[si].cont[j] == keys[i].cont;
+		}
+		if (!reached)
+			bpf_map_delete_elem(w->m.stages, &keys[i]);
 	}
 	free(keys);
 	return err;

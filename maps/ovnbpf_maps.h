@@ -161,6 +161,9 @@ void ovnbpf_adopt_stats(const struct ovnbpf_writer *w, uint32_t *flows, uint32_t
 int ovnbpf_commit(struct ovnbpf_writer *w);
 int ovnbpf_reclaim(struct ovnbpf_writer *w);
 uint32_t ovnbpf_version(const struct ovnbpf_writer *w);
+/* Which limit the last ovnbpf_flow_add() that failed ran into, when its
+ * -errno alone does not say (NULL otherwise). */
+const char *ovnbpf_writer_why(const struct ovnbpf_writer *w);
 /* The maps W writes (for tables kept outside the writer: maps/router.h). */
 const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 
@@ -168,6 +171,8 @@ const struct ovnbpf_maps *ovnbpf_writer_maps(const struct ovnbpf_writer *w);
 struct ovnbpf_writer_stats {
 	uint32_t flows, subtables, progs, stages, pending, retired;
 	uint32_t recs;			/* ovn_flows records (shared by flows) */
+	uint32_t max_stage_masks;	/* most subtables of one stage */
+	uint32_t stage_chains;		/* stages listed in more than one entry */
 };
 void ovnbpf_writer_stats(const struct ovnbpf_writer *w, struct ovnbpf_writer_stats *s);
 /* Program id (ovn_progs index) of flow ID, or -ENOENT. */

@@ -5,7 +5,8 @@
  *
  * Lookup path of one stage (dp, pipeline, table):
  *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap
- *   ovn_stages[dp,p,t]    -> up to 16 subtable ids, by max priority (desc)
+ *   ovn_stages[dp,p,t]    -> up to 32 subtable ids, by max priority (desc),
+ *                            continued in ovn_stages[dp,p,t,next] (below)
  *   ovn_subtables[id]     -> which context words to mask, and the masks
  *   ovn_cls[id, masked, slot] -> cells {priority, flow, versions, record}
  *   ovn_flows[record]     -> action program + set-membership tests, shared
@@ -77,18 +78,30 @@ struct ovn_dp {
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 16, "ovn_dp is ABI");
 
-/* ovn_stages key and value. */
+/* ovn_stages key and value.
+ *
+ * A stage whose flows need more than OVN_STAGE_MAX_SUB masks lists the
+ * rest in continuation entries of the same map: key.cont = the `next`
+ * of the entry before (0 = the stage's head entry).  The walk goes on in
+ * the continuation where an entry's list ends, so the whole chain is one
+ * list in decreasing max priority.  A continuation is written once under
+ * a key no packet can reach yet and never rewritten: a changed chain is
+ * written under fresh keys and takes effect with the one update of the
+ * head that points at it; the old keys are deleted after a grace period
+ * (maps/ovnbpf_maps.c stage_flush).  Added in session 5; an entry
+ * written before has next = 0. */
 struct ovn_stage_key {
 	__u32 dp;			/* datapath tunnel key, host order */
 	__u8 pipeline;			/* enum ovn_pipeline */
 	__u8 table;
-	__u16 pad;
+	__u16 cont;			/* 0: head, else a continuation */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_key) == 8, "ovn_stage_key is ABI");
 
 struct ovn_stage {
-	__u32 n_sub;
-	__u32 pad;
+	__u32 n_sub;			/* in this entry, <= OVN_STAGE_MAX_SUB */
+	__u16 next;			/* key.cont of the continuation, 0: none */
+	__u16 pad;
 	/* Subtables in decreasing order of max priority; the classifier
 	 * stops at the first one whose max priority is below the best match
 	 * found so far. */
@@ -232,6 +245,14 @@ struct ovn_set_member {
 #ifndef OVN_MAX_STAGES
 #define OVN_MAX_STAGES		(OVN_MAX_DPS * 16)
 #endif
+/* Entries of one stage's chain: a stage takes at most this many times
+ * OVN_STAGE_MAX_SUB masks (a miss walks them all, one bpf_loop step
+ * each: the bound keeps a packet within OVN_MAX_STEPS). */
+#ifndef OVN_STAGE_MAX_CHAIN
+#define OVN_STAGE_MAX_CHAIN	32
+#endif
+#define OVN_STAGE_MAX_MASKS	(OVN_STAGE_MAX_SUB * OVN_STAGE_MAX_CHAIN)
+
 #ifndef OVN_MAX_SUBTABLES
 #define OVN_MAX_SUBTABLES	16384
 #endif

@@ -100,6 +100,33 @@ static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, __u32 rec)
  * caller; a pipeline stage drops (OVN's default). */
 static __always_inline long ovn_no_match(struct ovn_ctx *c);
 
+/* The current entry's subtable list is walked: continue with the stage's
+ * next entry (maps/pipeline.h ovn_stage_key.cont).  Not inlined: the
+ * probe step is the verifier's hot path.  A missing continuation ends the
+ * list (n_sub = 0). */
+static __noinline void ovn_stage_cont(struct ovn_ctx *c)
+{
+	/* The probe rewrites all of cls_key before it uses it. */
+	struct ovn_stage_key *sk = (struct ovn_stage_key *)c->cls_key;
+	struct ovn_stage *st;
+
+	sk->dp = c->x.dp_key;
+	sk->pipeline = c->x.pipeline;
+	sk->table = c->x.table;
+	sk->cont = c->x.stage_next;
+	c->x.sub_idx = 0;
+	c->x.slot = 0;
+	c->x.stage_next = 0;
+	st = bpf_map_lookup_elem(&ovn_stages, sk);
+	if (!st) {
+		c->x.n_sub = 0;
+		return;
+	}
+	__builtin_memcpy(&c->stage, &st->sub, sizeof(c->stage));
+	c->x.n_sub = st->n_sub;
+	c->x.stage_next = st->next;
+}
+
 /* Probe one (subtable, slot) of the current stage, or finish the stage. */
 static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 {
@@ -116,11 +143,8 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 		goto finish;
 	sub_id = c->stage.sub_id[i];
 	st = bpf_map_lookup_elem(&ovn_subtables, &sub_id);
-	if (!st) {
-		c->x.sub_idx++;
-		c->x.slot = 0;
-		return 0;
-	}
+	if (!st)
+		goto next_sub;
 	k->sub_id = sub_id;
 	k->slot = c->x.slot;
 #pragma unroll
@@ -148,8 +172,14 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 			return 0;
 		}
 	}
+next_sub:
 	c->x.sub_idx++;
 	c->x.slot = 0;
+	/* The entry's list ends: the stage goes on in its next entry.  The
+	 * chain is one list by max priority, so the check below applies to
+	 * the next entry's first subtable alike. */
+	if (c->x.sub_idx >= c->x.n_sub && c->x.stage_next)
+		ovn_stage_cont(c);
 	/* Finish in this step when no later subtable can win: saves a
 	 * bpf_loop iteration per stage. */
 	i = c->x.sub_idx;

@@ -44,7 +44,8 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_dps SEC(".maps");
 
-/* ovn_stages: (dp, pipeline, table) -> its subtables.  Written by ovnbpfd. */
+/* ovn_stages: (dp, pipeline, table, cont) -> its subtables (cont 0: the
+ * head; the rest continue the list, maps/pipeline.h).  Written by ovnbpfd. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct ovn_stage_key);

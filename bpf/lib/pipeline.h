@@ -56,7 +56,7 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 	sk->dp = c->x.dp_key;
 	sk->pipeline = pl;
 	sk->table = t;
-	sk->pad = 0;
+	sk->cont = 0;
 	st = bpf_map_lookup_elem(&ovn_stages, sk);
 	if (!st)
 		return ovn_no_match(c);
@@ -70,6 +70,7 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 		__builtin_memcpy(&c->stage, &st->sub, sizeof(c->stage));
 	}
 	c->x.n_sub = st->n_sub;
+	c->x.stage_next = st->next;
 	c->x.sub_idx = 0;
 	c->x.slot = 0;
 	c->x.best_prio = -1;
