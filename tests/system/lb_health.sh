@@ -10,7 +10,10 @@
 #   on the VIP with interval 1, timeout 1.
 #
 # A second load balancer lb-lbh3 (172.31.1.101:80) has one backend b3 on a
-# logical port bound nowhere: its Service_Monitor row is not ours.
+# logical port bound nowhere: its Service_Monitor row is not ours.  A UDP
+# one, lb-lbhu (172.31.1.102:53 -> b1:5353, b2:5353), is probed with
+# datagrams: b1 has a socket on 5353 and stays silent -> online, b2 answers
+# ICMP port unreachable -> offline.
 #
 # 1. b1 listens on 8080, b2 does not: ovnbpfd probes both (TCP SYN into
 #    their netns), b1 answers SYN-ACK -> its Service_Monitor row becomes
@@ -82,7 +85,13 @@ ovn-nbctl lb-add lb-lbh3 172.31.1.101:80 "${IP[b3]}:8080" tcp
 ovn-nbctl set Load_Balancer lb-lbh3 "ip_port_mappings:\"${IP[b3]}\"=\"lp-lbh-b3:$SRC\""
 ovn-nbctl --id=@hc create Load_Balancer_Health_Check vip="\"172.31.1.101:80\"" \
     options:interval=1 options:timeout=1 -- add Load_Balancer lb-lbh3 health_check @hc >/dev/null
-ovn-nbctl ls-lb-add $SW lb-lbh -- ls-lb-add $SW lb-lbh3
+ovn-nbctl lb-add lb-lbhu 172.31.1.102:53 "${IP[b1]}:5353,${IP[b2]}:5353" udp
+ovn-nbctl set Load_Balancer lb-lbhu \
+    "ip_port_mappings:\"${IP[b1]}\"=\"lp-lbh-b1:$SRC\"" \
+    "ip_port_mappings:\"${IP[b2]}\"=\"lp-lbh-b2:$SRC\""
+ovn-nbctl --id=@hc create Load_Balancer_Health_Check vip="\"172.31.1.102:53\"" \
+    options:interval=1 options:timeout=1 -- add Load_Balancer lb-lbhu health_check @hc >/dev/null
+ovn-nbctl ls-lb-add $SW lb-lbh -- ls-lb-add $SW lb-lbh3 -- ls-lb-add $SW lb-lbhu
 for x in c b1 b2; do
     check "pod $x created" pod_netns_add lbh $x "${MAC[$x]}" "${IP[$x]}/24"
     ip -n "t-lbh-$x" route add default via 10.252.0.254
@@ -96,13 +105,17 @@ status() {
 vip_flow() {
     ovn-sbctl lflow-list $SW 2>/dev/null | grep 'ls_in_lb ' | grep "ip4.dst == $VIP" | grep ct_lb_mark
 }
-check "northd wrote 3 Service_Monitor rows" \
-    wait_until 10 bash -c "[[ \$(ovn-sbctl --bare --columns=_uuid find Service_Monitor | grep -c .) -eq 3 ]]"
-smac=$(ovn-sbctl --bare --columns=src_mac find Service_Monitor ip="${IP[b1]}")
+check "northd wrote 5 Service_Monitor rows" \
+    wait_until 10 bash -c "[[ \$(ovn-sbctl --bare --columns=_uuid find Service_Monitor | grep -c .) -eq 5 ]]"
+smac=$(ovn-sbctl --bare --columns=src_mac find Service_Monitor ip="${IP[b1]}" port=8080)
 check "rows carry src_mac ($smac) and src_ip" test -n "$smac" -a \
-    "$(ovn-sbctl --bare --columns=src_ip find Service_Monitor ip="${IP[b1]}")" == $SRC
+    "$(ovn-sbctl --bare --columns=src_ip find Service_Monitor ip="${IP[b1]}" port=8080)" == $SRC
 
 in_pod b1 timeout 120 python3 "$T_DIR/srv.py" b1 >/dev/null 2>&1 &
+on_exit kill $!
+in_pod b1 timeout 120 python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 5353))
+while True: s.recv(100)' >/dev/null 2>&1 &
 on_exit kill $!
 
 check "ovnbpfd starts" daemon_start
@@ -111,9 +124,12 @@ check "ports up" wait_until 10 bash -c "for p in c b1 b2; do [[ \$(ovn-nbctl lsp
 check "--wait=hv sync" wait_hv
 
 # 1. b1 online, b2 offline, b3 untouched.
-check "b1 (listening) becomes online" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b1]}) == online ]]"
-check "b2 (not listening) becomes offline" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b2]}) == offline ]]"
+check "b1 (listening) becomes online" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b1]} port=8080) == online ]]"
+check "b2 (not listening) becomes offline" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b2]} port=8080) == offline ]]"
 check "b3 (bound nowhere) is skipped: no probe, no status ('$(status "${IP[b3]}")')" test -z "$(status "${IP[b3]}")"
+udp_status() { ovn-sbctl --bare --columns=status find Service_Monitor ip="$1" port=5353 protocol=udp; }
+check "udp: b1 (socket open, silent) becomes online" wait_until 15 bash -c "[[ \$($(declare -f udp_status); udp_status ${IP[b1]}) == online ]]"
+check "udp: b2 (ICMP port unreachable) becomes offline" wait_until 15 bash -c "[[ \$($(declare -f udp_status); udp_status ${IP[b2]}) == offline ]]"
 check "b3 not probed" bash -c "! grep -q 'probing.*lp-lbh-b3' '$T_DIR/ovnbpfd.log'"
 check "the daemon probed (log)" grep -q "probing tcp port 8080 (${IP[b2]}) on lp-lbh-b2" "$T_DIR/ovnbpfd.log"
 check "VIP's flow keeps b1, drops b2" wait_until 10 bash -c \
@@ -122,12 +138,12 @@ check "--wait=hv sync after the change" wait_hv
 in_pod c timeout 90 python3 "$T_DIR/cli.py" $VIP 20 >"$T_DIR/cli1.out" 2>&1
 n1=$(grep -c '^b1$' "$T_DIR/cli1.out")
 check "20 connections to the VIP all succeed, on b1 ($n1)" test "$n1" -eq 20
-check "b1 stays online while probed (no flapping)" bash -c "sleep 3; [[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b1]}) == online ]]"
+check "b1 stays online while probed (no flapping)" bash -c "sleep 3; [[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b1]} port=8080) == online ]]"
 
 # 2. b2's server starts.
 in_pod b2 timeout 120 python3 "$T_DIR/srv.py" b2 >/dev/null 2>&1 &
 on_exit kill $!
-check "b2 comes back online" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b2]}) == online ]]"
+check "b2 comes back online" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b2]} port=8080) == online ]]"
 check "VIP's flow has b1 and b2 again" wait_until 10 bash -c \
     "f=\$(ovn-sbctl lflow-list $SW | grep 'ls_in_lb ' | grep 'ip4.dst == $VIP' | grep ct_lb_mark); [[ \$f == *${IP[b1]}:8080* && \$f == *${IP[b2]}:8080* ]]"
 check "--wait=hv sync after the change" wait_hv
