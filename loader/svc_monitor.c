@@ -601,9 +601,12 @@ static enum svc_reply icmp_reply(struct svc_monitors *sm, uint32_t dp, uint32_t 
 			return SVC_REPLY_UNMATCHED;
 		uh = in + 40;
 	} else {
-		size_t ihl = (size_t)(in[0] & 0xf) * 4;
+		size_t ihl;
 
-		if (in_len < 20 || (in[0] >> 4) != 4 || ihl < 20 || in_len < ihl + 8)
+		if (in_len < 20 || (in[0] >> 4) != 4)
+			return SVC_REPLY_BAD;
+		ihl = (size_t)(in[0] & 0xf) * 4;
+		if (ihl < 20 || in_len < ihl + 8)
 			return SVC_REPLY_BAD;
 		if (in[9] != IPPROTO_UDP || memcmp(in + 16, ip, 4))
 			return SVC_REPLY_UNMATCHED;

@@ -430,6 +430,8 @@ static void test_udp(void)
 		  "quoted udp header cut");
 	ASSERT_EQ(svc_monitors_reply(sm, 3, 7, ans, 14 + 20 + 4, 8100), SVC_REPLY_BAD,
 		  "icmp header cut");
+	ASSERT_EQ(svc_monitors_reply(sm, 3, 7, ans, 14 + 20 + 8, 8100), SVC_REPLY_BAD,
+		  "icmp without the quoted datagram");
 	ASSERT_EQ(svc_monitors_reply(sm, 3, 7, ans, len, 8100), SVC_REPLY_FAILURE,
 		  "port unreachable");
 	svc_monitors_tick(sm, 8200);
