@@ -40,6 +40,7 @@
 #include "loader/resume.h"
 #include "loader/punt_mac_binding.h"
 #include "loader/sb_sync.h"
+#include "loader/svc_monitor.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/ovnbpf_maps.h"
@@ -278,6 +279,7 @@ struct daemon {
 	struct engine *engine;
 	struct fdb_learner *fdb;
 	struct ctrl_events *events;	/* trigger_event -> Controller_Event */
+	struct svc_monitors *svc;	/* LB health checks -> Service_Monitor */
 	struct ovnbpf_ct ct;
 	struct ct_zones *zones;
 	unsigned int ct_gc_interval;
@@ -399,6 +401,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = fdb_learner_create(sb_sync_client(d->sb), &d->fdb);
 	if (!err)
 		err = ctrl_events_create(sb_sync_client(d->sb), &d->events);
+	if (!err)
+		err = svc_monitors_create(sb_sync_client(d->sb), &d->vifs, &d->svc);
 	/* Pausing actions answered here continue in the pipeline. */
 	if (!err) {
 		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
@@ -452,6 +456,10 @@ static int daemon_poll_once(struct daemon *d)
 	/* Neighbours learnt from broadcasts wait a few ms before they are
 	 * written (loader/punt_mac_binding.h). */
 	err = mac_learner_timeout(d->learner);
+	if (err >= 0 && err < timeout)
+		timeout = err;
+	/* Health-check probes and their timeouts. */
+	err = svc_monitors_run(d->svc, sb_sync_chassis_uuid(d->sb), mono_ms());
 	if (err >= 0 && err < timeout)
 		timeout = err;
 	daemon_ct_gc(d);
@@ -562,6 +570,7 @@ cleanup:
 	/* After the client: it may call back pending transactions. */
 	mac_learner_destroy(d.learner);
 	ctrl_events_destroy(d.events);
+	svc_monitors_destroy(d.svc);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);
