@@ -11,6 +11,7 @@
 
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
+#include "tests/bpf/pl_flows.h"
 #include "tests/bpf/pkt.h"
 #include "loader/compile.h"
 
@@ -18,25 +19,7 @@
 
 static const uint8_t MAC1[6] = { 0x0a, 0, 0, 0, 0, 1 };
 
-static void report(void *aux, enum compile_report_kind kind, const char *uuid,
-		   const char *reason, const char *detail)
-{
-	int *n = aux;
-
-	printf("  report %s: %s %s\n", uuid, reason, detail ? detail : "");
-	(*n)++;
-}
-
-static int n_flow;
-
-static int flow(struct compiler *c, int pl, int t, int prio, const char *m, const char *a)
-{
-	char uuid[32];
-
-	snprintf(uuid, sizeof(uuid), "f%d", n_flow++);
-	return compile_flow_add(c, &(struct compile_lflow){ .uuid = uuid, .dp = 1,
-		.pipeline = pl, .table = t, .priority = prio, .match = m, .actions = a });
-}
+#define flow(c, pl, t, prio, m, a) pl_flow(c, 1, pl, t, prio, m, a)
 
 static int setup(struct compiler *c)
 {
@@ -107,22 +90,14 @@ static int send_udp(struct pl_fix *f, uint16_t dport, uint32_t *ret, uint8_t *ou
 void test_gaps_clone(void)
 {
 	int reports = 0;
-	struct compile_opts o = { .report = report, .aux = &reports };
+	struct compile_opts o = { .report = pl_report_count, .aux = &reports };
 	struct compiler *c = NULL;
 	uint8_t out[256];
 	uint32_t ret, olen;
 	struct pl_fix f;
 
-	if (!env.has_root) {
-		test__skip("needs root for BPF_PROG_TEST_RUN");
+	if (pl_open_compiled(&f, &o, setup, &c))
 		return;
-	}
-	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
-		return;
-	if (!ASSERT_OK(compiler_new(f.w, &o, &c), "compiler_new"))
-		goto out;
-	if (!ASSERT_OK(setup(c), "setup"))
-		goto out;
 	ASSERT_EQ(reports, 0, "clone compiles without reports");
 
 	if (test__start_subtest("copy_then_original")) {
@@ -179,7 +154,6 @@ void test_gaps_clone(void)
 		ASSERT_EQ(ctx.x.out_port[0], 3, "copy to p3");
 		ASSERT_EQ(ctx.x.out_port[1], 2, "original to p2");
 	}
-out:
 	compiler_free(c);
 	pl_fix_close(&f);
 }

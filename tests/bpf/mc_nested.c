@@ -31,6 +31,7 @@
 
 #include "tests/test_progs.h"
 #include "tests/bpf/bpf_test.h"
+#include "tests/bpf/pl_flows.h"
 #include "tests/bpf/pkt.h"
 #include "loader/compile.h"
 #include "maps/pipeline.h"
@@ -39,27 +40,7 @@
 #define LS	1
 #define LR	2
 
-static void report(void *aux, enum compile_report_kind kind, const char *uuid,
-		   const char *reason, const char *detail)
-{
-	int *n = aux;
-
-	(void)kind;
-	printf("  report %s: %s %s\n", uuid, reason, detail ? detail : "");
-	(*n)++;
-}
-
-static int n_flow;
-
-static int flow(struct compiler *c, uint32_t dp, int pl, int t, int prio, const char *m,
-		const char *a)
-{
-	char uuid[32];
-
-	snprintf(uuid, sizeof(uuid), "mcn%d", n_flow++);
-	return compile_flow_add(c, &(struct compile_lflow){ .uuid = uuid, .dp = dp,
-		.pipeline = pl, .table = t, .priority = prio, .match = m, .actions = a });
-}
+#define flow(c, dp, pl, t, prio, m, a) pl_flow(c, dp, pl, t, prio, m, a)
 
 static int setup(struct compiler *c)
 {
@@ -177,21 +158,13 @@ static int send_udp(struct pl_fix *f, uint16_t dport, uint32_t *ret)
 void test_mc_nested(void)
 {
 	int reports = 0;
-	struct compile_opts o = { .report = report, .aux = &reports };
+	struct compile_opts o = { .report = pl_report_count, .aux = &reports };
 	struct compiler *c = NULL;
 	uint32_t ret;
 	struct pl_fix f;
 
-	if (!env.has_root) {
-		test__skip("needs root for BPF_PROG_TEST_RUN");
+	if (pl_open_compiled(&f, &o, setup, &c))
 		return;
-	}
-	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
-		return;
-	if (!ASSERT_OK(compiler_new(f.w, &o, &c), "compiler_new"))
-		goto out;
-	if (!ASSERT_OK(setup(c), "setup"))
-		goto out;
 	ASSERT_EQ(reports, 0, "compiles without reports");
 
 	if (test__start_subtest("inner_then_outer")) {
@@ -258,7 +231,6 @@ void test_mc_nested(void)
 		ASSERT_EQ(out[12] << 8 | out[13], 0x0806, "delivered as ARP");
 		ASSERT_EQ(out[20] << 8 | out[21], 1, "an ARP request");
 	}
-out:
 	compiler_free(c);
 	pl_fix_close(&f);
 }

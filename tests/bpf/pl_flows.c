@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "tests/bpf/pl_flows.h"
+#include "tests/test_progs.h"
 
 static int pl_nflow;
 static char pl_uuid[40];
@@ -86,4 +87,32 @@ uint64_t pl_drops(struct pl_fix *f, uint32_t reason)
 	struct ovnbpf_counter c;
 
 	return bpf_test_read_counter(f->m.drops, reason, &c) ? UINT64_MAX : c.packets;
+}
+
+void pl_report_count(void *aux, enum compile_report_kind kind, const char *uuid,
+		     const char *reason, const char *detail)
+{
+	int *n = aux;
+
+	printf("  report %d %s: %s %s\n", kind, uuid, reason, detail ? detail : "");
+	(*n)++;
+}
+
+int pl_open_compiled(struct pl_fix *f, const struct compile_opts *o,
+		     int (*setup)(struct compiler *c), struct compiler **c)
+{
+	*c = NULL;
+	if (!env.has_root) {
+		test__skip("needs root for BPF_PROG_TEST_RUN");
+		return -1;
+	}
+	if (!ASSERT_OK(pl_fix_open(f), "pl_fix_open"))
+		return -1;
+	if (ASSERT_OK(compiler_new(f->w, o, c), "compiler_new") &&
+	    ASSERT_OK(setup(*c), "setup"))
+		return 0;
+	compiler_free(*c);
+	*c = NULL;
+	pl_fix_close(f);
+	return -1;
 }

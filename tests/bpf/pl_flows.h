@@ -44,6 +44,17 @@ int pl_add_raw(struct pl_fix *f, uint32_t dp, uint8_t pl, uint8_t t, uint16_t pr
 	       const struct ovnbpf_match *m, uint32_t nm, const struct ovn_op *ops,
 	       uint32_t nops);
 
+/* compile_opts.report for tests: prints the report and counts it in
+ * *(int *)AUX. */
+void pl_report_count(void *aux, enum compile_report_kind kind, const char *uuid,
+		     const char *reason, const char *detail);
+
+/* The usual start of a test on a compiled pipeline: skip it without root,
+ * open the fixture, make a compiler with O into *C and run SETUP(*C).
+ * 0, or -1 after a failed assertion or a skip (everything closed again). */
+int pl_open_compiled(struct pl_fix *f, const struct compile_opts *o,
+		     int (*setup)(struct compiler *c), struct compiler **c);
+
 /* Packets dropped for REASON, summed over CPUs (UINT64_MAX on error). */
 uint64_t pl_drops(struct pl_fix *f, uint32_t reason);
 

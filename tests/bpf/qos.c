@@ -29,26 +29,9 @@
 static const uint8_t MAC1[6] = { 0x0a, 0, 0, 0, 0, 1 };
 static const uint8_t MAC2[6] = { 0x0a, 0, 0, 0, 0, 2 };
 
-static void report(void *aux, enum compile_report_kind kind, const char *uuid,
-		   const char *reason, const char *detail)
-{
-	int *n = aux;
+#define flow(c, pl, t, prio, m, a) pl_flow(c, 1, pl, t, prio, m, a)
 
-	printf("  report %s: %s %s\n", uuid, reason, detail ? detail : "");
-	(*n)++;
-}
-
-static int n_flow;
-static char last_uuid[32];
-
-static int flow(struct compiler *c, int pl, int t, int prio, const char *m, const char *a)
-{
-	snprintf(last_uuid, sizeof(last_uuid), "qos%d", n_flow++);
-	return compile_flow_add(c, &(struct compile_lflow){ .uuid = last_uuid, .dp = 1,
-		.pipeline = pl, .table = t, .priority = prio, .match = m, .actions = a });
-}
-
-static char uuid_meter1[32];
+static char uuid_meter1[40];
 
 static int setup(struct compiler *c)
 {
@@ -62,7 +45,7 @@ static int setup(struct compiler *c)
 	for (t = 0; t < 25; t++)
 		err |= flow(c, 0, t, 0, "1", "next;");
 	err |= flow(c, 0, 10, 100, "udp.dst == 1", "set_meter(100, 80); next;");
-	memcpy(uuid_meter1, last_uuid, sizeof(uuid_meter1));
+	snprintf(uuid_meter1, sizeof(uuid_meter1), "%s", pl_flow_last_uuid());
 	err |= flow(c, 0, 10, 100, "udp.dst == 2", "set_meter(64); next;");
 	err |= flow(c, 0, 10, 100, "udp.dst == 3", "set_meter(100, 80); next;");
 	err |= flow(c, 0, 9, 100, "udp.dst == 4", "set_queue(5); next;");
@@ -121,22 +104,14 @@ static int meter_of(struct pl_fix *f, uint32_t id, struct ovn_qos_meter *m)
 void test_qos_meter(void)
 {
 	int reports = 0;
-	struct compile_opts o = { .report = report, .aux = &reports };
+	struct compile_opts o = { .report = pl_report_count, .aux = &reports };
 	struct compiler *c = NULL;
 	struct ovn_qos_meter m1, m3;
 	struct pl_fix f;
 	uint32_t n, r;
 
-	if (!env.has_root) {
-		test__skip("needs root for BPF_PROG_TEST_RUN");
+	if (pl_open_compiled(&f, &o, setup, &c))
 		return;
-	}
-	if (!ASSERT_OK(pl_fix_open(&f), "pl_fix_open"))
-		return;
-	if (!ASSERT_OK(compiler_new(f.w, &o, &c), "compiler_new"))
-		goto out;
-	if (!ASSERT_OK(setup(c), "setup"))
-		goto out;
 	ASSERT_EQ(reports, 0, "set_meter and set_queue compile without reports");
 	ASSERT_EQ(cc_qos_n_meters(c), 3, "one meter per set_meter flow");
 
@@ -219,7 +194,6 @@ void test_qos_meter(void)
 		ASSERT_OK(send_udp(&f, 1, &r, NULL), "run");
 		ASSERT_EQ(r, DROP_NONE, "unmetered now");
 	}
-out:
 	compiler_free(c);
 	pl_fix_close(&f);
 }
