@@ -76,19 +76,30 @@
 	X(DROP_MC_TOO_BIG, 125, "mc-group-over-max-members")		\
 	X(DROP_MC_PAGE, 126, "mc-group-page-missing")			\
 	/* QoS set_meter (bpf/lib/qos.h). */				\
-	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
-	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")			\
 	/* the frame kept across a fan-out's rebuilds (bpf/lib/pkt_keep.h) */ \
 	X(DROP_KEEP_TOO_BIG, 140, "fanout-frame-too-big-to-keep")	\
 	X(DROP_KEEP_FAILED, 141, "fanout-frame-keep-failed")		\
-	X(DROP_KEEP_BUSY, 142, "fanout-nested-frame-keep-busy")
+	X(DROP_KEEP_BUSY, 142, "fanout-nested-frame-keep-busy")		\
+	/* QoS set_meter (bpf/lib/qos.h). */				\
+	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
+	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,
 	OVNBPF_DROP_REASONS(__OVN_DROP_ENUM)
 #undef __OVN_DROP_ENUM
-	DROP_MAX_REASON,
 };
+
+/* One more than the highest reason, whatever the order of the list: a
+ * union is as big as its biggest member.  (An enum member after the list
+ * would be one more than the LAST entry -- a reason added above a higher
+ * one would fall outside the counters and ovnbpfctl drops.) */
+union ovnbpf_drop_reason_max {
+#define __OVN_DROP_SIZE(name, num, str) char name##_[(num) + 1];
+	OVNBPF_DROP_REASONS(__OVN_DROP_SIZE)
+#undef __OVN_DROP_SIZE
+};
+#define DROP_MAX_REASON	((unsigned int)sizeof(union ovnbpf_drop_reason_max))
 
 #ifndef __VMLINUX_H__
 /* Short name of a drop reason, for ovnbpfctl and test output. */
