@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <sched.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 #include <stdio.h>
 
 #include "tests/bpf/bpf_test.h"
@@ -165,4 +169,21 @@ int pl_stage_stats(struct pl_fix *f, __u32 idx, struct ovn_stage_stats *s)
 out:
 	free(vals);
 	return err;
+}
+
+int bpf_test_capture_open(int ifindex)
+{
+	struct sockaddr_ll sa = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				  .sll_ifindex = ifindex };
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }

@@ -24,6 +24,11 @@ int bpf_test_read_counter(int map_fd, __u32 key, struct ovnbpf_counter *sum);
 
 /* Run PROG once on DATA; the verdict goes to *retval, the output packet (if
  * OUT) to OUT with its length in *out_len.  Returns 0 or -errno. */
+/* A non-blocking AF_PACKET socket bound to interface IFINDEX (all
+ * protocols), to read back the frames a test run sent there.  fd or
+ * -errno. */
+int bpf_test_capture_open(int ifindex);
+
 int bpf_test_run_skb(int prog_fd, const void *data, __u32 len, __u32 *retval,
 		     void *out, __u32 *out_len);
 

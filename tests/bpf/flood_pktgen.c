@@ -105,21 +105,6 @@ static int fl_setup(struct pl_fix *f)
 
 /* ---- capture on lo ---- */
 
-static int cap_open(void)
-{
-	struct sockaddr_ll sa = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				  .sll_ifindex = LO };
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
 #define CAP_MAX		16
 #define CAP_LEN		2048
 
@@ -277,7 +262,7 @@ void test_flood_pktgen(void)
 	if (!ASSERT_OK_PTR(cap, "alloc") || !ASSERT_OK(pl_fix_open(&f), "open") ||
 	    !ASSERT_OK(fl_setup(&f), "setup"))
 		goto out;
-	fd = cap_open();
+	fd = bpf_test_capture_open(LO);
 	if (!ASSERT_GE(fd, 0, "AF_PACKET on lo"))
 		goto out;
 	shape0 = pl_drops(&f, DROP_PKTGEN_SHAPE);

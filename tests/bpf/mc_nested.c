@@ -101,21 +101,6 @@ static const uint8_t SRCMAC[6] = { 0x0a, 0, 0, 0, 0, 1 };
 
 /* Outgoing frames on lo from or to SRCMAC: their IPv4 protocols, in order
  * (0xffff: not IPv4). */
-static int cap_open(void)
-{
-	struct sockaddr_ll sa = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				  .sll_ifindex = LO };
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
 static int cap_types(int fd, uint16_t *types, int max)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -184,7 +169,7 @@ void test_mc_nested(void)
 	}
 	if (test__start_subtest("inner_after_rebuild")) {
 		uint16_t types[8];
-		int fd = cap_open(), n;
+		int fd = bpf_test_capture_open(LO), n;
 
 		if (ASSERT_GE(fd, 0, "capture socket on lo")) {
 			cap_types(fd, types, 8);	/* drain */
