@@ -1323,6 +1323,22 @@ static int stages_flush(struct ovnbpf_writer *w)
 	return ret;
 }
 
+/* Room for one more subtable in stage S's list.  0 or -ENOMEM. */
+static int stage_sub_room(struct stage_rec *s)
+{
+	uint32_t nc, *ns;
+
+	if (s->n_sub < s->cap_sub)
+		return 0;
+	nc = s->cap_sub ? 2 * s->cap_sub : 8;
+	ns = realloc(s->sub, nc * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	s->sub = ns;
+	s->cap_sub = nc;
+	return 0;
+}
+
 static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def,
 		   int32_t prio, uint32_t *id)
 {
@@ -1349,15 +1365,8 @@ static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtab
 		w->why = w->why_buf;
 		return -ENOSPC;
 	}
-	if (s->n_sub == s->cap_sub) {
-		uint32_t nc = s->cap_sub ? 2 * s->cap_sub : 8;
-		uint32_t *ns = realloc(s->sub, nc * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		s->sub = ns;
-		s->cap_sub = nc;
-	}
+	if (stage_sub_room(s))
+		return -ENOMEM;
 	err = id_get(&w->sub_ids, id);
 	if (err) {
 		w->why = "no free subtable id (OVN_MAX_SUBTABLES)";
@@ -2685,15 +2694,8 @@ static int adopt_sub(struct ovnbpf_writer *w, uint32_t si, uint32_t id, int32_t 
 	if (!id || id >= OVN_MAX_SUBTABLES || bit_get(sub_used, id) ||
 	    s->n_sub >= OVN_STAGE_MAX_MASKS)
 		return 0;
-	if (s->n_sub == s->cap_sub) {
-		uint32_t nc = s->cap_sub ? 2 * s->cap_sub : 8;
-		uint32_t *ns = realloc(s->sub, nc * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		s->sub = ns;
-		s->cap_sub = nc;
-	}
+	if (stage_sub_room(s))
+		return -ENOMEM;
 	err = grow((void **)&w->subs, &w->cap_subs, id, sizeof(*w->subs));
 	if (err)
 		return err;
