@@ -22,6 +22,8 @@
 #include "maps/abi.h"
 #include "maps/counters.h"
 #include "maps/ovnbpf_maps.h"
+#include "maps/punt.h"
+#include "maps/qos.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/ovnbpf"
 
@@ -45,6 +47,9 @@ static void usage(FILE *f)
 "  show [IFACE]          list the bindings and their state\n"
 "  status                southbound connection, chassis registration, nb_cfg\n"
 "  engine-stats          compiler and engine counters (flows compiled, set members)\n"
+"  services              counters of the packet services: punts, DHCPv4/v6,\n"
+"                        router advertisements, DNS, MAC_Binding and FDB\n"
+"                        learning, Controller_Event rows, service monitors\n"
 "  list-commands         what the running ovnbpfd answers\n"
 "Commands (on the Southbound DB):\n"
 "  lflow-check [--ovnsb-db=REMOTE]  parse every Logical_Flow, report failures\n"
@@ -60,6 +65,8 @@ static void usage(FILE *f)
 "  conntrack [list] [--zone N]   connections, as ovs-appctl dpctl/dump-conntrack\n"
 "  conntrack flush [--zone N]    delete connections (all, or of zone N)\n"
 "  conntrack stats               entries, creations, deletions, LRU evictions\n"
+"  meters                QoS meters (set_meter) in use: rate, burst, packets\n"
+"                        passed and dropped; punt meters: rate and burst\n"
 "  version               print the version\n"
 "Options:\n"
 "  --state-dir=DIR       ovnbpfd's state directory (default %s);\n"
@@ -151,6 +158,17 @@ static int cmd_ctl(const char *command, int argc, char *const argv[])
 
 			printf("%s: %s\n", k, t ? t : json_string_value(v));
 			free(t);
+		}
+	} else if (!strcmp(command, "services")) {
+		const char *k, *k2;
+		json_t *v, *v2;
+
+		/* one line per service: name, then its counters */
+		json_object_foreach(result, k, v) {
+			printf("%-17s", k);
+			json_object_foreach(v, k2, v2)
+				printf(" %s=%lld", k2, (long long)json_integer_value(v2));
+			putchar('\n');
 		}
 	}
 	json_decref(result);
@@ -261,6 +279,69 @@ static int cmd_drops(void)
 		err = print_stage_drops(ncpu);
 cleanup:
 	free(vals);
+	close(fd);
+	return err;
+}
+
+/* set_meter buckets in use (maps/qos.h) and the punt meters' settings
+ * (maps/punt.h), from the pinned maps. */
+static int cmd_meters(void)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
+	struct ovn_meter *pm = NULL;
+	struct ovn_qos_meter q;
+	char path[4096];
+	__u32 id;
+
+	snprintf(path, sizeof(path), "%s/ovn_qos_meters", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		fprintf(stderr, "ovnbpfctl: %s: %s (is ovnbpfd running?)\n", path,
+			strerror(errno));
+		return -errno;
+	}
+	printf("QoS meters (set_meter)\n%-6s %10s %12s %12s %14s %12s %14s\n", "id",
+	       "rate_kbps", "burst_kbit", "passed", "passed_bytes", "dropped", "dropped_bytes");
+	for (id = 0; id < OVN_QOS_METERS; id++) {
+		if (bpf_map_lookup_elem_flags(fd, &id, &q, BPF_F_LOCK)) {
+			err = -errno;
+			goto cleanup;
+		}
+		if (!q.rate_kbps)
+			continue;
+		/* cap is the burst in kbit x 1e9 tokens */
+		printf("%-6u %10u %12llu %12llu %14llu %12llu %14llu\n", id, q.rate_kbps,
+		       (unsigned long long)(q.cap / 1000000000ULL),
+		       (unsigned long long)q.pass_pkts, (unsigned long long)q.pass_bytes,
+		       (unsigned long long)q.drop_pkts, (unsigned long long)q.drop_bytes);
+	}
+	close(fd);
+
+	snprintf(path, sizeof(path), "%s/ovn_meters", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		fprintf(stderr, "ovnbpfctl: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	pm = calloc(ncpu, sizeof(*pm));
+	if (!pm) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	printf("punt meters (0: the default, others: controller_meter)\n%-6s %12s %8s\n",
+	       "id", "rate_pps/cpu", "burst");
+	for (id = 0; id < OVN_MAX_METERS; id++) {
+		if (bpf_map_lookup_elem(fd, &id, pm)) {
+			err = -errno;
+			goto cleanup;
+		}
+		/* the daemon writes the same settings in every CPU's copy */
+		if (id != OVN_METER_DEFAULT && !pm[0].rate_pps && !pm[0].burst)
+			continue;
+		printf("%-6u %12u %8u\n", id, pm[0].rate_pps, pm[0].burst);
+	}
+cleanup:
+	free(pm);
 	close(fd);
 	return err;
 }
@@ -461,6 +542,7 @@ int main(int argc, char **argv)
 	} ctl_cmds[] = {
 		{ "bind", 2, 1 << 20 }, { "unbind", 1, 1 }, { "show", 0, 1 },
 		{ "list-commands", 0, 0 }, { "status", 0, 0 }, { "engine-stats", 0, 0 },
+		{ "services", 0, 0 },
 	};
 	const char *cmd;
 	unsigned int i;
@@ -513,6 +595,8 @@ int main(int argc, char **argv)
 		return cmd_drops() ? 1 : 0;
 	if (!strcmp(cmd, "cache"))
 		return cmd_cache() ? 1 : 0;
+	if (!strcmp(cmd, "meters"))
+		return cmd_meters() ? 1 : 0;
 	if (!strcmp(cmd, "version")) {
 		printf("ovnbpfctl %s\n", OVNBPF_VERSION);
 		return 0;

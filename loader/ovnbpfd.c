@@ -23,6 +23,7 @@
 #include "loader/conntrack.h"
 #include "loader/ct_zones.h"
 #include "loader/acl_log.h"
+#include "loader/services.h"
 #include "loader/ctl_socket.h"
 #include "loader/datapath.h"
 #include "loader/dhcp.h"
@@ -285,6 +286,7 @@ struct daemon {
 	unsigned int ct_gc_interval;
 	uint64_t next_gc_ns;
 	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
+	struct services services;	/* their counters: `services` */
 	int sfd;
 };
 
@@ -421,6 +423,13 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = punt_open(d->maps.punt);
 	if (!err)
 		err = engine_register_ctl(d->engine, d->ctl);
+	if (!err) {
+		d->services = (struct services){
+			.learner = d->learner, .fdb = d->fdb,
+			.events = d->events, .svc = d->svc,
+		};
+		err = services_register_ctl(&d->services, d->ctl);
+	}
 	if (err) {
 		pr_err("main", "punt reader: %s", strerror(-err));
 		return err;

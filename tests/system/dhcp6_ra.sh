@@ -102,6 +102,21 @@ expect "DNS query for no record: no answer" "$r" "none" True
 n=$("${CTL[@]}" drops 2>/dev/null | awk '$1 == "lr_in_ip_input" { print $3 }')
 if [[ ${n:-0} -ge 1 ]]; then ok "unanswered query resumed toward the router"; else not_ok "unanswered query resumed toward the router (lr_in_ip_input drops: ${n:-none})"; fi
 
+# The services' counters (`ovnbpfctl services`) saw what was answered:
+# 3 DHCPv6 (solicit, request, information-request), 1 RA, 3 DNS answers
+# and the query without a record (the client asks again when no answer
+# comes: unanswered counts each try).
+svc=$("${CTL[@]}" services); echo "$svc" | sed 's/^/# /'
+svc_get() { echo "$svc" | awk -v s="$1" -v k="$2" '$1 == s { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }'; }
+expect_n() { if [[ $(svc_get "$2" "$3") == "$4" ]]; then ok "$1"; else not_ok "$1 (got '$(svc_get "$2" "$3")', want '$4')"; fi; }
+expect_n "services: dhcp6 replies counted" dhcp6 replies 3
+expect_n "services: nd_ra replies counted" nd_ra replies 1
+expect_n "services: dns replies counted" dns replies 3
+u=$(svc_get dns unanswered); q=$(svc_get dns requests)
+check "services: dns query without a record counted as unanswered" \
+    test "${u:-0}" -ge 1 -a "${q:-0}" -eq $(( 3 + ${u:-0} ))
+expect_n "services: no malformed dhcp6 request" dhcp6 bad_request 0
+
 if [[ $T_FAILED -ne 0 ]]; then
     "${CTL[@]}" drops 2>/dev/null | awk '$3 != 0' >&2 || true
     tail -30 "$T_DIR/ovnbpfd.log" >&2

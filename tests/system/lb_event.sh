@@ -121,6 +121,10 @@ ovn-sbctl destroy Controller_Event "$(ovn-sbctl --bare --columns=_uuid find Cont
 udp 3
 sleep 1
 check "no event once the flow is gone ($(n_rows) rows)" test "$(n_rows)" -eq 2
+# `ovnbpfctl services`: the rows written are counted.
+ce=$("${CTL[@]}" services | awk '$1 == "controller_event"'); echo "# $ce"
+ce_ins=$(echo "$ce" | tr ' ' '\n' | awk -F= '$1 == "inserted" { print $2 }')
+check "services: controller_event rows inserted counted ($ce_ins)" test "${ce_ins:-0}" -ge 2
 
 if [[ $T_FAILED -ne 0 ]]; then
     ovn-sbctl list Controller_Event >&2

@@ -152,6 +152,12 @@ k1=$(grep -c '^b1$' "$T_DIR/cli2.out"); k2=$(grep -c '^b2$' "$T_DIR/cli2.out")
 check "30 connections succeed ($k1 on b1 + $k2 on b2)" test $((k1 + k2)) -eq 30
 check "new connections reach b2 again ($k2)" test "$k2" -ge 1
 check "no malformed handle_svc_check punts logged" bash -c "! grep -q 'malformed handle_svc_check' '$T_DIR/ovnbpfd.log'"
+# `ovnbpfctl services`: the monitors probed and their answers came back.
+sm=$("${CTL[@]}" services | awk '$1 == "service_monitor"'); echo "# $sm"
+sm_get() { echo "$sm" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+check "services: monitors probing (probes $(sm_get probes), replies $(sm_get replies))" \
+    test "$(sm_get monitors)" -ge 2 -a "$(sm_get probes)" -ge 2 -a "$(sm_get replies)" -ge 1
+check "services: status changes written ($(sm_get status_writes))" test "$(sm_get status_writes)" -ge 2
 
 [[ $T_FAILED -eq 0 ]] || { echo "# log: $T_DIR/ovnbpfd.log"; vip_flow | sed 's/^/# /'; }
 exit $T_FAILED

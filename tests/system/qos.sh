@@ -77,6 +77,11 @@ check "DSCP 10 on received packets" test "$dscp" = 10
 d1=$(over_rate)
 echo "# qos-meter-over-rate: $d0 -> $d1"
 check "excess counted as qos-meter-over-rate" test $(( d1 - d0 )) -gt 1000
+# `ovnbpfctl meters` shows the bucket: 10 Mbit/s, packets passed and dropped.
+m=$("${CTL[@]}" meters | awk '$2 == 10000 { print $4, $6; exit }')
+echo "# meters: 10000 kbps bucket passed/dropped: ${m:-none}"
+check "meters: the 10 Mbit/s meter passed and dropped packets" \
+    test "${m%% *}" -gt 0 -a "${m##* }" -gt 1000
 check "TCP (1 MB) through the meter" tcp_bulk 5202 1024
 
 # Without the rate rule: the same load passes (well above the limit).
