@@ -189,19 +189,34 @@ static int cmd_bind_many(int argc, char *const argv[])
 	return err;
 }
 
+/* The map pinned as NAME under --bpffs-dir: its fd, or -errno after
+ * saying why on stderr (QUIET: say nothing, for optional maps). */
+static int open_pinned(const char *name, bool quiet)
+{
+	char path[4096];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
+	fd = bpf_obj_get(path);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (!quiet)
+		fprintf(stderr, "ovnbpfctl: %s: %s (is ovnbpfd running?)\n", path, strerror(-err));
+	return err;
+}
+
 /* Which OVN stage dropped (stage-no-match / stage-drop-action above, by
  * stage name as ovn-trace prints it): only stages that dropped something.
  * A datapath built without the stage map prints nothing. */
 static int print_stage_drops(int ncpu)
 {
 	struct ovn_stage_stats *v = calloc(ncpu, sizeof(*v));
-	char path[4096];
 	bool header = false;
 	__u32 idx;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/ovn_stage_stats", pin_dir);
-	fd = bpf_obj_get(path);
+	fd = open_pinned("ovn_stage_stats", true);
 	if (fd < 0 || !v) {
 		free(v);
 		if (fd >= 0)
@@ -240,16 +255,11 @@ static int cmd_drops(void)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
 	struct ovnbpf_counter *vals = NULL;
-	char path[4096];
 	__u32 r;
 
-	snprintf(path, sizeof(path), "%s/ovn_drops", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		fprintf(stderr, "ovnbpfctl: %s: %s (is ovnbpfd running?)\n", path,
-			strerror(errno));
-		return -errno;
-	}
+	fd = open_pinned("ovn_drops", false);
+	if (fd < 0)
+		return fd;
 	vals = calloc(ncpu, sizeof(*vals));
 	if (!vals) {
 		err = -ENOMEM;
@@ -290,16 +300,11 @@ static int cmd_meters(void)
 	int ncpu = libbpf_num_possible_cpus(), fd, err = 0;
 	struct ovn_meter *pm = NULL;
 	struct ovn_qos_meter q;
-	char path[4096];
 	__u32 id;
 
-	snprintf(path, sizeof(path), "%s/ovn_qos_meters", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		fprintf(stderr, "ovnbpfctl: %s: %s (is ovnbpfd running?)\n", path,
-			strerror(errno));
-		return -errno;
-	}
+	fd = open_pinned("ovn_qos_meters", false);
+	if (fd < 0)
+		return fd;
 	printf("QoS meters (set_meter)\n%-6s %10s %12s %12s %14s %12s %14s\n", "id",
 	       "rate_kbps", "burst_kbit", "passed", "passed_bytes", "dropped", "dropped_bytes");
 	for (id = 0; id < OVN_QOS_METERS; id++) {
@@ -317,12 +322,9 @@ static int cmd_meters(void)
 	}
 	close(fd);
 
-	snprintf(path, sizeof(path), "%s/ovn_meters", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		fprintf(stderr, "ovnbpfctl: %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
+	fd = open_pinned("ovn_meters", false);
+	if (fd < 0)
+		return fd;
 	pm = calloc(ncpu, sizeof(*pm));
 	if (!pm) {
 		err = -ENOMEM;
@@ -382,8 +384,7 @@ static int cmd_cache(void)
 		__u32 zero = 0;
 		int fd;
 
-		snprintf(path, sizeof(path), "%s/ovn_cache_ctl", pin_dir);
-		fd = bpf_obj_get(path);
+		fd = open_pinned("ovn_cache_ctl", true);
 		if (fd >= 0) {
 			bpf_map_lookup_elem(fd, &zero, &ctl);
 			close(fd);
