@@ -71,6 +71,11 @@ static char verifier_log[1 << 20];
 
 int pl_fix_open(struct pl_fix *f)
 {
+	return pl_fix_open_trace(f, false);
+}
+
+int pl_fix_open_trace(struct pl_fix *f, bool trace)
+{
 	cpu_set_t set;
 	const char *p;
 	int err;
@@ -83,6 +88,7 @@ int pl_fix_open(struct pl_fix *f)
 	f->skel = ovnbpf_vif__open();
 	if (!f->skel)
 		return -errno;
+	f->skel->rodata->ovn_trace_on = trace;
 	bpf_test_unpin_all(f->skel->obj);
 	/* Statistics only: the verifier's "processed N insns". */
 	verifier_log[0] = 0;

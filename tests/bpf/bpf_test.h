@@ -45,6 +45,8 @@ struct pl_fix {
 };
 
 int pl_fix_open(struct pl_fix *f);
+/* The same with the datapath built for `ovnbpfctl trace` (ovn_trace_on). */
+int pl_fix_open_trace(struct pl_fix *f, bool trace);
 void pl_fix_close(struct pl_fix *f);
 /* CPU 0's copy of the per-packet context after the last run. */
 int pl_read_ctx(struct pl_fix *f, struct ovn_ctx *c);

@@ -75,26 +75,6 @@ static int dt_setup(struct compiler *c)
 	return err ?: compile_commit(c);
 }
 
-static int dt_open(struct pl_fix *f, bool trace)
-{
-	cpu_set_t set;
-
-	memset(f, 0, sizeof(*f));
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	f->skel = ovnbpf_vif__open();
-	if (!f->skel)
-		return -errno;
-	f->skel->rodata->ovn_trace_on = trace;
-	bpf_test_unpin_all(f->skel->obj);
-	if (ovnbpf_vif__load(f->skel))
-		return -1;
-	f->prog_fd = bpf_program__fd(f->skel->progs.ovnbpf_from_vif);
-	return ovnbpf_maps_from_object(f->skel->obj, &f->m) ?: ovnbpf_writer_new(&f->m, &f->w);
-}
-
 void test_dhcp_trace(void)
 {
 	struct ovn_trace_buf *b = calloc(1, sizeof(*b));
@@ -109,7 +89,7 @@ void test_dhcp_trace(void)
 		test__skip("needs root for BPF_PROG_TEST_RUN");
 		goto out;
 	}
-	if (!ASSERT_OK_PTR(b, "alloc") || !ASSERT_OK(dt_open(&f, true), "load tracing copy") ||
+	if (!ASSERT_OK_PTR(b, "alloc") || !ASSERT_OK(pl_fix_open_trace(&f, true), "load tracing copy") ||
 	    !ASSERT_OK(compiler_new(f.w, NULL, &c), "compiler") ||
 	    !ASSERT_OK(dt_setup(c), "setup"))
 		goto out;

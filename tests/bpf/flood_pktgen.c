@@ -342,17 +342,8 @@ void test_flood_pktgen_trace(void)
 	}
 	if (!ASSERT_OK_PTR(b, "alloc"))
 		goto out;
-	f.skel = ovnbpf_vif__open();
-	if (!ASSERT_OK_PTR(f.skel, "open"))
+	if (!ASSERT_OK(pl_fix_open_trace(&f, true), "open"))
 		goto out;
-	f.skel->rodata->ovn_trace_on = true;
-	bpf_test_unpin_all(f.skel->obj);
-	if (!ASSERT_OK(ovnbpf_vif__load(f.skel), "load") ||
-	    !ASSERT_OK(ovnbpf_maps_from_object(f.skel->obj, &f.m), "maps") ||
-	    !ASSERT_OK(ovnbpf_writer_new(&f.m, &f.w), "writer"))
-		goto cleanup;
-	ovnbpf_writer_set_grace(f.w, 0);
-	f.prog_fd = bpf_program__fd(f.skel->progs.ovnbpf_from_vif);
 	if (!ASSERT_OK(fl_setup(&f), "setup"))
 		goto cleanup;
 	tfd = bpf_map__fd(f.skel->maps.ovn_trace);
