@@ -40,21 +40,6 @@ pod_add() {
 in_pod() { local x=$1; shift; ip netns exec "t-cs-$x" "$@"; }
 zone_of() { awk -v u="lp-cs-$1" '$2 == u { print $1 }' "$T_DIR/state/ct-zones"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every line on TCP 8080 with NAME.
-import socket, sys, threading
-name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8080)); s.listen(64)
-def serve(c):
-    for line in c.makefile("rb"):
-        c.sendall(name + b"\n")
-    c.close()
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py DST PORT N: N TCP connections, one round trip each; prints the
 # answers, one per line ("bad ..." on failure).
@@ -91,7 +76,7 @@ for x in a b1 b2; do check "bind $x" "${CTL[@]}" bind "tcs-$x" "lp-cs-$x"; done
 check "ports up" wait_until 10 bash -c "for p in a b1 b2; do [[ \$(ovn-nbctl lsp-get-up lp-cs-\$p) == up ]] || exit 1; done"
 check "--wait=hv sync" wait_hv
 for x in b1 b2; do
-    in_pod $x timeout 120 python3 "$T_DIR/srv.py" $x >/dev/null 2>&1 &
+    in_pod $x timeout 120 python3 "$TOP/tests/system/name_srv.py" $x >/dev/null 2>&1 &
     on_exit kill $!
 done
 ZA=$(zone_of a); ZB1=$(zone_of b1); ZB2=$(zone_of b2)

@@ -38,35 +38,6 @@ lsp_add() {
 }
 in_pod() { local x=$1; shift; ip netns exec "t-lb-$x" "$@"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every line on TCP 8080 (v4+v6) and every datagram on
-# UDP 5353 with NAME.
-import socket, sys, threading
-name = sys.argv[1].encode()
-def tcp(fam, addr):
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if fam == socket.AF_INET6:
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((addr, 8080)); s.listen(64)
-    while True:
-        c, _ = s.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-def serve(c):
-    f = c.makefile("rb")
-    for line in f:
-        c.sendall(name + b"\n")
-    c.close()
-def udp():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 5353))
-    while True:
-        _, peer = s.recvfrom(100)
-        s.sendto(name, peer)
-threading.Thread(target=tcp, args=(socket.AF_INET, "0.0.0.0"), daemon=True).start()
-threading.Thread(target=tcp, args=(socket.AF_INET6, "::"), daemon=True).start()
-udp()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py VIP N [6]: N TCP connections to VIP:80, 3 round trips each;
 # prints "conn NAME" per connection whose answers all agree and whose peer
@@ -127,7 +98,7 @@ check "ports up" wait_until 10 bash -c "for p in c b1 b2; do [[ \$(ovn-nbctl lsp
 check "--wait=hv sync" wait_hv
 
 for x in b1 b2; do
-    in_pod $x timeout 60 python3 "$T_DIR/srv.py" $x >/dev/null 2>&1 &
+    in_pod $x timeout 60 python3 "$TOP/tests/system/name_srv.py" --udp 5353 $x >/dev/null 2>&1 &
     on_exit kill $!
 done
 sleep 0.5

@@ -27,18 +27,6 @@ pod_add() {
 }
 in_pod() { local x=$1; shift; ip netns exec "t-aff-$x" "$@"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every TCP connection on 8080 with NAME.
-import socket, sys
-name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8080)); s.listen(64)
-while True:
-    c, _ = s.accept()
-    c.sendall(name + b"\n")
-    c.close()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py VIP N PAUSE: N TCP connections to VIP:80, PAUSE seconds before
 # each; prints "conn NAME" per answer, "bad ..." on a failure.
@@ -76,7 +64,7 @@ check "northd wrote the affinity flows" \
     bash -c "ovn-sbctl lflow-list $SW | grep -q 'commit_lb_aff(vip = \"$VIP:80\"'"
 
 for x in b1 b2; do
-    in_pod $x timeout 90 python3 "$T_DIR/srv.py" $x >/dev/null 2>&1 &
+    in_pod $x timeout 90 python3 "$TOP/tests/system/name_srv.py" --per-conn $x >/dev/null 2>&1 &
     on_exit kill $!
 done
 sleep 0.5

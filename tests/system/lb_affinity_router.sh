@@ -38,19 +38,6 @@ pod_add() {
 }
 in_pod() { local x=$1; shift; ip netns exec "t-raf-$x" "$@"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every TCP connection on 8080 (IPv4 or IPv6) with NAME.
-import socket, sys
-name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-s.bind(("::", 8080)); s.listen(64)
-while True:
-    c, _ = s.accept()
-    c.sendall(name + b"\n")
-    c.close()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py VIP N PAUSE: N TCP connections to VIP:80, PAUSE seconds before
 # each; prints "conn NAME" per answer, "bad ..." on a failure.
@@ -139,7 +126,7 @@ check "ovnbpfd starts" daemon_start --ct-gc-interval=1
 for x in c b1 b2; do check "bind $x" "${CTL[@]}" bind "traf-$x" "lp-raf-$x"; done
 check "ports up" wait_until 10 bash -c "for p in c b1 b2; do [[ \$(ovn-nbctl lsp-get-up lp-raf-\$p) == up ]] || exit 1; done"
 for x in b1 b2; do
-    in_pod $x timeout 200 python3 "$T_DIR/srv.py" $x >/dev/null 2>&1 &
+    in_pod $x timeout 200 python3 "$TOP/tests/system/name_srv.py" --per-conn $x >/dev/null 2>&1 &
     on_exit kill $!
 done
 

@@ -54,21 +54,6 @@ backends() {
     ovn-nbctl set Load_Balancer lb-lbb "vips:\"$VIP:80\"=\"$out\""
 }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every line on TCP 8080 with NAME.
-import socket, sys, threading
-name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8080)); s.listen(128)
-def serve(c):
-    for line in c.makefile("rb"):
-        c.sendall(name + b"\n")
-    c.close()
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py VIP N DIR: open N connections to VIP:80 and keep them.  Round 0
 # runs at once, round R when DIR/goR appears: every live connection sends
@@ -169,7 +154,7 @@ check "--wait=hv sync" wait_hv
 
 declare -A SRV
 for x in b1 b2 b3; do
-    in_pod $x timeout 120 python3 "$T_DIR/srv.py" $x >/dev/null 2>&1 &
+    in_pod $x timeout 120 python3 "$TOP/tests/system/name_srv.py" $x >/dev/null 2>&1 &
     SRV[$x]=$!
     on_exit kill $!
 done

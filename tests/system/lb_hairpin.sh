@@ -39,33 +39,6 @@ pod_add() {
 }
 in_pod() { local x=$1; shift; ip netns exec "t-lbh-$x" "$@"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py: answer each TCP line on 8080 (v4+v6) and each UDP datagram on
-# 5353 with the peer address this end sees.
-import socket, threading
-def tcp(fam, addr):
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if fam == socket.AF_INET6:
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((addr, 8080)); s.listen(64)
-    while True:
-        c, peer = s.accept()
-        threading.Thread(target=serve, args=(c, peer[0]), daemon=True).start()
-def serve(c, peer):
-    for line in c.makefile("rb"):
-        c.sendall(peer.encode() + b"\n")
-    c.close()
-def udp():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 5353))
-    while True:
-        _, peer = s.recvfrom(100)
-        s.sendto(peer[0].encode(), peer)
-threading.Thread(target=tcp, args=(socket.AF_INET, "0.0.0.0"), daemon=True).start()
-threading.Thread(target=tcp, args=(socket.AF_INET6, "::"), daemon=True).start()
-udp()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py tcp|tcp6|udp|icmp VIP PORT N: N exchanges; prints one line each:
 # "ok SEEN" (answer from VIP:PORT; SEEN = the peer the server saw),
@@ -122,7 +95,7 @@ for x in a b; do check "bind $x" "${CTL[@]}" bind "tlbh-$x" "lp-lbh-$x"; done
 check "ports up" wait_until 10 bash -c "for p in a b; do [[ \$(ovn-nbctl lsp-get-up lp-lbh-\$p) == up ]] || exit 1; done"
 check "--wait=hv sync" ovn-nbctl --timeout=15 --wait=hv sync
 
-in_pod a timeout 60 python3 "$T_DIR/srv.py" >/dev/null 2>&1 &
+in_pod a timeout 60 python3 "$TOP/tests/system/name_srv.py" --peer --udp 5353 >/dev/null 2>&1 &
 on_exit kill $!
 sleep 0.5
 ping_b() { in_pod a ping -c 1 -W 1 "${IP[b]}" >/dev/null 2>&1; }

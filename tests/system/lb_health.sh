@@ -34,21 +34,6 @@ SRC=10.252.0.250
 
 in_pod() { local x=$1; shift; ip netns exec "t-lbh-$x" "$@"; }
 
-cat >"$T_DIR/srv.py" <<'EOF'
-# srv.py NAME: answer every connection on TCP 8080 with NAME.
-import socket, sys
-name = sys.argv[1].encode()
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8080)); s.listen(128)
-while True:
-    c, _ = s.accept()
-    try:
-        c.sendall(name + b"\n")
-    except OSError:
-        pass
-    c.close()
-EOF
 cat >"$T_DIR/cli.py" <<'EOF'
 # cli.py VIP N: N connections to VIP:80, one after the other; prints the
 # answer of each ("b1") or "bad WHY".
@@ -111,7 +96,7 @@ smac=$(ovn-sbctl --bare --columns=src_mac find Service_Monitor ip="${IP[b1]}" po
 check "rows carry src_mac ($smac) and src_ip" test -n "$smac" -a \
     "$(ovn-sbctl --bare --columns=src_ip find Service_Monitor ip="${IP[b1]}" port=8080)" == $SRC
 
-in_pod b1 timeout 120 python3 "$T_DIR/srv.py" b1 >/dev/null 2>&1 &
+in_pod b1 timeout 120 python3 "$TOP/tests/system/name_srv.py" --per-conn b1 >/dev/null 2>&1 &
 on_exit kill $!
 in_pod b1 timeout 120 python3 -c 'import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 5353))
@@ -141,7 +126,7 @@ check "20 connections to the VIP all succeed, on b1 ($n1)" test "$n1" -eq 20
 check "b1 stays online while probed (no flapping)" bash -c "sleep 3; [[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b1]} port=8080) == online ]]"
 
 # 2. b2's server starts.
-in_pod b2 timeout 120 python3 "$T_DIR/srv.py" b2 >/dev/null 2>&1 &
+in_pod b2 timeout 120 python3 "$TOP/tests/system/name_srv.py" --per-conn b2 >/dev/null 2>&1 &
 on_exit kill $!
 check "b2 comes back online" wait_until 15 bash -c "[[ \$(ovn-sbctl --bare --columns=status find Service_Monitor ip=${IP[b2]} port=8080) == online ]]"
 check "VIP's flow has b1 and b2 again" wait_until 10 bash -c \
