@@ -117,7 +117,10 @@ start() {
     "$B/ovnbpfd" --ovnsb-db="$OVN_SB_DB" --chassis-name=demo-chassis \
         --encap-ip=127.0.0.1 --bpffs-dir="$PIN" --state-dir="$D/state" \
         --log-file="$D/ovnbpfd.log" --pidfile="$D/ovnbpfd.pid" --detach
-    for _ in $(seq 50); do [[ -s $D/ovnbpfd.pid ]] && break; sleep 0.1; done
+    # The pidfile appears once the datapath is loaded (the verifier takes a
+    # few seconds, more on a busy machine).
+    for _ in $(seq 600); do [[ -s $D/ovnbpfd.pid ]] && break; sleep 0.1; done
+    [[ -s $D/ovnbpfd.pid ]] || { echo "ovnbpfd did not start; see $D/ovnbpfd.log" >&2; exit 1; }
     CTL=("$B/ovnbpfctl" --state-dir="$D/state" --bpffs-dir="$PIN")
     for p in "${PODS[@]}"; do "${CTL[@]}" bind "veth-${p#demo-}" "$p"; done
     # --wait=hv returns once ovnbpfd has acknowledged the NB configuration.
