@@ -21,6 +21,9 @@
 #include "tests/bpf/pkt.h"
 #include "tests/bpf/pl_flows.h"
 #include "tests/test_progs.h"
+#include "loader/trace.h"
+#include "maps/trace.h"
+#include "ovnbpf_vif.skel.h"
 
 #define LO		1
 #define FAM_PORTS	8	/* p1..p8, keys 1..8, all VIFs on LO */
@@ -402,4 +405,88 @@ void test_family_adoption(void)
 out:
 	compiler_free(c);
 	pl_fix_close(&f);
+}
+
+/* The member a trace names: the STAGE event of a family's flow and the
+ * packet's port give back the member's row (loader/trace_sb.c). */
+static int32_t traced_member(struct ovnbpf_vif *skel, struct trace_sb *sb, unsigned int k,
+			     uint8_t src, uint8_t dst, uint8_t pipeline, uint8_t table,
+			     struct ovn_trace_ev *out)
+{
+	static struct ovn_trace_buf b;
+	uint8_t pkt[128], mac[6];
+	int fd = bpf_map__fd(skel->maps.ovn_trace);
+	__u32 zero = 0, ret, len;
+
+	port_mac(k, mac);
+	len = pkt_udp4(pkt, mac, SMAC, htonl(0x0a000000 | src), htonl(0x0a000000 | dst), 1, 2, 8);
+	memset(&b, 0, sizeof(b));
+	if (bpf_map_update_elem(fd, &zero, &b, BPF_ANY) ||
+	    bpf_test_run_skb(bpf_program__fd(skel->progs.ovnbpf_from_vif), pkt, len, &ret, NULL,
+			     NULL) ||
+	    bpf_map_lookup_elem(fd, &zero, &b))
+		return -2;
+	for (__u32 i = 0; i < b.n_ev && i < OVN_TRACE_MAX_EV; i++)
+		if (b.ev[i].kind == OVN_TR_STAGE && b.ev[i].pipeline == pipeline &&
+		    b.ev[i].table == table) {
+			*out = b.ev[i];
+			return trace_sb_flow_lflow(sb, b.ev[i].flow, b.ev[i].port, b.ev[i].arg);
+		}
+	return -3;
+}
+
+void test_family_trace(void)
+{
+	static const char *const rows[] = { "a-2", "a-3", "a-4", "a-5", "a-6", "c-1", "c-3" };
+	struct compile_opts co = { 0 };
+	struct trace_sb sb = { 0 };
+	struct ovnbpf_vif *skel = NULL;
+	struct ovnbpf_maps m;
+	struct ovnbpf_writer *w = NULL;
+	struct compiler *c = NULL;
+	struct ovn_trace_ev ev;
+	int32_t lf;
+
+	if (!env.has_root) {
+		test__skip("needs root for BPF_PROG_TEST_RUN");
+		return;
+	}
+	skel = ovnbpf_vif__open();
+	if (!ASSERT_OK_PTR(skel, "open"))
+		return;
+	skel->rodata->ovn_trace_on = true;
+	bpf_test_unpin_all(skel->obj);
+	if (!ASSERT_OK(ovnbpf_vif__load(skel), "tracing load") ||
+	    !ASSERT_OK(ovnbpf_maps_from_object(skel->obj, &m), "maps") ||
+	    !ASSERT_OK(ovnbpf_writer_new(&m, &w), "writer") ||
+	    !ASSERT_OK(compiler_new(w, &co, &c), "compiler") || !ASSERT_OK(setup(c), "setup") ||
+	    !ASSERT_OK(equiv_flows(c), "flows"))
+		goto out;
+	/* The rows the trace knows (as trace_sb_load() reads them). */
+	sb.lflows = calloc(7, sizeof(*sb.lflows));
+	if (!ASSERT_OK_PTR(sb.lflows, "rows"))
+		goto out;
+	for (int i = 0; i < 7; i++) {
+		snprintf(sb.lflows[i].uuid, sizeof(sb.lflows[i].uuid), "%s", rows[i]);
+		sb.lflows[i].dp = 1;
+	}
+	sb.n_lflows = 7;
+	trace_sb_index(&sb, c);
+
+	lf = traced_member(skel, &sb, 4, 1, 99, OVN_PIPE_EGRESS, 1, &ev);
+	ASSERT_EQ(ev.arg, 4, "the stage event carries the outport");
+	if (ASSERT_GE(lf, 0, "egress ACL of p4: a row"))
+		ASSERT_STREQ(sb.lflows[lf].uuid, "a-4", "the member flow of p4");
+	lf = traced_member(skel, &sb, 6, 1, 99, OVN_PIPE_EGRESS, 1, &ev);
+	if (ASSERT_GE(lf, 0, "egress ACL of p6: a row"))
+		ASSERT_STREQ(sb.lflows[lf].uuid, "a-6", "the member flow of p6");
+	lf = traced_member(skel, &sb, 2, 9, 50, OVN_PIPE_INGRESS, 2, &ev);
+	ASSERT_EQ(ev.port, 1, "inport p1");
+	if (ASSERT_GE(lf, 0, "ingress inport family: a row"))
+		ASSERT_STREQ(sb.lflows[lf].uuid, "c-1", "the member flow of inport p1");
+out:
+	trace_sb_free(&sb);
+	compiler_free(c);
+	ovnbpf_writer_free(w);
+	ovnbpf_vif__destroy(skel);
 }
