@@ -108,7 +108,7 @@ static void scan(struct expr *e, struct fam_scan *s)
 			s->n_strings += e->cmp.values[i].type == EXPR_C_STRING;
 		sym = e->cmp.field.symbol;
 		if (e->cmp.n_values == 1 && e->cmp.values[0].type == EXPR_C_STRING &&
-		    e->cmp.relop == EXPR_R_EQ && sym &&
+		    e->cmp.relop == EXPR_R_EQ && sym && !sym->width &&
 		    (sym->field == MFF_LOG_INPORT || sym->field == MFF_LOG_OUTPORT) &&
 		    !e->cmp.field.n_bits)
 			s->hit = e;
