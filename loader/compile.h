@@ -17,6 +17,9 @@
  * "K_pg", whose members are port keys), so a member change is a set-map
  * update that recompiles no flow.  The writer flow ids of each logical flow
  * are remembered under its UUID: compile_flow_del() touches only them.
+ * Flows that differ only in one `inport/outport == "P"` form a family
+ * compiled as one flow over an implicit port group (compile_family.c): a
+ * member added or deleted is a group member change there too.
  *
  * Actions the datapath cannot execute yet are reported (report callback,
  * with the flow's UUID and a reason) and compiled at their place as:
