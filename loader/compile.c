@@ -370,6 +370,7 @@ struct cc_act {
 	uint32_t dp;
 	bool unsupported;
 	bool pauses;		/* has a pausing controller action */
+	bool port_names;	/* loads a port or group name (`outport = "P"`) */
 	unsigned int sp;	/* push/pop stack depth (compile_ecmp.c) */
 };
 
@@ -412,6 +413,7 @@ static int emit_load(struct cc_act *a, const struct action *act)
 	if (afield_bytes(&ld->dst, &f, &op.dst, &op.n, &bit, &n))
 		return -ENOENT;
 	if (ld->imm.string) {
+		a->port_names = true;
 		v = u128_from_u64(name_key(a->c, a->dp, ld->imm.string));
 		m = u128_low_mask(32);
 	} else {
@@ -974,7 +976,7 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	char *match = NULL;
 	int r;
 
-	if (smap_get(&c->recs, f->uuid))
+	if (smap_get(&c->recs, f->uuid) || cc_family_has(c, f->uuid))
 		return -EEXIST;
 	/* The parser checks next(table=) against one count; next(pipeline=
 	 * ingress, table=N) from egress needs the (larger) ingress count. */
@@ -991,12 +993,24 @@ int compile_flow_add(struct compiler *c, const struct compile_lflow *f)
 	if (!ops.n || (ops.v[ops.n - 1].code != OVN_OP_NEXT && ops.v[ops.n - 1].code != OVN_OP_PUNT &&
 		       ops.v[ops.n - 1].code != OVN_OP_OUTPUT))
 		emit_simple(&a, res.acts.n ? OVN_OP_END : OVN_OP_DROP, 0);
+	/* A member of a family compiled as one flow (compile_family.c)
+	 * compiles nothing of its own. */
+	if (!a.pauses && !a.port_names && !a.unsupported && !strstr(f->actions, "select(") &&
+	    !strstr(f->actions, "set_meter(") && cc_family_add(c, f, &ops, res.prereqs) > 0) {
+		c->st.flows++;
+		cc_router_flow_added(c, f);
+		free(ops.v);
+		action_parse_result_free(&res);
+		return 0;
+	}
 	if (res.prereqs && *res.prereqs)
 		match = xasprintf("(%s) && (%s)", f->match, res.prereqs);
 	r = cc_compile(c, f->uuid, f, match ? match : f->match, &ops, false);
 	if (a.pauses)
 		cc_pause_record(c, f);
 	if (r == -EINVAL) {
+		/* Skipped: the caller will not delete it. */
+		cc_family_del(c, f->uuid);
 		c->st.errors++;
 	} else {
 		c->st.flows++;
@@ -1029,7 +1043,7 @@ int cc_del_rec(struct compiler *c, const char *key)
 
 int compile_flow_del(struct compiler *c, const char *uuid)
 {
-	int r = cc_del_rec(c, uuid);
+	int r = cc_family_del(c, uuid) > 0 ? 0 : cc_del_rec(c, uuid);
 
 	if (!r)
 		c->st.flows--;

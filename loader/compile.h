@@ -17,6 +17,9 @@
  * "K_pg", whose members are port keys), so a member change is a set-map
  * update that recompiles no flow.  The writer flow ids of each logical flow
  * are remembered under its UUID: compile_flow_del() touches only them.
+ * Flows that differ only in one `inport/outport == "P"` form a family
+ * compiled as one flow over an implicit port group (compile_family.c): a
+ * member added or deleted is a group member change there too.
  *
  * Actions the datapath cannot execute yet are reported (report callback,
  * with the flow's UUID and a reason) and compiled at their place as:
@@ -62,7 +65,14 @@ struct compile_opts {
 	void (*report)(void *aux, enum compile_report_kind kind, const char *uuid,
 		       const char *reason, const char *detail);
 	void *aux;
+	/* Per-port flow families (loader/compile_family.c): flows that
+	 * differ only in one `inport/outport == "P"` compile to one flow
+	 * once a family has this many members.  0: COMPILE_FAMILY_MIN;
+	 * UINT_MAX: never. */
+	unsigned int family_min;
 };
+
+#define COMPILE_FAMILY_MIN	4
 
 /* One Logical_Flow row. */
 struct compile_lflow {
@@ -104,6 +114,10 @@ struct compile_stats {
 	size_t flows_compiled;		/* compile_flow_add() calls that compiled */
 	size_t entries_written;		/* writer flows added */
 	size_t set_members_written;	/* set members added or removed */
+	/* Per-port flow families compiled as one flow, and their member
+	 * logical flows (counted in flows too, compiled in none). */
+	size_t families;
+	size_t family_members;
 };
 
 struct compiler;
@@ -174,6 +188,16 @@ void compile_get_stats(const struct compiler *c, struct compile_stats *s);
 void compile_for_each_flow(const struct compiler *c,
 			   void (*fn)(void *aux, const char *key, const uint32_t *ids, size_t n),
 			   void *aux);
+
+/* For every logical flow that is a member of a family compiled as one
+ * flow (loader/compile_family.c): each writer flow id of the family, the
+ * family's port field (outport, else inport), the member's port key and
+ * its key as given to compile_flow_add().  The writer flow id alone does
+ * not name the logical flow then; with the packet's port it does. */
+void compile_for_each_family_member(const struct compiler *c,
+				    void (*fn)(void *aux, uint32_t flow_id, bool outport,
+					       uint32_t port_key, const char *uuid),
+				    void *aux);
 
 /* Context location of a base field: byte offset, width in bytes and the
  * left shift of the field's bit 0 within those bytes.  -ENOENT when the

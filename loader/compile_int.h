@@ -62,6 +62,7 @@ struct compiler {
 	struct compile_stats st;
 	struct cc_router *rt;		/* compile_router.c: select() labels */
 	struct cc_qos *qos;		/* compile_qos.c: set_meter ids */
+	struct cc_families *fam;	/* compile_family.c: per-port flow families */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,
@@ -104,6 +105,22 @@ int cc_lb_hash_fields(const char *s, uint8_t *out);
 /* chk_lb_aff, commit_lb_aff (compile_lb_aff.c), same contract. */
 int cc_emit_lb_aff(struct compiler *c, const struct compile_lflow *f, struct cc_ops *ops,
 		   const struct action *act);
+/* Per-port flow families (compile_family.c).  cc_family_add(): 1 when
+ * flow F (actions compiled to OPS, needing PREREQS) joined a family
+ * compiled as one flow -- nothing more to compile; 0: compile it alone.
+ * cc_family_del(): 1 when UUID left such a family (its flows were the
+ * family's), 0 otherwise (delete its own flows). */
+int cc_family_add(struct compiler *c, const struct compile_lflow *f, const struct cc_ops *ops,
+		  const char *prereqs);
+bool cc_family_has(const struct compiler *c, const char *uuid);
+int cc_family_del(struct compiler *c, const char *uuid);
+/* Member lists -> implicit port groups; before the groups resolve. */
+void cc_family_commit(struct compiler *c);
+void cc_family_datapath_del(struct compiler *c, uint32_t dp);
+void cc_family_free(struct compiler *c);
+void cc_family_stats(const struct compiler *c, struct compile_stats *s);
+/* Remove set KIND NAME and its installed members (compile_sb.c). */
+void cc_set_drop(struct compiler *c, const char *kind, const char *name);
 /* Byte range of an action field (compile.c); *bit = shift of its bit 0. */
 int afield_bytes(const struct action_field *af, enum mf_field_id *fid, uint16_t *off,
 		 uint8_t *len, unsigned int *bit, unsigned int *n_bits);

@@ -75,6 +75,7 @@ void compiler_free(struct compiler *c)
 	if (!c)
 		return;
 	port_sec_free(c);
+	cc_family_free(c);
 	smap_destroy(&c->recs, rec_free2);
 	smap_destroy(&c->ports, port_free);
 	smap_destroy(&c->mcgroups, NULL);
@@ -97,6 +98,7 @@ void compile_set_opt_tables(struct compiler *c, const struct action_opt_table *d
 void compile_get_stats(const struct compiler *c, struct compile_stats *s)
 {
 	*s = c->st;
+	cc_family_stats(c, s);
 }
 
 uint8_t cc_n_tables(const struct compiler *c, uint32_t dp, uint8_t pipeline)
@@ -289,6 +291,19 @@ static void pg_forget_port(struct compiler *c, uint32_t dp, uint32_t key)
 		}
 		s->n_m = n;
 	}
+}
+
+void cc_set_drop(struct compiler *c, const char *kind, const char *name)
+{
+	char k[300];
+	struct cc_set *s;
+
+	snprintf(k, sizeof(k), "%s%s", kind, name);
+	s = smap_del(&c->sets, k);
+	if (!s)
+		return;
+	set_sync(c, s, xcalloc(1, sizeof(struct cc_member)), 0);
+	set_free(s);
 }
 
 static struct cc_set *set_get(struct compiler *c, const char *kind, const char *name)
@@ -503,6 +518,7 @@ int compile_datapath_del(struct compiler *c, uint32_t dp)
 	snprintf(k, sizeof(k), "%u", dp);
 	if (!smap_del(&c->dps, k))
 		return -ENOENT;
+	cc_family_datapath_del(c, dp);
 	while (smap_next(&c->recs, &i, &key, &v)) {
 		if (((struct cc_rec *)v)->dp != dp)
 			continue;
@@ -557,6 +573,7 @@ int compile_commit(struct compiler *c)
 	const char *k;
 	void *v;
 
+	cc_family_commit(c);
 	while (smap_next(&c->sets, &i, &k, &v)) {
 		struct cc_set *s = v;
 

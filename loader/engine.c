@@ -1070,6 +1070,8 @@ static void cmd_engine_stats(struct ctl_reply *r, int argc, const char *argv[], 
 	/* Flows the writer refused (each reported with its UUID), and how
 	 * close the classifier is to its per-stage mask limit. */
 	json_object_set_new(j, "writer_errors", json_integer((json_int_t)cs.writer_errors));
+	json_object_set_new(j, "families", json_integer((json_int_t)cs.families));
+	json_object_set_new(j, "family_members", json_integer((json_int_t)cs.family_members));
 	json_object_set_new(j, "map_stage_masks_max", json_integer(ws.max_stage_masks));
 	json_object_set_new(j, "map_stage_chains", json_integer(ws.stage_chains));
 	ctl_reply_ok(r, j);

@@ -399,7 +399,7 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 				break;
 			}
 			{
-				int32_t lf = e->flow < t->sb.n_ids ? t->sb.id_lflow[e->flow] : -1;
+				int32_t lf = trace_sb_flow_lflow(&t->sb, e->flow, e->port, e->arg);
 
 				print_flow(&p, e->table, stage_name(t, e),
 					   lf >= 0 ? &t->sb.lflows[lf] : NULL, e->prio);

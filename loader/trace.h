@@ -96,6 +96,16 @@ struct trace_sb {
 	int32_t *id_lflow;		/* index into lflows, -1: none */
 	char **id_helper;		/* helper flow description, or NULL */
 	size_t n_errors;		/* flows the compiler skipped */
+	/* Writer flows of per-port flow families (loader/compile_family.c):
+	 * one per (flow, member port); the member is the one whose port the
+	 * packet had. */
+	struct trace_fam {
+		uint32_t flow;
+		bool outport;
+		uint32_t port;
+		int32_t lf;
+	} *fams;
+	size_t n_fams;
 };
 
 /* Connect to REMOTE, read the SB once (TIMEOUT_S) and compile all of it
@@ -105,6 +115,11 @@ int trace_sb_load(struct trace_sb *sb, const char *remote, int timeout_s,
 /* Map writer flow ids back to their rows (after the compile). */
 void trace_sb_index(struct trace_sb *sb, const struct compiler *c);
 void trace_sb_free(struct trace_sb *sb);
+/* The row writer flow FLOW was compiled from, for a packet with INPORT
+ * and OUTPORT at that stage (a family's flow stands for one row per
+ * port); -1 if none. */
+int32_t trace_sb_flow_lflow(const struct trace_sb *sb, uint32_t flow, uint32_t inport,
+			    uint32_t outport);
 
 const struct trace_dp *trace_sb_dp(const struct trace_sb *sb, uint32_t key);
 const struct trace_dp *trace_sb_dp_by_name(const struct trace_sb *sb, const char *name);

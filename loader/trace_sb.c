@@ -445,6 +445,8 @@ static void index_one(void *aux, const char *key, const uint32_t *ids, size_t n)
 		helper = xstr(TRACE_PS_SETS);
 	} else if (!strncmp(key, "fdb\x01", 4)) {
 		helper = xstr("FDB entry");
+	} else if (!strncmp(key, "fam\x01", 4)) {
+		/* A flow family: its member rows, by port (index_fam()). */
 	} else if (!strncmp(key, "ctskip\x01", 7)) {
 		lf = ct_skip_lflow(sb, key + 7);
 	} else {
@@ -478,9 +480,49 @@ static void index_one(void *aux, const char *key, const uint32_t *ids, size_t n)
 	free(helper);
 }
 
+static int32_t lflow_by_key(const struct trace_sb *sb, const char *key)
+{
+	char uuid[OVSDB_UUID_LEN + 1];
+	uint32_t dp = 0;
+
+	snprintf(uuid, sizeof(uuid), "%.*s", OVSDB_UUID_LEN, key);
+	if (key[strlen(uuid)] == '/')
+		dp = strtoul(key + strlen(uuid) + 1, NULL, 10);
+	for (size_t i = 0; i < sb->n_lflows; i++)
+		if (!strcmp(sb->lflows[i].uuid, uuid) && (!dp || sb->lflows[i].dp == dp))
+			return (int32_t)i;
+	return -1;
+}
+
+static void index_fam(void *aux, uint32_t flow, bool outport, uint32_t port, const char *key)
+{
+	struct trace_sb *sb = aux;
+	struct trace_fam *x;
+
+	sb->fams = xgrow(sb->fams, sb->n_fams, sizeof(*sb->fams));
+	x = &sb->fams[sb->n_fams++];
+	x->flow = flow;
+	x->outport = outport;
+	x->port = port;
+	x->lf = lflow_by_key(sb, key);
+}
+
 void trace_sb_index(struct trace_sb *sb, const struct compiler *c)
 {
 	compile_for_each_flow(c, index_one, sb);
+	compile_for_each_family_member(c, index_fam, sb);
+}
+
+int32_t trace_sb_flow_lflow(const struct trace_sb *sb, uint32_t flow, uint32_t inport,
+			    uint32_t outport)
+{
+	if (flow < sb->n_ids && sb->id_lflow[flow] >= 0)
+		return sb->id_lflow[flow];
+	for (size_t i = 0; i < sb->n_fams; i++)
+		if (sb->fams[i].flow == flow &&
+		    sb->fams[i].port == (sb->fams[i].outport ? outport : inport))
+			return sb->fams[i].lf;
+	return -1;
 }
 
 void trace_sb_free(struct trace_sb *sb)
@@ -505,6 +547,7 @@ void trace_sb_free(struct trace_sb *sb)
 	free(sb->lflows);
 	free(sb->id_lflow);
 	free(sb->id_helper);
+	free(sb->fams);
 	memset(sb, 0, sizeof(*sb));
 }
 

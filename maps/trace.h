@@ -36,7 +36,7 @@ struct ovn_trace_ev {
 	__u32 flow;		/* STAGE: ovn_flows index */
 	__s32 prio;		/* STAGE: priority */
 	__u32 port;		/* OUTPUT/PATCH/EGRESS: port key; else inport */
-	__u32 arg;		/* see enum ovn_trace_kind */
+	__u32 arg;		/* see enum ovn_trace_kind; STAGE: outport */
 };
 
 /* The packet as delivered: logical metadata and header fields. */

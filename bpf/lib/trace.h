@@ -101,7 +101,8 @@ static __noinline void ovn_trace_rec(struct ovn_ctx *c, __u32 kind, __u32 a, __u
 		e->flow = a;
 		e->prio = (__s32)b;
 		e->port = bpf_ntohl(c->md.inport);
-		e->arg = 0;
+		/* A flow family's member is named by its port (loader/trace.c). */
+		e->arg = bpf_ntohl(c->md.outport);
 	} else {
 		e->flow = 0;
 		e->prio = 0;
