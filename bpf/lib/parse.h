@@ -178,6 +178,8 @@ static __always_inline int ovn_parse_ip4(struct __sk_buff *skb, struct ovn_ctx *
 	c->x.parse |= OVN_P_IP4;
 	if (frag) {
 		k->ip_frag = 1;
+		/* The datagram's name for lib/frag.h. */
+		c->frag.id = bpf_htonl((__u32)h[4] << 8 | h[5]);
 		if (frag & 0x1fff) {
 			/* Later fragments have no L4 header: ip.later_frag
 			 * is set and L4 fields stay absent. */
@@ -236,6 +238,7 @@ static __always_inline int ovn_parse_ip6(struct __sk_buff *skb, struct ovn_ctx *
 			nh = e[0];
 			off += 8;
 			k->ip_frag = 1;
+			__builtin_memcpy(&c->frag.id, &e[4], 4);
 			if ((((__u16)e[2] << 8 | e[3]) & 0xfff8) != 0) {
 				k->ip_frag |= 2;
 				k->ip_proto = nh;
