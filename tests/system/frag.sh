@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# IP fragments through ovnbpf's conntrack, stateful ACLs and a load
-# balancer (bpf/lib/frag.h), with a real ovn-northd and real traffic: the
+# IP fragments through ovnbpf's conntrack, stateful ACLs, a load balancer
+# and a router's SNAT (bpf/lib/frag.h), with a real ovn-northd and real traffic: the
 # pods' MTU is 1500, so `ping -s 4000` and 3000-byte UDP datagrams leave
 # the sender as three fragments each.  Switch sw-fr holds a, b and the
 # backends b1, b2 (all in port group pg_fr); router lr-fr is their gateway
@@ -15,6 +15,8 @@
 #   from-lport 1001 inport == @pg_fr && ip                        allow-related
 #   lb-add lb-fr 172.30.46.100:53   B1:5353,B2:5353 udp
 #   lb-add lb-fr [fd00:46::100]:53  [B1_6]:5353,[B2_6]:5353 udp
+#   lr-fr port lr-fr-ex 172.31.246.1/24 (gateway chassis: this one) to
+#   sw-fr-ex with pod x .50; snat 172.31.246.100 for 10.246.0.0/24
 #
 # The servers answer each datagram with one as big, naming themselves and
 # the size they received: an answer says the whole datagram reached one
@@ -31,6 +33,9 @@ declare -A IP6=([a]=fd00:246::a [b]=fd00:246::b [b1]=fd00:246::21 [b2]=fd00:246:
 VIP=172.30.46.100
 VIP6=fd00:46::100
 PODS="a b b1 b2"
+MAC[x]=00:00:00:0c:46:50
+IP[x]=172.31.246.50
+SNAT_IP=172.31.246.100
 
 pod_add() {
     local x=$1
@@ -47,7 +52,7 @@ in_pod() { local x=$1; shift; ip netns exec "t-fr-$x" "$@"; }
 
 cat >"$T_DIR/srv.py" <<'EOF'
 # srv.py NAME PORT...: on each UDP PORT (v4 and v6), answer every datagram
-# with one of the same size: "NAME LEN " padded with dots.
+# with one of the same size: "NAME LEN PEER " padded with dots.
 import socket, sys, threading
 name = sys.argv[1]
 def serve(fam, addr, port):
@@ -57,7 +62,7 @@ def serve(fam, addr, port):
     s.bind((addr, port))
     while True:
         d, peer = s.recvfrom(65535)
-        msg = ("%s %d " % (name, len(d))).encode()
+        msg = ("%s %d %s " % (name, len(d), peer[0])).encode()
         s.sendto(msg + b"." * (len(d) - len(msg)), peer)
 ts = []
 for p in sys.argv[2:]:
@@ -81,7 +86,8 @@ for i in range(n):
         d, peer = s.recvfrom(65535)
         w = d.split(b" ")
         ok = peer[0] == dst and peer[1] == port and len(d) == size
-        print("ans" if ok else "bad", w[0].decode(), w[1].decode(), len(d), peer[0], flush=True)
+        print("ans" if ok else "bad", w[0].decode(), w[1].decode(), w[2].decode(), len(d),
+              peer[0], flush=True)
     except Exception as e:
         print("bad", e, flush=True)
     s.close()
@@ -102,14 +108,23 @@ ovn-nbctl acl-add pg_fr from-lport 1001 'inport == @pg_fr && ip' allow-related
 ovn-nbctl lb-add lb-fr $VIP:53 "${IP[b1]}:5353,${IP[b2]}:5353" udp
 ovn-nbctl lb-add lb-fr "[$VIP6]:53" "[${IP6[b1]}]:5353,[${IP6[b2]}]:5353" udp
 ovn-nbctl ls-lb-add $SW lb-fr
+ovn-nbctl ls-add sw-fr-ex -- lsp-add sw-fr-ex lp-fr-x -- lsp-set-addresses lp-fr-x "${MAC[x]} ${IP[x]}"
+ovn-nbctl lrp-add lr-fr lr-fr-ex 00:00:00:0c:46:fd 172.31.246.1/24
+ovn-nbctl lsp-add sw-fr-ex sw-fr-ex-lr -- lsp-set-type sw-fr-ex-lr router \
+    -- lsp-set-addresses sw-fr-ex-lr router -- lsp-set-options sw-fr-ex-lr router-port=lr-fr-ex
+ovn-nbctl lrp-set-gateway-chassis lr-fr-ex "$T_NAME" 10
+ovn-nbctl lr-nat-add lr-fr snat $SNAT_IP 10.246.0.0/24
 for x in $PODS; do check "pod $x created" pod_add $x; done
+check "pod x created" pod_netns_add fr x "${MAC[x]}" "${IP[x]}/24"
 
 check "ovnbpfd starts" daemon_start --ct-gc-interval=1
-for x in $PODS; do check "bind $x" "${CTL[@]}" bind "tfr-$x" "lp-fr-$x"; done
-check "ports up" wait_until 10 bash -c "for p in $PODS; do [[ \$(ovn-nbctl lsp-get-up lp-fr-\$p) == up ]] || exit 1; done"
+for x in $PODS x; do check "bind $x" "${CTL[@]}" bind "tfr-$x" "lp-fr-$x"; done
+check "ports up" wait_until 10 bash -c "for p in $PODS x; do [[ \$(ovn-nbctl lsp-get-up lp-fr-\$p) == up ]] || exit 1; done"
 check "--wait=hv sync" wait_hv
 
 in_pod b timeout 90 python3 "$T_DIR/srv.py" b 7000 7001 >/dev/null 2>&1 &
+on_exit kill $!
+in_pod x timeout 90 python3 "$T_DIR/srv.py" x 7000 >/dev/null 2>&1 &
 on_exit kill $!
 for x in b1 b2; do
     in_pod $x timeout 90 python3 "$T_DIR/srv.py" $x 5353 >/dev/null 2>&1 &
@@ -135,7 +150,7 @@ udp_big() {
     [[ $(grep -c "^ans" "$out") -eq $n ]]
 }
 check "UDP 3000 bytes a -> b:7000, whole answer back" udp_big "${IP[b]}" 7000 4 "$T_DIR/u4.out"
-check "... b got all 3000 bytes" grep -q "^ans b 3000 " "$T_DIR/u4.out"
+check "... b got all 3000 bytes from a" grep -q "^ans b 3000 ${IP[a]} " "$T_DIR/u4.out"
 check "UDP6 3000 bytes a -> b:7000" udp_big "${IP6[b]}" 7000 4 "$T_DIR/u6.out"
 no_udp_7001() {
     in_pod a timeout 10 python3 "$T_DIR/cli.py" "${IP[b]}" 7001 3000 2 >"$T_DIR/u7001.out" 2>&1
@@ -158,6 +173,13 @@ m1=$(grep -c "^ans b1 3000" "$T_DIR/lb6.out"); m2=$(grep -c "^ans b2 3000" "$T_D
 check "IPv6: each datagram whole at one backend (b1 $m1, b2 $m2)" test $((m1 + m2)) -eq 8
 check "conntrack: a NAT'd UDP connection to the VIP" \
     bash -c "${CTL[*]} conntrack list | grep -q 'udp,orig=(src=${IP[a]},dst=$VIP,sport=[0-9]*,dport=53),reply=(src=10.246.0.2[12],'"
+
+check "ping -s 4000 a -> x across the router (SNAT)" \
+    bash -c "ip netns exec t-fr-a ping -c 2 -i 0.3 -W 2 -s 4000 ${IP[x]} >/dev/null 2>&1"
+check "UDP 3000 bytes a -> x:7000 across the router, whole answer back" \
+    udp_big "${IP[x]}" 7000 4 "$T_DIR/snat.out"
+check "... x saw every datagram whole, from the SNAT address" \
+    test "$(grep -c "^ans x 3000 $SNAT_IP " "$T_DIR/snat.out")" -eq 4
 
 nf=$(drops_of frag-first-fragment-not-seen)
 check "no fragment dropped as unknown (in-order veth traffic: ${nf:-?})" test "${nf:-x}" = 0
