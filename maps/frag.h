@@ -32,7 +32,10 @@
  * cannot queue packets, so a datagram whose fragments arrive out of order
  * is lost on a stateful datapath (as in Cilium); the sender's timeout and
  * retransmit recover.  Protocols without ports (other than ICMP) need no
- * entry: their tuple is the addresses.
+ * entry: their tuple is the addresses.  ICMP queries (echo ...) are
+ * recorded with their identifier; ICMP errors are not (their conntrack
+ * needs the embedded packet, in the first fragment only), so a later
+ * fragment of an ICMP error is dropped by a conntrack op like an orphan.
  *
  * Size and timeout: OVN_FRAG_MAX datagrams in flight (LRU: the least
  * recently used datagram is forgotten first); an entry is trusted for
@@ -79,7 +82,8 @@ __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_frag_val) == 24, "ovn_frag_val is ABI")
  * set by the parser for a fragment, read by bpf/lib/frag.h. */
 struct ovn_frag_scratch {
 	__be32 id;		/* the packet's IP identification */
-	__be16 icmp_id;		/* a later fragment: its datagram's ICMP id */
+	__be16 icmp_id;		/* ICMP(v6) query identifier: the parser's, or
+				 * a later fragment's datagram's (frag.h) */
 	__u16 pad;
 	struct ovn_frag_key key;
 	struct ovn_frag_val val;

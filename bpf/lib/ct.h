@@ -301,7 +301,6 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 {
 	struct ovn_ct_key *k = &c->ct.key;
 	struct ovn_flow_key *f = &c->key;
-	__u8 *b = c->ct.buf;
 	int q;
 
 	__builtin_memset(k, 0, sizeof(*k));
@@ -322,7 +321,7 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 	 * identifier) are its first fragment's, put in the flow key at entry
 	 * (lib/frag.h, OVN_P_FRAG_L4); one that got none cannot be tracked by
 	 * them.  Other protocols are tracked by addresses, as whole ones. */
-	if ((f->ip_frag & 2) && !(c->x.parse & OVN_P_FRAG_L4) &&
+	if ((c->x.parse & (OVN_P_LATER_FRAG | OVN_P_FRAG_L4)) == OVN_P_LATER_FRAG &&
 	    (ovn_ct_has_ports(k->proto) || k->proto == IPPROTO_ICMP_ ||
 	     k->proto == IPPROTO_ICMPV6_))
 		return OVN_CTP_INVALID;
@@ -340,23 +339,17 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 	}
 	if ((k->family == 4 && k->proto == IPPROTO_ICMP_) ||
 	    (k->family == 6 && k->proto == IPPROTO_ICMPV6_)) {
+		/* A query is named by its identifier, which the parser (or,
+		 * for a later fragment, lib/frag.h) put in c->frag.icmp_id. */
 		q = ovn_icmp_query(k->family, f->icmp_type);
-		if (c->x.parse & OVN_P_FRAG_L4) {
-			/* a later fragment of an echo (lib/frag.h) */
-			if (!q)
-				return OVN_CTP_INVALID;
+		if (q) {
 			k->sport = c->frag.icmp_id;
 			return q == 1 ? OVN_CTP_NEW_OK : OVN_CTP_NORMAL;
 		}
 		if (k->family == 4 ? ovn_icmp4_is_error(f->icmp_type)
 				   : ovn_icmp6_is_error(f->icmp_type))
 			return ovn_ct_inner(skb, c, c->x.l4_off);
-		if (!q)
-			return OVN_CTP_INVALID;
-		if (bpf_skb_load_bytes(skb, c->x.l4_off + 4, b, 2))
-			return OVN_CTP_INVALID;
-		__builtin_memcpy(&k->sport, b, 2);
-		return q == 1 ? OVN_CTP_NEW_OK : OVN_CTP_NORMAL;
+		return OVN_CTP_INVALID;
 	}
 	return OVN_CTP_NEW_OK;
 }

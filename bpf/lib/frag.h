@@ -52,9 +52,7 @@ static __noinline int ovn_frag_track(struct __sk_buff *skb, struct ovn_ctx *c)
 	struct ovn_frag_key *k = &c->frag.key;
 	struct ovn_frag_val *v;
 	__u64 now;
-	__u8 b[2];
 
-	c->frag.icmp_id = 0;
 	if (!(f->ip_frag & 1) || ovn_trace_on)
 		return 0;
 	__builtin_memset(k, 0, sizeof(*k));
@@ -86,10 +84,9 @@ static __noinline int ovn_frag_track(struct __sk_buff *skb, struct ovn_ctx *c)
 			 * identifier); an error's later fragments stay
 			 * without (their conntrack needs the embedded
 			 * packet, which only the first fragment holds). */
-			if (ovn_icmp_query(k->family, f->icmp_type) == 0 ||
-			    bpf_skb_load_bytes(skb, c->x.l4_off + 4, b, 2))
+			if (ovn_icmp_query(k->family, f->icmp_type) == 0)
 				return 0;
-			__builtin_memcpy(&v->icmp_id, b, 2);
+			v->icmp_id = c->frag.icmp_id;
 		}
 		v->seen_ns = now;
 		bpf_map_update_elem(&ovn_frag, k, v, BPF_ANY);

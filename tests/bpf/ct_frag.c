@@ -156,8 +156,8 @@ static size_t frag4(uint8_t *b, uint32_t s, uint32_t d, uint8_t proto, uint16_t 
 }
 
 /* The same as IPv6 with a fragment header (identification ID). */
-static size_t frag6(uint8_t *b, const uint8_t *s, const uint8_t *d, uint32_t id,
-		    const uint8_t *dg, int i)
+static size_t frag6p(uint8_t *b, const uint8_t *s, const uint8_t *d, uint8_t proto,
+		     uint32_t id, const uint8_t *dg, int i)
 {
 	int off = i ? 8 + 8 * i : 0, len = i ? 8 : 16;
 	uint16_t fo = off | (i < 2 ? 1 : 0);
@@ -171,11 +171,17 @@ static size_t frag6(uint8_t *b, const uint8_t *s, const uint8_t *d, uint32_t id,
 	ip[7] = 64;
 	memcpy(ip + 8, s, 16);
 	memcpy(ip + 24, d, 16);
-	fh[0] = 17; fh[1] = 0;
+	fh[0] = proto; fh[1] = 0;
 	fh[2] = fo >> 8; fh[3] = fo & 0xff;
 	fh[4] = id >> 24; fh[5] = id >> 16; fh[6] = id >> 8; fh[7] = id & 0xff;
 	memcpy(fh + 8, dg + off, len);
 	return 62 + len;
+}
+
+static size_t frag6(uint8_t *b, const uint8_t *s, const uint8_t *d, uint32_t id,
+		    const uint8_t *dg, int i)
+{
+	return frag6p(b, s, d, 17, id, dg, i);
 }
 
 /* Run PKT: ct_state (host order) after the run, UINT32_MAX on error. */
@@ -387,6 +393,45 @@ static void sub_icmp4(struct frag_fix *x)
 	flush(x);
 }
 
+static void sub_icmp6(struct frag_fix *x)
+{
+	uint8_t dg[DGRAM], p[128];
+	uint64_t t0;
+	uint32_t st;
+	size_t n;
+	int i;
+
+	memset(dg, 0x5a, sizeof(dg));
+	dg[0] = 128; dg[1] = 0; dg[2] = dg[3] = 0;	/* echo request */
+	dg[4] = 0x01; dg[5] = 0x66;			/* identifier */
+	for (i = 0; i < 3; i++) {
+		n = frag6p(p, A6, B6, 58, 0x11, dg, i);
+		st = run(x, p, n);
+		ASSERT_EQ(st, S_NEW | S_TRK, "echo6 fragment: +new");
+		ASSERT_TRUE(delivered(), "echo6 fragment delivered");
+		ASSERT_EQ(ctx.key.icmp_type, 128, "icmp6.type of the datagram");
+	}
+	ASSERT_EQ(n_map(x->ct_fd, sizeof(struct ovn_ct_key)), 1, "one echo6 exchange");
+	/* Another identifier is another exchange. */
+	dg[5] = 0x67;
+	n = frag6p(p, A6, B6, 58, 0x12, dg, 0);
+	run(x, p, n);
+	n = frag6p(p, A6, B6, 58, 0x12, dg, 2);
+	run(x, p, n);
+	ASSERT_TRUE(delivered(), "second echo6 datagram delivered");
+	ASSERT_EQ(n_map(x->ct_fd, sizeof(struct ovn_ct_key)), 2, "tracked by identifier");
+	/* An echo request cut short of its identifier is malformed. */
+	n = frag6p(p, A6, B6, 58, 0x13, dg, 0);
+	p[14 + 6] = 58;				/* no fragment header ... */
+	memmove(p + 54, p + 62, 4);		/* ... and 4 bytes of ICMPv6 */
+	p[14 + 5] = 4;
+	t0 = pl_drops(&x->f, DROP_TRUNC_ICMP6);
+	run(x, p, 58);
+	ASSERT_EQ(pl_drops(&x->f, DROP_TRUNC_ICMP6) - t0, 1, "truncated echo6 dropped by the parser");
+	ASSERT_FALSE(ctx.x.parse & OVN_P_L4, "no ICMPv6 header");
+	flush(x);
+}
+
 /* Reassemble the three output fragments' payloads into D. */
 static void put_frag(uint8_t *d, const uint8_t *out, int i)
 {
@@ -537,6 +582,8 @@ void test_ct_frag(void)
 		sub_orphan(&x);
 	if (test__start_subtest("icmp4_echo_fragments"))
 		sub_icmp4(&x);
+	if (test__start_subtest("icmp6_echo_fragments"))
+		sub_icmp6(&x);
 	if (test__start_subtest("lb_all_fragments_one_backend"))
 		sub_lb(&x);
 	if (test__start_subtest("cache_keys_ports_no_poison"))
