@@ -18,6 +18,7 @@
 #include "lib/pipeline.h"
 #include "lib/resume.h"
 #include "lib/cache.h"
+#include "lib/frag.h"
 
 static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c)
 {
@@ -32,6 +33,9 @@ static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c
 	err = ovn_parse(skb, c);
 	if (err)
 		return err;
+	/* A later fragment gets its datagram's ports (lib/frag.h). */
+	if (c->key.ip_frag)
+		ovn_frag_track(skb, c);
 	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
 	c->x.version = ver ? *ver : 0;
 	/* A packet whose key the pipeline has seen under the current rules

@@ -56,6 +56,7 @@
 #include "maps/abi.h"
 #include "maps/cache.h"
 #include "maps/ct.h"
+#include "maps/frag.h"
 
 /* offsetof that is an integer constant expression in BPF C too. */
 #define __ovn_offsetof(t, m) __builtin_offsetof(t, m)
@@ -210,6 +211,8 @@ enum ovn_parse_flag {
 	OVN_P_L4 = 1 << 4,	/* TCP/UDP/SCTP/ICMP header present in full */
 	OVN_P_ND = 1 << 5,	/* ICMPv6 NS/NA with target */
 	OVN_P_LATER_FRAG = 1 << 6,
+	OVN_P_FRAG_L4 = 1 << 7,	/* later fragment: L4 fields from its first
+				 * fragment (bpf/lib/frag.h) */
 };
 
 /* Packet shape after the pipeline: as parsed, or rebuilt by arp {} /
@@ -371,6 +374,8 @@ struct ovn_ctx {
 	struct ovn_cache_rec cache;
 	/* Conntrack ops' tuples and ct_commit { } stash (bpf/lib/ct.h). */
 	struct ovn_ct_scratch ct;
+	/* IP fragment of the packet (bpf/lib/frag.h). */
+	struct ovn_frag_scratch frag;
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_flow_key) == OVN_CACHE_FLOW_KEY, "cache key out of date");
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_md) + sizeof(struct ovn_flow_key) +

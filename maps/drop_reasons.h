@@ -82,7 +82,9 @@
 	X(DROP_KEEP_BUSY, 142, "fanout-nested-frame-keep-busy")		\
 	/* QoS set_meter (bpf/lib/qos.h). */				\
 	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
-	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")
+	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")		\
+	/* IP fragments (bpf/lib/frag.h). */				\
+	X(DROP_FRAG_NO_FIRST, 200, "frag-first-fragment-not-seen")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -12,6 +12,7 @@
 #include "lib/punt.h"
 #include "lib/pktgen.h"
 #include "lib/ct.h"
+#include "lib/frag.h"
 #include "lib/lb.h"
 #include "lib/lb_aff.h"
 #include "lib/mac_binding.h"
@@ -325,6 +326,8 @@ static __always_inline long ovn_action_step(struct ovn_loop *lc)
 		ovn_qos_set_queue(lc->skb, op->arg);
 		break;
 	default:
+		if (ovn_frag_orphan(c, op->code))
+			return ovn_end(c, DROP_FRAG_NO_FIRST);
 		if (ovn_cache_ct_guarded(op->code)) {
 			bool adv;
 			long r2 = ovn_cache_ct_step(lc, op, id, pc, &adv);

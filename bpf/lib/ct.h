@@ -10,7 +10,10 @@
  * States, as netfilter through OVS gives them:
  *   - no connection: +new, or +inv when the packet cannot start one (a TCP
  *     packet other than SYN or a bare ACK, an ICMP echo reply, an ICMP
- *     error that matches nothing, a later IP fragment);
+ *     error that matches nothing, a later IP fragment of an ICMP error);
+ *   - a later IP fragment is tracked with its first fragment's ports
+ *     (lib/frag.h); one whose first fragment was not seen is dropped by
+ *     the op that would track it (DROP_FRAG_NO_FIRST);
  *   - original direction: +new until a reply passed, then +est;
  *   - reply direction: +est+rpl;
  *   - ICMP error about a tracked connection: +rel (+rpl when the error
@@ -298,7 +301,6 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 {
 	struct ovn_ct_key *k = &c->ct.key;
 	struct ovn_flow_key *f = &c->key;
-	__u8 *b = c->ct.buf;
 	int q;
 
 	__builtin_memset(k, 0, sizeof(*k));
@@ -315,8 +317,13 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 		return OVN_CTP_INVALID;
 	}
 	k->proto = f->ip_proto;
-	/* Later fragments carry no ports and we do not reassemble. */
-	if (f->ip_frag & 2)
+	/* A later fragment carries no L4 header: its ports (ICMP type and
+	 * identifier) are its first fragment's, put in the flow key at entry
+	 * (lib/frag.h, OVN_P_FRAG_L4); one that got none cannot be tracked by
+	 * them.  Other protocols are tracked by addresses, as whole ones. */
+	if ((c->x.parse & (OVN_P_LATER_FRAG | OVN_P_FRAG_L4)) == OVN_P_LATER_FRAG &&
+	    (ovn_ct_has_ports(k->proto) || k->proto == IPPROTO_ICMP_ ||
+	     k->proto == IPPROTO_ICMPV6_))
 		return OVN_CTP_INVALID;
 	if (ovn_ct_has_ports(k->proto)) {
 		k->sport = f->tp_src;
@@ -332,16 +339,17 @@ static __always_inline int ovn_ct_tuple(struct __sk_buff *skb, struct ovn_ctx *c
 	}
 	if ((k->family == 4 && k->proto == IPPROTO_ICMP_) ||
 	    (k->family == 6 && k->proto == IPPROTO_ICMPV6_)) {
+		/* A query is named by its identifier, which the parser (or,
+		 * for a later fragment, lib/frag.h) put in c->frag.icmp_id. */
+		q = ovn_icmp_query(k->family, f->icmp_type);
+		if (q) {
+			k->sport = c->frag.icmp_id;
+			return q == 1 ? OVN_CTP_NEW_OK : OVN_CTP_NORMAL;
+		}
 		if (k->family == 4 ? ovn_icmp4_is_error(f->icmp_type)
 				   : ovn_icmp6_is_error(f->icmp_type))
 			return ovn_ct_inner(skb, c, c->x.l4_off);
-		q = ovn_icmp_query(k->family, f->icmp_type);
-		if (!q)
-			return OVN_CTP_INVALID;
-		if (bpf_skb_load_bytes(skb, c->x.l4_off + 4, b, 2))
-			return OVN_CTP_INVALID;
-		__builtin_memcpy(&k->sport, b, 2);
-		return q == 1 ? OVN_CTP_NEW_OK : OVN_CTP_NORMAL;
+		return OVN_CTP_INVALID;
 	}
 	return OVN_CTP_NEW_OK;
 }

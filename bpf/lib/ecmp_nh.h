@@ -45,7 +45,7 @@ static __always_inline bool ovn_ecmp_nh_tuple(struct ovn_ctx *c, struct ovn_ecmp
 	} else {
 		return false;
 	}
-	if ((c->x.parse & OVN_P_L4) &&
+	if ((c->x.parse & (OVN_P_L4 | OVN_P_FRAG_L4)) &&
 	    (f->ip_proto == IPPROTO_TCP_ || f->ip_proto == IPPROTO_UDP_ ||
 	     f->ip_proto == IPPROTO_SCTP_)) {
 		sp = f->tp_src;
@@ -124,7 +124,7 @@ static __noinline int ovn_op_commit_ecmp_nh(struct ovn_ctx *c, const struct ovn_
 	/* learn() copies fields the packet must have: skip another family
 	 * or protocol, as OVS's prerequisites would. */
 	if (!ovn_ecmp_nh_tuple(c, k, false) || k->family != op->n || k->proto != op->arg ||
-	    !(c->x.parse & OVN_P_L4))
+	    !(c->x.parse & (OVN_P_L4 | OVN_P_FRAG_L4)))
 		return 0;
 	now = bpf_ktime_get_ns();
 	v.created_ns = now;

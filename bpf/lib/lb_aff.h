@@ -80,7 +80,7 @@ static __noinline int ovn_lb_aff_chk(struct ovn_ctx *c, const struct ovn_op *op)
 	if (!k->family)
 		goto out;
 	now = bpf_ktime_get_ns();
-	if ((c->x.parse & OVN_P_L4) && (c->key.ip_proto == IPPROTO_TCP ||
+	if ((c->x.parse & (OVN_P_L4 | OVN_P_FRAG_L4)) && (c->key.ip_proto == IPPROTO_TCP ||
 					c->key.ip_proto == IPPROTO_UDP ||
 					c->key.ip_proto == IPPROTO_SCTP)) {
 		k->proto = c->key.ip_proto;

@@ -129,6 +129,8 @@ static __always_inline int ovn_parse_l4(struct __sk_buff *skb, struct ovn_ctx *c
 			return -DROP_TRUNC_ICMP4;
 		k->icmp_type = h[0];
 		k->icmp_code = h[1];
+		/* a query's identifier, for conntrack (lib/ct.h) */
+		__builtin_memcpy(&c->frag.icmp_id, &h[4], 2);
 		break;
 	case IPPROTO_ICMPV6_:
 		if (!(c->x.parse & OVN_P_IP6))
@@ -137,6 +139,12 @@ static __always_inline int ovn_parse_l4(struct __sk_buff *skb, struct ovn_ctx *c
 			return -DROP_TRUNC_ICMP6;
 		k->icmp_type = h[0];
 		k->icmp_code = h[1];
+		/* Echo and node information carry an identifier (lib/ct.h):
+		 * one cut short of it is malformed, as in ICMPv4. */
+		if (h[0] == 128 || h[0] == 129 || h[0] == 139 || h[0] == 140) {
+			if (bpf_skb_load_bytes(skb, off + 4, &c->frag.icmp_id, 2))
+				return -DROP_TRUNC_ICMP6;
+		}
 		if ((h[0] == ND_NEIGHBOR_SOLICIT || h[0] == ND_NEIGHBOR_ADVERT) && h[1] == 0) {
 			if (bpf_skb_load_bytes(skb, off + 8, k->nd_target, 16))
 				return -DROP_BAD_ND;
@@ -178,6 +186,8 @@ static __always_inline int ovn_parse_ip4(struct __sk_buff *skb, struct ovn_ctx *
 	c->x.parse |= OVN_P_IP4;
 	if (frag) {
 		k->ip_frag = 1;
+		/* The datagram's name for lib/frag.h. */
+		c->frag.id = bpf_htonl((__u32)h[4] << 8 | h[5]);
 		if (frag & 0x1fff) {
 			/* Later fragments have no L4 header: ip.later_frag
 			 * is set and L4 fields stay absent. */
@@ -236,6 +246,7 @@ static __always_inline int ovn_parse_ip6(struct __sk_buff *skb, struct ovn_ctx *
 			nh = e[0];
 			off += 8;
 			k->ip_frag = 1;
+			__builtin_memcpy(&c->frag.id, &e[4], 4);
 			if ((((__u16)e[2] << 8 | e[3]) & 0xfff8) != 0) {
 				k->ip_frag |= 2;
 				k->ip_proto = nh;

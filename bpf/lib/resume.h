@@ -47,6 +47,8 @@ static __noinline int ovn_resume_enter(struct __sk_buff *skb, struct ovn_ctx *c)
 	err = ovn_parse(skb, c);
 	if (err)
 		return err;
+	if (c->key.ip_frag)
+		ovn_frag_track(skb, c);	/* lib/frag.h */
 	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
 	/* ovn_parse() does not use scratch_a: *hp is intact. */
 	err = ovn_enter_dp(c, hp->dp);

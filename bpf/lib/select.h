@@ -67,7 +67,8 @@ static __noinline __u32 ovn_select_basis(struct ovn_ctx *c, __u32 fields)
 	struct ovn_flow_key *k = &c->key;
 	__u8 p = c->x.parse;
 	__u32 h = 0x4f564e31u;	/* "OVN1" */
-	bool l4 = (p & OVN_P_L4) && (k->ip_proto == 6 || k->ip_proto == 17 ||
+	/* A later fragment hashes its datagram's ports (lib/frag.h). */
+	bool l4 = (p & (OVN_P_L4 | OVN_P_FRAG_L4)) && (k->ip_proto == 6 || k->ip_proto == 17 ||
 				     k->ip_proto == 132);
 
 	if (fields & OVN_SELECT_H_ETH_SRC) {
