@@ -596,11 +596,14 @@ def oracle_bug(text, problems):
     # ovn-trace's nd_ns leaves the packet as it was (the IP payload and
     # destination) but for eth.dst: flooded back into the router (the
     # flood carries flags.loopback), it is routed again and solicits
-    # again, until the depth limit.  A real NS for another address is
-    # dropped there.
+    # again, until the depth limit; and a member's egress port security
+    # sees a unicast to the routed address, not the NS's solicited-node
+    # multicast, and drops it.  A real NS for another address is dropped
+    # by the router and passes port security.
     if summary.count("nd_ns {") >= 3:
-        return "ovn-trace-bug: its nd_ns keeps the routed packet, which " \
-            "loops router -> switch flood -> router"
+        return "ovn-trace-bug: its nd_ns keeps the routed packet's IP " \
+            "header (the NS loops router -> switch flood -> router, " \
+            "port security sees a unicast)"
     # execute_ct_nat() returns at once for "ct_snat;" (no address) on a
     # datapath with a local l3gateway port: the trace stops there, where
     # ovn-controller's ct(nat, table=next) goes on to the next stage.
