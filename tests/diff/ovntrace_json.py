@@ -786,6 +786,12 @@ class Replay:
                         dst = b
                         self.lb_dst = None      # ovn-trace uses it once
                         break
+            if dst is None and len(backends) == 1 and not lb:
+                # a choice of one is no choice: ovn-trace DNATs to it.
+                # (Re-running with --lb-dst would be worse: ovn-trace
+                # applies --lb-dst to every ct_lb without backends too,
+                # a reply's un-DNAT included.)
+                dst = backends[0]
             if dst is None:
                 # ovn-trace picked one at random: the caller must re-run
                 # with --lb-dst for each of these.
