@@ -81,8 +81,10 @@ check "northd emits bind_vport for each parent" \
 check "virtual port unbound at first" vport_is "" ""
 
 # ovnbpfctl trace: a's GARP reaches bind_vport and goes on (flood).
-out=$("$B/ovnbpfctl" trace --ovnsb-db="$OVN_SB_DB" --timeout=20 $SW \
-    "inport == \"lp-vp-a\" && eth.src == ${MAC[a]} && eth.dst == ff:ff:ff:ff:ff:ff && arp.op == 1 && arp.sha == ${MAC[a]} && arp.spa == $VIP && arp.tha == 00:00:00:00:00:00 && arp.tpa == $VIP" 2>&1)
+GARP_A="inport == \"lp-vp-a\" && eth.src == ${MAC[a]} && eth.dst == ff:ff:ff:ff:ff:ff && arp.op == 1 && arp.sha == ${MAC[a]} && arp.spa == $VIP && arp.tha == 00:00:00:00:00:00 && arp.tpa == $VIP"
+check "ovn-trace: a's GARP runs bind_vport" \
+    bash -c "ovn-trace --detailed $SW '$GARP_A' | grep -q 'bind_vport(\"$V\", inport)'"
+out=$("$B/ovnbpfctl" trace --ovnsb-db="$OVN_SB_DB" --timeout=20 $SW "$GARP_A" 2>&1)
 check "trace: GARP runs bind_vport, the pipeline goes on" \
     grep -q 'bind_vport: sent to ovnbpfd (a copy; the pipeline goes on)' <<<"$out"
 check "trace: GARP still flooded to c" grep -q 'output to "lp-vp-c"' <<<"$out"
