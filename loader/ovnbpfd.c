@@ -430,7 +430,7 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	if (!err) {
 		d->services = (struct services){
 			.learner = d->learner, .fdb = d->fdb,
-			.events = d->events, .svc = d->svc,
+			.events = d->events, .svc = d->svc, .vports = d->vports,
 		};
 		err = services_register_ctl(&d->services, d->ctl);
 	}

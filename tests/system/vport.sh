@@ -133,3 +133,9 @@ check "SB: V released (no chassis, no virtual_parent)" wait_until 10 vport_is ""
 check "--wait=hv sync" wait_hv
 check "V released: c's pings to VMAC fail" no_ping
 check "no punt left unhandled" test "$(unhandled)" = 0
+# `ovnbpfctl services`: the daemon's side of it, counted.
+vs=$("${CTL[@]}" services | awk '$1 == "virtual_port"'); echo "# $vs"
+vcount() { tr ' ' '\n' <<<"$vs" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+check "services: bindings written ($(vcount bound))" test "$(vcount bound)" -ge 3
+check "services: a release counted ($(vcount released))" test "$(vcount released)" -ge 1
+check "services: no malformed punt" test "$(vcount malformed)" = 0
