@@ -15,6 +15,7 @@
 #    virtual_parent = b, c's pings to VMAC reach b;
 #  - another chassis claims V (its own parent d): we leave it alone and V
 #    turns remote (c's pings to VMAC stop); b's next GARP claims it back;
+#  - a restarted daemon keeps V where it is;
 #  - b unbound: V released (chassis and virtual_parent cleared).
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -99,6 +100,8 @@ check "c pings the VIP (ARP)" wait_until 5 ping_vip
 check "... and a answered it" test "$(neigh_of_vip)" = "${MAC[a]}"
 in_pod c ip neigh replace $VIP lladdr $VMAC dev eth0 nud permanent
 check "c pings the VIP at VMAC (outport V -> a's interface)" wait_until 5 ping_vip
+check "a's own traffic is still a's (ingress of the parent)" \
+    bash -c "ip netns exec t-vp-a ping -c 1 -W 1 ${IP[c]} >/dev/null"
 
 # Failover to b.
 drop_vip a
@@ -127,15 +130,24 @@ check "SB: bound here again, virtual_parent b" wait_until 10 vport_is "$ME" lp-v
 check "--wait=hv sync" wait_hv
 check "c's pings to VMAC reach b again" wait_until 5 ping_vip
 
+# `ovnbpfctl services`: the daemon's side of it, counted.
+vs=$("${CTL[@]}" services | awk '$1 == "virtual_port"'); echo "# $vs"
+vcount() { tr ' ' '\n' <<<"$vs" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+check "services: bindings written ($(vcount bound))" test "$(vcount bound)" -ge 3
+check "services: no malformed punt" test "$(vcount malformed)" = 0
+
+# A restarted daemon finds V bound here and delivers to b at once.
+daemon_stop
+check "ovnbpfd restarts" daemon_start
+check "--wait=hv sync" wait_hv
+check "after the restart: V still bound here to b" vport_is "$ME" lp-vp-b
+check "after the restart: c's pings to VMAC reach b" wait_until 5 ping_vip
+
 # The parent goes away.
 check "unbind b" "${CTL[@]}" unbind tvp-b
 check "SB: V released (no chassis, no virtual_parent)" wait_until 10 vport_is "" ""
 check "--wait=hv sync" wait_hv
 check "V released: c's pings to VMAC fail" no_ping
 check "no punt left unhandled" test "$(unhandled)" = 0
-# `ovnbpfctl services`: the daemon's side of it, counted.
 vs=$("${CTL[@]}" services | awk '$1 == "virtual_port"'); echo "# $vs"
-vcount() { tr ' ' '\n' <<<"$vs" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
-check "services: bindings written ($(vcount bound))" test "$(vcount bound)" -ge 3
 check "services: a release counted ($(vcount released))" test "$(vcount released)" -ge 1
-check "services: no malformed punt" test "$(vcount malformed)" = 0
