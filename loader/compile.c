@@ -22,6 +22,7 @@
 #include "loader/meter.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
+#include "loader/vport.h"
 
 /* ---- field table ---- */
 
@@ -754,6 +755,14 @@ static void emit_action(struct cc_act *a, const struct action *act)
 		/* compile_qos.c; a meter that cannot be had is reported and
 		 * the flow goes on unmetered rather than dropping. */
 		if (cc_emit_qos(a->c, a->f, a->ops, act, &why))
+			act_unsupported(a, act, why);
+		return;
+	}
+	case ACT_BIND_VPORT: {
+		const char *why = name;
+
+		/* loader/compile_vport.c: a continuing punt naming V. */
+		if (cc_emit_bind_vport(a->c, a->f, a->ops, act, &why))
 			act_unsupported(a, act, why);
 		return;
 	}

@@ -97,6 +97,9 @@ struct compile_port {
 	size_t n_port_security;
 	uint32_t ifindex;		/* bound to this local interface, 0: not */
 	uint32_t ct_zone;
+	/* IFINDEX is another port's interface, used for delivery only (a
+	 * virtual port's parent: loader/vport.h): no ovn_vifs entry. */
+	bool deliver_only;
 };
 
 struct compile_stats {

@@ -26,6 +26,7 @@ struct cc_port {
 	char *name;
 	uint32_t dp, key, ifindex, ct_zone;
 	char *type, *peer;
+	bool deliver_only;		/* compile_port.deliver_only */
 };
 
 /* A member as installed: value bytes and prefix length. */

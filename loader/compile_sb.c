@@ -423,6 +423,7 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->key = in->key;
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
+	p->deliver_only = in->deliver_only;
 	old = smap_put(&c->ports, in->name, p);
 	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
 	if (old && (old->dp != p->dp || old->key != p->key)) {
@@ -438,7 +439,7 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 		if (o != p && o->peer && !strcmp(o->peer, p->name))
 			port_write(c, o);
 	}
-	if (in->ifindex) {
+	if (in->ifindex && !in->deliver_only) {
 		struct ovn_vif vif = { .dp = in->dp, .port = in->key, .ct_zone = in->ct_zone };
 
 		err = err ?: ovnbpf_vif_add(c->w, in->ifindex, &vif);
@@ -464,7 +465,7 @@ int compile_port_del(struct compiler *c, const char *name)
 	port_sec_clear(c, name);
 	ovnbpf_port_del(c->w, p->dp, p->key);
 	pg_forget_port(c, p->dp, p->key);
-	if (p->ifindex)
+	if (p->ifindex && !p->deliver_only)
 		ovnbpf_vif_del(c->w, p->ifindex);
 	port_free(p);
 	while (smap_next(&c->sets, &i, &k, &v))

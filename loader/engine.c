@@ -30,6 +30,7 @@
 #include "loader/mac_binding.h"
 #include "loader/sb_row.h"
 #include "loader/sb_sync.h"
+#include "loader/vport.h"
 #include "ovsdb-client/client.h"
 
 #define MOD "engine"
@@ -89,6 +90,7 @@ struct engine {
 	size_t n_ldp;
 
 	struct gateway_residency gr;	/* chassisredirect ports resident here */
+	struct vport_residency vres;	/* virtual ports resident here */
 	struct ovsdb_uuid gr_me;	/* the chassis gr was computed for */
 	bool gr_have_me;
 
@@ -130,6 +132,8 @@ static bool engine_resident(void *aux, const char *port)
 
 	if (r >= 0)
 		return r;
+	if (vport_residency_has(&e->vres, port))
+		return true;
 	b = bindings_find_lport(&e->vifs->bindings, port);
 	return b && b->ifindex > 0;
 }
@@ -250,6 +254,7 @@ static void port_remove(struct engine *e, const struct ovsdb_uuid *u)
 		if (!ovsdb_uuid_equals(&p->uuid, u))
 			continue;
 		compile_port_del(e->c, p->name);
+		vport_residency_set(&e->vres, p->name, false);
 		if (e->zones)
 			ct_zones_release(e->zones, p->name);
 		*pp = p->next;
@@ -265,7 +270,7 @@ static uint32_t vif_ifindex(const struct engine *e, const char *type, const char
 {
 	struct binding *b;
 
-	if (*type && strcmp(type, "localport") && strcmp(type, "virtual"))
+	if (*type && strcmp(type, "localport"))
 		return 0;
 	b = bindings_find_lport(&e->vifs->bindings, name);
 	return b && b->ifindex > 0 ? (uint32_t)b->ifindex : 0;
@@ -274,7 +279,7 @@ static uint32_t vif_ifindex(const struct engine *e, const char *type, const char
 /* Whether NAME is bound to an interface of this chassis (ovnbpfctl bind). */
 static bool vif_bound(const struct engine *e, const char *type, const char *name)
 {
-	if (*type && strcmp(type, "localport") && strcmp(type, "virtual"))
+	if (*type && strcmp(type, "localport"))
 		return false;
 	return bindings_find_lport(&e->vifs->bindings, name) != NULL;
 }
@@ -306,9 +311,16 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 		  sb_row_smap_get(row, "options", "router-port") ?:
 		  sb_row_smap_get(row, "options", "distributed-port");
 	cp.ifindex = vif_ifindex(e, type, name);
+	if (!strcmp(type, "virtual")) {
+		/* loader/vport.h: delivered to its parent's interface. */
+		cp.ifindex = vport_parent_ifindex(row, e->sb ? sb_sync_chassis_uuid(e->sb) : NULL,
+						  &e->vifs->bindings);
+		cp.deliver_only = true;
+		vport_residency_set(&e->vres, name, cp.ifindex != 0);
+	}
 	if (!e->zones) {
 		cp.ct_zone = cp.ifindex ? cp.key : 0;
-	} else if (vif_bound(e, type, name)) {
+	} else if (vif_bound(e, type, name) || (cp.deliver_only && cp.ifindex)) {
 		/* kept while bound, interface present or not */
 		cp.ct_zone = ct_zones_get(e->zones, name, 0);
 	} else {
@@ -822,6 +834,12 @@ static void engine_pass(void *aux)
 					break;
 				}
 	free(gw_changed);
+	/* ... and about a virtual port that became resident or stopped. */
+	if (e->vres.n_changed)
+		FOR_ROWS(row, e->lflow, true)
+			if (vport_residency_names(&e->vres, sb_row_string(row, "match") ?: ""))
+				flow_sync(e, row, true);
+	vport_residency_done(&e->vres);
 
 	if (full || ldp_changed || ct_skip_tracked(e->r))
 		ct_skip_sync(e->cts, e->r, e->ldp_keys, e->n_ldp);
@@ -988,6 +1006,7 @@ void engine_destroy(struct engine *e)
 	dhcp_opts_free(&e->dhcpv6_opts);
 	mac_bindings_free(e->mb);
 	gateway_residency_free(&e->gr);
+	vport_residency_free(&e->vres);
 	free(e->ldp_keys);
 	free(e);
 }

@@ -42,6 +42,7 @@
 #include "loader/punt_mac_binding.h"
 #include "loader/sb_sync.h"
 #include "loader/svc_monitor.h"
+#include "loader/vport.h"
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/ovnbpf_maps.h"
@@ -281,6 +282,7 @@ struct daemon {
 	struct fdb_learner *fdb;
 	struct ctrl_events *events;	/* trigger_event -> Controller_Event */
 	struct svc_monitors *svc;	/* LB health checks -> Service_Monitor */
+	struct vports *vports;		/* bind_vport -> Port_Binding (virtual) */
 	struct ovnbpf_ct ct;
 	struct ct_zones *zones;
 	unsigned int ct_gc_interval;
@@ -405,6 +407,8 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 		err = ctrl_events_create(sb_sync_client(d->sb), &d->events);
 	if (!err)
 		err = svc_monitors_create(sb_sync_client(d->sb), &d->vifs, &d->svc);
+	if (!err)
+		err = vports_create(sb_sync_client(d->sb), &d->vifs.bindings, &d->vports);
 	/* Pausing actions answered here continue in the pipeline. */
 	if (!err) {
 		resume_init(bpf_program__fd(d->dp->vif->progs.ovnbpf_resume), d->writer);
@@ -426,7 +430,7 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	if (!err) {
 		d->services = (struct services){
 			.learner = d->learner, .fdb = d->fdb,
-			.events = d->events, .svc = d->svc,
+			.events = d->events, .svc = d->svc, .vports = d->vports,
 		};
 		err = services_register_ctl(&d->services, d->ctl);
 	}
@@ -494,6 +498,8 @@ static int daemon_poll_once(struct daemon *d)
 	/* Always: the SB client has timers, and local changes above may
 	 * need claims. */
 	sb_sync_run(d->sb);
+	/* After the SB's news: claims/releases of virtual ports follow it. */
+	vports_run(d->vports, sb_sync_chassis_uuid(d->sb));
 	if (pfd[FD_SIGNAL].revents && read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			log_reopen();
@@ -580,6 +586,7 @@ cleanup:
 	mac_learner_destroy(d.learner);
 	ctrl_events_destroy(d.events);
 	svc_monitors_destroy(d.svc);
+	vports_destroy(d.vports);
 	ctl_server_close(d.ctl);
 	iface_monitor_close(d.ifaces);
 	local_vifs_destroy(&d.vifs);

@@ -21,6 +21,7 @@
 #include "loader/punt.h"
 #include "loader/punt_mac_binding.h"
 #include "loader/svc_monitor.h"
+#include "loader/vport.h"
 
 /* A stats struct of uint64_t counters, described field by field, so that
  * each service is one table and the JSON keys are the C member names. */
@@ -70,6 +71,12 @@ static const struct counter_field svc_mon_fields[] = {
 	CF(svc_mon_stats, unmatched), CF(svc_mon_stats, rows_bad),
 	CF(svc_mon_stats, rows_remote), CF(svc_mon_stats, status_writes),
 	CF(svc_mon_stats, txn_failed),
+};
+static const struct counter_field vport_fields[] = {
+	CF(vport_stats, punts), CF(vport_stats, malformed), CF(vport_stats, deduped),
+	CF(vport_stats, overflow), CF(vport_stats, unresolved), CF(vport_stats, already),
+	CF(vport_stats, bound), CF(vport_stats, claimed), CF(vport_stats, released),
+	CF(vport_stats, txn_failed),
 };
 
 /* Add the N counters F of ST to J as object NAME (FIRST: a count put
@@ -140,6 +147,12 @@ json_t *services_stats_json(const struct services *s)
 		svc_monitors_get_stats(s->svc, &m);
 		ADD(j, "service_monitor", &m, svc_mon_fields, "monitors",
 		    svc_monitors_count(s->svc));
+	}
+	if (s->vports) {
+		struct vport_stats v;
+
+		vports_get_stats(s->vports, &v);
+		ADD(j, "virtual_port", &v, vport_fields, "pending", vports_pending(s->vports));
 	}
 	return j;
 }

@@ -14,6 +14,7 @@ struct mac_learner;
 struct fdb_learner;
 struct ctrl_events;
 struct svc_monitors;
+struct vports;
 
 /* The services that keep state of their own; any may be NULL (not
  * running).  DHCPv4/v6, RA, DNS and the punt reader are process-wide. */
@@ -22,6 +23,7 @@ struct services {
 	struct fdb_learner *fdb;	/* put_fdb -> FDB */
 	struct ctrl_events *events;	/* trigger_event -> Controller_Event */
 	struct svc_monitors *svc;	/* handle_svc_check -> Service_Monitor */
+	struct vports *vports;		/* bind_vport -> Port_Binding (virtual) */
 };
 
 /* Every counter, one object per service (keys as `ovnbpfctl services`

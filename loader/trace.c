@@ -19,6 +19,7 @@
 #include "loader/compile.h"
 #include "loader/log.h"
 #include "loader/symtab.h"
+#include "loader/punt.h"
 #include "loader/trace.h"
 #include "maps/counters.h"
 #include "maps/drop_reasons.h"
@@ -458,7 +459,8 @@ static void print_text(const struct tracer *t, bool summary, const struct ovn_md
 			}
 			break;
 		case OVN_TR_PUNT: {
-			__u32 type = e->arg & ~COMPILE_PUNT_UNSUPPORTED;
+			/* The verb is the low byte; the rest are its arguments. */
+			__u32 type = PUNT_OPCODE(e->arg);
 			const char *an = type < ACT__MAX ? action_info(type)->name : "?";
 
 			comment(&p, e->arg & COMPILE_PUNT_UNSUPPORTED
