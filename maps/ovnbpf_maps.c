@@ -1473,6 +1473,13 @@ static int desc_build(struct ovnbpf_writer *w, uint32_t dp, uint32_t off, struct
 	return 0;
 }
 
+/* How long a packet may go on reading a retired descriptor copy: from
+ * its entry into the datapath to its last stage there, one program run.
+ * Shorter than the writer's grace period (which also covers ids a cell
+ * names): back-to-back commits that change the same datapath wait this
+ * long, at most, before the second one writes. */
+#define DESC_GRACE_NS	(10 * 1000000ULL)
+
 /* Bring every changed datapath's inactive descriptor copy up to date and
  * flip to it.  Before the version flip of a commit (as stage lists are):
  * a packet of the new version finds its cells' subtables listed.  A copy
@@ -1480,6 +1487,7 @@ static int desc_build(struct ovnbpf_writer *w, uint32_t dp, uint32_t off, struct
  * packet that read the old ovn_dp may still walk it). */
 static int descs_flush(struct ovnbpf_writer *w)
 {
+	uint64_t grace = w->grace_ns < DESC_GRACE_NS ? w->grace_ns : DESC_GRACE_NS;
 	uint64_t now = now_ns(), wait = 0;
 	struct ovn_stage_desc v;
 	uint32_t i, off, idx, k, slot;
@@ -1491,8 +1499,8 @@ static int descs_flush(struct ovnbpf_writer *w)
 
 		if (!r->in_use || r->del_pending || !r->desc_dirty || !r->d.slot)
 			continue;
-		if (now - r->flip_ns < w->grace_ns && w->grace_ns - (now - r->flip_ns) > wait)
-			wait = w->grace_ns - (now - r->flip_ns);
+		if (now - r->flip_ns < grace && grace - (now - r->flip_ns) > wait)
+			wait = grace - (now - r->flip_ns);
 	}
 	if (wait) {
 		struct timespec ts = { .tv_sec = wait / 1000000000ULL,
