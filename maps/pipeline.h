@@ -4,7 +4,11 @@
  * classifier (subtables of masked keys), flows and sets.
  *
  * Lookup path of one stage (dp, pipeline, table):
- *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap
+ *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap,
+ *                            descriptor slot and active copy
+ *   ovn_stage_descs[slot, copy, p, t] -> up to 8 subtable ids and the
+ *                            stage's catch-all cells (session 6); a longer
+ *                            stage, or a datapath without a slot, reads
  *   ovn_stages[dp,p,t]    -> up to 32 subtable ids, by max priority (desc),
  *                            continued in ovn_stages[dp,p,t,next] (below)
  *   ovn_subtables[id]     -> which context words to mask, and the masks
