@@ -17,6 +17,7 @@
 #include "loader/fsutil.h"
 #include "loader/log.h"
 #include "maps/cache.h"
+#include "maps/pipeline.h"
 #include "maps/ports.h"
 #include "ovnbpf_vif.skel.h"
 
@@ -88,23 +89,25 @@ static int cache_size(struct ovnbpf_vif *vif, const char *pin_dir)
 	return 0;
 }
 
-/* ovn_mcgroups pinned by a daemon from before multicast pages
- * (maps/ports.h) has another value size, which libbpf refuses to reuse:
- * drop it; the resync writes every group again. */
-static void mcgroups_layout(const char *pin_dir)
+/* A map pinned by a daemon from before a layout change has another value
+ * size, which libbpf refuses to reuse: drop it; the resync writes every
+ * entry again.  ovn_mcgroups before multicast pages (maps/ports.h),
+ * ovn_dps before stage descriptor slots (maps/pipeline.h, session 6).
+ * The old program keeps its own maps until the new one is attached. */
+static void drop_old_layout(const char *pin_dir, const char *name, __u32 value_size)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/ovn_mcgroups", pin_dir);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-	    info.value_size != sizeof(struct ovn_mcgroup)) {
-		pr_info("datapath", "ovn_mcgroups pinned with the old layout: dropping it");
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.value_size != value_size) {
+		pr_info("datapath", "%s pinned with the old layout (value %u bytes, now %u): "
+			"dropping it", name, info.value_size, value_size);
 		unlink(path);
 	}
 	close(fd);
@@ -172,7 +175,8 @@ int datapath_open(const char *pin_dir, struct datapath **out)
 		goto cleanup;
 	}
 	size_ct(dp);
-	mcgroups_layout(pin_dir);
+	drop_old_layout(pin_dir, "ovn_mcgroups", sizeof(struct ovn_mcgroup));
+	drop_old_layout(pin_dir, "ovn_dps", sizeof(struct ovn_dp));
 	err = ovnbpf_vif__load(dp->vif);
 	if (err) {
 		pr_err("datapath", "load ovnbpf_vif: %s", strerror(-err));

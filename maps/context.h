@@ -290,6 +290,10 @@ struct ovn_exec {
 	__u16 l4_off;
 	__u16 nd_opt_off;	/* offset of the SLL/TLL option, 0 if none */
 	__u16 stage_next;	/* continuation of the stage's subtable list */
+	__u16 dp_slot;		/* ovn_dp.slot of the current datapath */
+	__u8 dp_sel;		/* ovn_dp.sel: its active descriptor copy */
+	__u8 pad_desc;
+	__u32 desc_idx;		/* the stage's ovn_stage_descs index, 0: none */
 	__u32 n_out;		/* deliveries of this packet */
 	__u32 out_port[OVN_OUT_LOG];	/* logical port keys delivered to */
 	__s32 out_ret[OVN_OUT_LOG];	/* result of the redirect helper */
@@ -315,7 +319,8 @@ struct ovn_clone_save {
 	__u8 n_tables[2], na_router, loop_skipped;
 	__u8 resumed;		/* a continuation (maps/resume.h): deliver
 				 * with bpf_clone_redirect */
-	__u8 pad[3];
+	__u8 dp_sel;
+	__u16 dp_slot;
 	__u32 dp_key;
 	__u32 pass_mask[2];
 	__u32 prog, pc;		/* the op after CLONE */

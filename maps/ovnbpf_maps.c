@@ -42,6 +42,7 @@ static const struct {
 	M(cache_stats, "ovn_cache_stats"),
 	M(lb_hairpin, "ovn_lb_hairpin"),
 	M(qos_meters, "ovn_qos_meters"),
+	M(descs, "ovn_stage_descs"),
 #undef M
 };
 
@@ -323,7 +324,8 @@ struct flow_rec {
 	uint64_t retired_ns;
 };
 
-enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE, R_PORT_MEMBER, R_STAGE_CONT };
+enum retire_kind { R_FLOW, R_SET_HASH, R_SET_LPM, R_MC_PAGE, R_PORT_MEMBER, R_STAGE_CONT,
+		   R_DP_SLOT };
 
 struct retire_rec {
 	uint8_t kind;
@@ -335,6 +337,7 @@ struct retire_rec {
 		struct ovn_set_lpm_key lk;
 		struct ovn_mcpage_key mk;	/* R_MC_PAGE */
 		struct ovn_stage_key sk;	/* R_STAGE_CONT */
+		uint32_t slot;			/* R_DP_SLOT */
 		struct {			/* R_PORT_MEMBER */
 			struct ovn_port_key pk;
 			struct ovn_port_member pm;
@@ -347,6 +350,16 @@ struct dp_rec {
 	bool in_use;
 	bool del_pending;		/* removed from ovn_dps at the next commit */
 	struct ovn_dp d;
+	/* Stage descriptors (maps/pipeline.h ovn_stage_descs): bit OFF of
+	 * desc_ok[k] says copy k holds stage OFF as it is now; desc_dirty:
+	 * a stage changed, the next commit writes the inactive copy and
+	 * flips d.sel.  flip_ns: when d.sel last changed. */
+	uint64_t desc_ok[2];
+	bool desc_dirty;
+	uint64_t flip_ns;
+	/* A slot allocated but not yet in d.slot: published by the commit
+	 * that first fills its descriptors. */
+	uint16_t new_slot;
 };
 
 struct adopt;
@@ -391,6 +404,7 @@ struct ovnbpf_writer {
 	uint32_t cap_dps;
 	struct idalloc dp_recs;
 	struct u64map dp_idx;
+	struct idalloc dp_slots;	/* ovn_dp.slot, 1..OVN_MAX_DP_SLOTS - 1 */
 
 	/* What a previous writer left pinned (NULL when nothing). */
 	struct adopt *adopt;
@@ -460,6 +474,7 @@ int ovnbpf_writer_new(const struct ovnbpf_maps *m, struct ovnbpf_writer **out)
 	w->flow_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
 	w->rec_ids = (struct idalloc){ .next = 1, .max = OVN_MAX_FLOWS };
 	w->dp_recs = (struct idalloc){ .next = 0, .max = OVN_MAX_DPS };
+	w->dp_slots = (struct idalloc){ .next = 1, .max = OVN_MAX_DP_SLOTS };
 	/* A previous ovnbpfd's rules stay in force until ovnbpf_adopt_finish()
 	 * (DESIGN §3.9): take them over rather than write over them. */
 	err = adopt_scan(w) ?: mc_scan(w);
@@ -503,6 +518,7 @@ void ovnbpf_writer_free(struct ovnbpf_writer *w)
 	u64map_free(&w->spill);
 	free(w->dps);
 	free(w->dp_recs.free);
+	free(w->dp_slots.free);
 	u64map_free(&w->dp_idx);
 	free(w);
 }
@@ -643,6 +659,44 @@ static struct dp_rec *dp_find(struct ovnbpf_writer *w, uint32_t dp)
 	return &w->dps[i];
 }
 
+/* Stage OFF of datapath DP changed: both descriptor copies are out of
+ * date, the next commit writes one and flips to it. */
+static void desc_touch(struct ovnbpf_writer *w, const struct ovn_stage_key *k)
+{
+	struct dp_rec *r = dp_find(w, k->dp);
+	uint64_t bit;
+
+	if (!r || !OVN_DESC_FITS(k->pipeline, k->table))
+		return;
+	bit = 1ULL << OVN_DESC_OFF(k->pipeline, k->table);
+	r->desc_ok[0] &= ~bit;
+	r->desc_ok[1] &= ~bit;
+	r->desc_dirty = true;
+}
+
+/* Give datapath R a descriptor slot, both copies cleared (a slot freed
+ * by a datapath delete, or left by a previous ovnbpfd, holds old
+ * descriptors).  Without a free slot the datapath's stages are read from
+ * ovn_stages: slower, not wrong. */
+static void dp_slot_alloc(struct ovnbpf_writer *w, struct dp_rec *r)
+{
+	struct ovn_stage_desc zero = {};
+	uint32_t slot, i, idx;
+
+	r->desc_ok[0] = r->desc_ok[1] = 0;
+	r->desc_dirty = true;
+	if (r->new_slot || id_get(&w->dp_slots, &slot))
+		return;
+	for (i = 0; i < 2 * OVN_DESC_PER_DP; i++) {
+		idx = slot * 2 * OVN_DESC_PER_DP + i;
+		if (bpf_map_update_elem(w->m.descs, &idx, &zero, BPF_ANY)) {
+			id_put(&w->dp_slots, slot);
+			return;
+		}
+	}
+	r->new_slot = slot;
+}
+
 int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type type)
 {
 	struct dp_rec *r = dp_find(w, dp);
@@ -669,6 +723,8 @@ int ovnbpf_datapath_add(struct ovnbpf_writer *w, uint32_t dp, enum ovn_dp_type t
 		r->in_use = true;
 	}
 	r->del_pending = false;
+	if (!r->d.slot)
+		dp_slot_alloc(w, r);
 	r->d.type = type;
 	r->d.n_tables[0] = type == OVN_DP_SWITCH ? OVN_LS_IN_TABLES : OVN_LR_IN_TABLES;
 	r->d.n_tables[1] = type == OVN_DP_SWITCH ? OVN_LS_OUT_TABLES : OVN_LR_OUT_TABLES;
@@ -704,10 +760,28 @@ int ovnbpf_datapath_del(struct ovnbpf_writer *w, uint32_t dp)
 static int dp_free(struct ovnbpf_writer *w, struct dp_rec *r)
 {
 	uint32_t i, dp = r->key;
+	struct retire_rec *rr;
 
 	if (!u64map_get(&w->dp_idx, dp, &i))
 		return -ENOENT;
 	u64map_del(&w->dp_idx, dp);
+	/* The slot's descriptors may still be read by a packet that looked
+	 * the datapath up before its entry went: reused after the grace
+	 * period (and cleared when it is allocated again). */
+	if (r->d.slot) {
+		rr = push_retire(w);
+		if (rr) {
+			rr->kind = R_DP_SLOT;
+			rr->slot = r->d.slot;
+			rr->ver = w->ver;
+			rr->retired_ns = now_ns();
+		}
+		r->d.slot = 0;
+	}
+	if (r->new_slot) {
+		id_put(&w->dp_slots, r->new_slot);	/* never published */
+		r->new_slot = 0;
+	}
 	r->in_use = false;
 	r->del_pending = false;
 	id_put(&w->dp_recs, i);
@@ -1128,6 +1202,7 @@ static void stage_free(struct ovnbpf_writer *w, uint32_t si)
 	if (!s->in_use)
 		return;
 	stage_flush(w, si);
+	desc_touch(w, &s->key);
 	u64map_del(&w->stage_idx, stage_pack(&s->key));
 	free(s->sub);
 	free(s->cont);
@@ -1146,6 +1221,7 @@ static void stage_free(struct ovnbpf_writer *w, uint32_t si)
 static void stage_write(struct ovnbpf_writer *w, uint32_t si)
 {
 	w->stages[si].list_dirty = true;
+	desc_touch(w, &w->stages[si].key);
 }
 
 /* Hide continuation entry CONT of stage S: deleted after the grace period
@@ -1201,6 +1277,26 @@ static void stage_entry(struct ovn_stage *v, const uint32_t *ids, const int32_t 
 	}
 }
 
+/* The subtables of S in decreasing max priority (stable): the walk order. */
+static void stage_sorted(const struct ovnbpf_writer *w, const struct stage_rec *s, uint32_t *ids,
+			 int32_t *prio)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < s->n_sub; i++) {
+		uint32_t id = s->sub[i];
+		int32_t p = w->subs[id].max_prio;
+
+		/* insertion sort, stable */
+		for (j = i; j > 0 && prio[j - 1] < p; j--) {
+			ids[j] = ids[j - 1];
+			prio[j] = prio[j - 1];
+		}
+		ids[j] = id;
+		prio[j] = p;
+	}
+}
+
 /* Write the stage's subtable list, in decreasing max priority: the head
  * entry holds the first OVN_STAGE_MAX_SUB, continuation entries the rest.
  * A continuation is never rewritten in place: an entry that changed (and
@@ -1211,7 +1307,7 @@ static void stage_entry(struct ovn_stage *v, const uint32_t *ids, const int32_t 
 static int stage_flush(struct ovnbpf_writer *w, uint32_t si)
 {
 	struct stage_rec *s = &w->stages[si];
-	uint32_t n = s->n_sub, n_ent, i, j, e;
+	uint32_t n = s->n_sub, n_ent, i, e;
 	uint16_t *cont = NULL, next = 0;
 	int32_t *prio = NULL;
 	uint32_t *ids = NULL;
@@ -1235,18 +1331,7 @@ static int stage_flush(struct ovnbpf_writer *w, uint32_t si)
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	for (i = 0; i < n; i++) {
-		uint32_t id = s->sub[i];
-		int32_t p = w->subs[id].max_prio;
-
-		/* insertion sort, stable */
-		for (j = i; j > 0 && prio[j - 1] < p; j--) {
-			ids[j] = ids[j - 1];
-			prio[j] = prio[j - 1];
-		}
-		ids[j] = id;
-		prio[j] = p;
-	}
+	stage_sorted(w, s, ids, prio);
 	/* Back to front: an entry names the key of the one after it. */
 	for (e = n_ent - 1; e >= 1; e--) {
 		stage_entry(&v, ids, prio, n, e, next);
@@ -1306,6 +1391,155 @@ cleanup:
 	free(prio);
 	free(cont);
 	return err;
+}
+
+/* The descriptor of stage (DP, OFF) as the stage is now (maps/pipeline.h
+ * ovn_stage_desc).  The all-wildcard subtable's cells become the
+ * catch-all when they are all at priority 0 without set tests, at most
+ * OVN_DESC_CA of them are not yet hidden from every version, and they
+ * fit in its first slot; otherwise the subtable stays on the list. */
+static int desc_build(struct ovnbpf_writer *w, uint32_t dp, uint32_t off, struct ovn_stage_desc *v)
+{
+	struct ovn_stage_key k = { .dp = dp };
+	uint32_t si, n, i, empty_sub = 0;
+	struct ovn_cls_key ck;
+	struct ovn_cls_val cv;
+	struct stage_rec *s;
+	int32_t *prio;
+	uint32_t *ids;
+
+	memset(v, 0, sizeof(*v));
+	k.pipeline = off < 32 ? OVN_PIPE_INGRESS : off < 48 ? OVN_PIPE_EGRESS : OVN_PIPE_HELPER;
+	k.table = off < 32 ? off : off & 15;
+	if (stage_get(w, &k, false, &si))
+		return 0;
+	s = &w->stages[si];
+	n = s->n_sub;
+	if (!n)
+		return 0;
+	ids = malloc(n * sizeof(*ids));
+	prio = malloc(n * sizeof(*prio));
+	if (!ids || !prio) {
+		free(ids);
+		free(prio);
+		return -ENOMEM;
+	}
+	stage_sorted(w, s, ids, prio);
+	for (i = 0; i < n; i++)
+		if (!w->subs[ids[i]].def.n_words)
+			empty_sub = ids[i];
+	memset(&ck, 0, sizeof(ck));
+	ck.sub_id = empty_sub;
+	if (empty_sub && !bpf_map_lookup_elem(w->m.cls, &ck, &cv) && !cv.more) {
+		bool ok = true;
+
+		for (i = 0; i < OVN_CLS_CELLS && ok; i++) {
+			const struct ovn_cls_cell *c = &cv.cell[i];
+
+			if (c->prio < 0 || c->rm_ver <= w->ver)
+				continue;	/* free, or hidden from every version */
+			ok = c->prio == 0 && v->n_ca < OVN_DESC_CA && c->rec < w->cap_recs &&
+			     w->recs[c->rec].in_use &&
+			     !(w->recs[c->rec].v.set[0].flags & OVN_SET_T_USED);
+			if (ok)
+				v->ca[v->n_ca++] = *c;
+		}
+		if (!ok || !v->n_ca) {
+			memset(v->ca, 0, sizeof(v->ca));
+			v->n_ca = 0;
+			empty_sub = 0;
+		}
+	} else {
+		empty_sub = 0;
+	}
+	for (i = 0; i < OVN_DESC_CA; i++)
+		if (i >= v->n_ca)
+			v->ca[i].prio = -1;
+	for (i = 0; i < n; i++) {
+		if (empty_sub && ids[i] == empty_sub)
+			continue;
+		if (v->n_sub == OVN_DESC_SUB) {
+			/* Long: ovn_stages has it, catch-all in the cells. */
+			memset(v, 0, sizeof(*v));
+			v->flags = OVN_DESC_F_LONG;
+			break;
+		}
+		v->sub_id[v->n_sub] = ids[i];
+		v->sub_max_prio[v->n_sub] = prio[i];
+		v->n_sub++;
+	}
+	free(ids);
+	free(prio);
+	return 0;
+}
+
+/* How long a packet may go on reading a retired descriptor copy: from
+ * its entry into the datapath to its last stage there, one program run.
+ * Shorter than the writer's grace period (which also covers ids a cell
+ * names): back-to-back commits that change the same datapath wait this
+ * long, at most, before the second one writes. */
+#define DESC_GRACE_NS	(10 * 1000000ULL)
+
+/* Bring every changed datapath's inactive descriptor copy up to date and
+ * flip to it.  Before the version flip of a commit (as stage lists are):
+ * a packet of the new version finds its cells' subtables listed.  A copy
+ * is rewritten only a grace period after the flip that retired it (a
+ * packet that read the old ovn_dp may still walk it). */
+static int descs_flush(struct ovnbpf_writer *w)
+{
+	uint64_t grace = w->grace_ns < DESC_GRACE_NS ? w->grace_ns : DESC_GRACE_NS;
+	uint64_t now = now_ns(), wait = 0;
+	struct ovn_stage_desc v;
+	uint32_t i, off, idx, k, slot;
+	struct ovn_dp old;
+	int err;
+
+	for (i = 0; i < w->cap_dps; i++) {
+		struct dp_rec *r = &w->dps[i];
+
+		if (!r->in_use || r->del_pending || !r->desc_dirty || !r->d.slot)
+			continue;
+		if (now - r->flip_ns < grace && grace - (now - r->flip_ns) > wait)
+			wait = grace - (now - r->flip_ns);
+	}
+	if (wait) {
+		struct timespec ts = { .tv_sec = wait / 1000000000ULL,
+				       .tv_nsec = wait % 1000000000ULL };
+
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < w->cap_dps; i++) {
+		struct dp_rec *r = &w->dps[i];
+
+		if (!r->in_use || r->del_pending || !r->desc_dirty || (!r->d.slot && !r->new_slot))
+			continue;
+		slot = r->d.slot ? r->d.slot : r->new_slot;
+		k = r->d.slot ? !r->d.sel : 0;
+		for (off = 0; off < OVN_DESC_PER_DP; off++) {
+			if (r->desc_ok[k] & (1ULL << off))
+				continue;
+			err = desc_build(w, r->key, off, &v);
+			if (err)
+				return err;
+			idx = (slot * 2 + k) * OVN_DESC_PER_DP + off;
+			err = map_update(w->m.descs, &idx, &v, BPF_ANY);
+			if (err)
+				return err;
+			r->desc_ok[k] |= 1ULL << off;
+		}
+		old = r->d;
+		r->d.slot = slot;
+		r->d.sel = k;
+		err = map_update(w->m.dps, &r->key, &r->d, BPF_ANY);
+		if (err) {
+			r->d = old;
+			return err;
+		}
+		r->new_slot = 0;
+		r->flip_ns = now_ns();
+		r->desc_dirty = false;
+	}
+	return 0;
 }
 
 /* Write every stage whose list changed. */
@@ -1596,6 +1830,19 @@ static void cls_val_init(struct ovn_cls_val *v)
 		v->cell[i].prio = -1;
 }
 
+/* A cell of subtable SUB changed: when SUB is a stage's all-wildcard
+ * subtable, the stage's descriptor may carry the cell (its catch-all). */
+static void cls_touch(struct ovnbpf_writer *w, uint32_t sub)
+{
+	const struct sub_rec *r;
+
+	if (sub >= w->cap_subs)
+		return;
+	r = &w->subs[sub];
+	if (r->in_use && !r->def.n_words && r->stage < w->cap_stages && w->stages[r->stage].in_use)
+		desc_touch(w, &w->stages[r->stage].key);
+}
+
 /* Put CELL under K (any slot with room); K->slot and *ci tell where. */
 static int cls_place(struct ovnbpf_writer *w, struct ovn_cls_key *k,
 		     const struct ovn_cls_cell *cell, uint32_t *ci)
@@ -1604,6 +1851,7 @@ static int cls_place(struct ovnbpf_writer *w, struct ovn_cls_key *k,
 	uint32_t slot, i;
 	int err;
 
+	cls_touch(w, k->sub_id);
 	for (slot = 0; slot < 1024; slot++) {
 		k->slot = slot;
 		if (bpf_map_lookup_elem(w->m.cls, k, &v)) {
@@ -1644,6 +1892,7 @@ static int cls_hide(struct ovnbpf_writer *w, struct flow_rec *f, uint32_t ver)
 {
 	struct ovn_cls_val v;
 
+	cls_touch(w, f->key.sub_id);
 	if (bpf_map_lookup_elem(w->m.cls, &f->key, &v))
 		return -errno;
 	v.cell[f->cell].rm_ver = ver;
@@ -1658,6 +1907,7 @@ static int cls_free(struct ovnbpf_writer *w, struct flow_rec *f)
 	uint32_t i;
 	bool empty = true;
 
+	cls_touch(w, k.sub_id);
 	if (bpf_map_lookup_elem(w->m.cls, &k, &v))
 		return -errno;
 	v.cell[f->cell].prio = -1;
@@ -2086,6 +2336,8 @@ int ovnbpf_reclaim(struct ovnbpf_writer *w)
 			port_member_reclaim(w, r);
 		} else if (r->kind == R_STAGE_CONT) {
 			bpf_map_delete_elem(w->m.stages, &r->sk);
+		} else if (r->kind == R_DP_SLOT) {
+			id_put(&w->dp_slots, r->slot);
 		} else {
 			const void *k = r->kind == R_SET_LPM ? (const void *)&r->lk :
 							       (const void *)&r->hk;
@@ -2113,7 +2365,7 @@ int ovnbpf_commit(struct ovnbpf_writer *w)
 
 	/* Subtable lists first: a cell of the new version is reachable once
 	 * the version flips. */
-	err = stages_flush(w);
+	err = stages_flush(w) ?: descs_flush(w);
 	if (err)
 		return err;
 	/* Passthrough bits: clear before the flip (the stage's flows are
@@ -2841,6 +3093,44 @@ static int adopt_port_records(struct ovnbpf_writer *w)
 	return err;
 }
 
+/* An adopted datapath keeps its descriptor slot and active copy: packets
+ * go on reading them.  Its descriptors are rebuilt from the adopted stages
+ * at the first commit, into the inactive copy, a grace period after
+ * adoption (the previous ovnbpfd may have flipped just before it went).
+ * A slot out of range or taken twice gets the stages read from
+ * ovn_stages until the first commit gives the datapath a fresh one. */
+static void dp_adopt_slot(struct ovnbpf_writer *w, struct dp_rec *r)
+{
+	uint32_t slot = r->d.slot, i;
+
+	r->desc_ok[0] = r->desc_ok[1] = 0;
+	r->desc_dirty = true;
+	r->flip_ns = now_ns();
+	if (!slot)
+		return;
+	for (i = 0; i < w->cap_dps; i++) {
+		if (&w->dps[i] != r && w->dps[i].in_use && w->dps[i].d.slot == slot)
+			slot = 0;
+	}
+	if (slot >= OVN_MAX_DP_SLOTS || !slot) {
+		r->d.slot = 0;
+		return;
+	}
+	/* Taken out of the allocator: ids below next are free unless
+	 * listed; keep it simple and move next past it. */
+	while (w->dp_slots.next <= slot) {
+		if (w->dp_slots.next != slot)
+			id_put(&w->dp_slots, w->dp_slots.next);
+		w->dp_slots.next++;
+	}
+	for (i = 0; i < w->dp_slots.n_free; i++) {
+		if (w->dp_slots.free[i] == slot) {
+			w->dp_slots.free[i] = w->dp_slots.free[--w->dp_slots.n_free];
+			break;
+		}
+	}
+}
+
 static int adopt_imm(struct ovnbpf_writer *w, enum adopt_imm kind)
 {
 	int fd = kind == A_DP ? w->m.dps : kind == A_PORT ? w->m.ports :
@@ -2870,6 +3160,7 @@ static int adopt_imm(struct ovnbpf_writer *w, enum adopt_imm kind)
 		w->dps[ri].in_use = true;
 		if (bpf_map_lookup_elem(fd, &e.k[0], &w->dps[ri].d))
 			memset(&w->dps[ri].d, 0, sizeof(w->dps[ri].d));
+		dp_adopt_slot(w, &w->dps[ri]);
 	}
 	free(keys);
 	return err;

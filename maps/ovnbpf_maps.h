@@ -43,6 +43,7 @@ struct ovnbpf_maps {
 	int mac_bind;		/* maps/router.h */
 	int lb_hairpin;		/* maps/lb.h */
 	int qos_meters;		/* maps/qos.h */
+	int descs;		/* ovn_stage_descs (maps/pipeline.h) */
 	bool owned;		/* fds opened by us (pinned), closed by close() */
 };
 

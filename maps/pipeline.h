@@ -4,7 +4,11 @@
  * classifier (subtables of masked keys), flows and sets.
  *
  * Lookup path of one stage (dp, pipeline, table):
- *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap
+ *   ovn_dps[dp]           -> number of tables, passthrough-table bitmap,
+ *                            descriptor slot and active copy
+ *   ovn_stage_descs[slot, copy, p, t] -> up to 8 subtable ids and the
+ *                            stage's catch-all cells (session 6); a longer
+ *                            stage, or a datapath without a slot, reads
  *   ovn_stages[dp,p,t]    -> up to 32 subtable ids, by max priority (desc),
  *                            continued in ovn_stages[dp,p,t,next] (below)
  *   ovn_subtables[id]     -> which context words to mask, and the masks
@@ -75,8 +79,16 @@ struct ovn_dp {
 	__u32 pass_mask[2];		/* bit t: table t's only flow is `next;` */
 	__u16 dnat_zone;		/* reg11 on entry (ovnbpfd allocates) */
 	__u16 snat_zone;		/* reg12 on entry */
+	/* The datapath's stage descriptors in ovn_stage_descs (session 6):
+	 * SLOT is dense, allocated by ovnbpfd per local datapath (0: none,
+	 * the stages are read from ovn_stages); SEL says which of the two
+	 * copies is active.  Changed in one update of this entry, so a
+	 * packet sees every stage of the datapath old or every one new. */
+	__u16 slot;
+	__u8 sel;
+	__u8 pad2[5];
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 16, "ovn_dp is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_dp) == 24, "ovn_dp is ABI");
 
 /* ovn_stages key and value.
  *
@@ -108,6 +120,47 @@ struct ovn_stage {
 	struct ovn_stage_copy sub;
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage) == 8 + 8 * OVN_STAGE_MAX_SUB, "ovn_stage is ABI");
+
+/* ovn_stage_descs: the stages of local datapaths in an array (session
+ * 6), so that entering a stage costs an array lookup instead of an
+ * ovn_stages hash lookup.  Index:
+ *
+ *   ((slot * 2 + sel) * OVN_DESC_PER_DP) + OVN_DESC_OFF(pipeline, table)
+ *
+ * with slot and sel from the datapath's ovn_dp.  Array entries are
+ * updated in place (no atomic replace as in a hash), so each datapath has
+ * two copies: ovnbpfd writes the inactive one, then flips ovn_dp.sel; it
+ * writes a copy again only a grace period after the flip that retired it.
+ *
+ * A descriptor lists up to OVN_DESC_SUB subtables (most stages have a
+ * few).  A stage with more is marked OVN_DESC_F_LONG and read from
+ * ovn_stages as before (chained entries included).  ovn_stages stays
+ * written for every stage: it is what a restarted ovnbpfd adopts.
+ *
+ * The catch-all: when a stage's only flows without a match are at
+ * priority 0 with no set test (`1 -> next;` ends most stages), their
+ * cells are copied into CA and the all-wildcard subtable is left off the
+ * list: a packet that matched nothing else takes the visible CA cell
+ * without an ovn_cls lookup.  The cells stay in ovn_cls too (the
+ * ovn_stages path and adoption read them there).  Two cells: an old and
+ * a new flow across one version flip. */
+#define OVN_DESC_SUB		8
+#define OVN_DESC_CA		2
+#define OVN_DESC_PER_DP		64
+/* ingress tables 0-31, egress 32-47, helper 48-63 */
+#define OVN_DESC_OFF(pl, t) \
+	((pl) == OVN_PIPE_INGRESS ? ((t) & 31) : \
+	 (pl) == OVN_PIPE_EGRESS ? 32 + ((t) & 15) : 48 + ((t) & 15))
+#define OVN_DESC_FITS(pl, t) \
+	((pl) == OVN_PIPE_INGRESS ? (t) < 32 : (pl) < OVN_PIPE_MAX && (t) < 16)
+#ifndef OVN_MAX_DP_SLOTS
+#define OVN_MAX_DP_SLOTS	256
+#endif
+#define OVN_MAX_DESCS		(OVN_MAX_DP_SLOTS * 2 * OVN_DESC_PER_DP)
+
+enum ovn_desc_flag {
+	OVN_DESC_F_LONG = 1 << 0,	/* read the stage from ovn_stages */
+};
 
 /* A subtable masks up to OVN_CLS_WORDS 32-bit words of the context. */
 #define OVN_CLS_WORDS		14
@@ -157,6 +210,18 @@ struct ovn_cls_cell {
 	__u8 param[OVN_CLS_PARAM_BYTES];	/* read by OVN_OP_SET_PARAM */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_cell) == 32, "ovn_cls_cell is ABI");
+
+struct ovn_stage_desc {
+	__u8 n_sub;			/* <= OVN_DESC_SUB */
+	__u8 n_ca;			/* <= OVN_DESC_CA */
+	__u8 flags;			/* enum ovn_desc_flag */
+	__u8 pad[5];
+	struct ovn_cls_cell ca[OVN_DESC_CA];
+	__u32 sub_id[OVN_DESC_SUB];	/* decreasing max priority */
+	__s32 sub_max_prio[OVN_DESC_SUB];
+};
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_desc) == 8 + 32 * OVN_DESC_CA + 8 * OVN_DESC_SUB,
+		       "ovn_stage_desc is ABI");
 
 struct ovn_cls_val {
 	__u32 more;			/* slot + 1 exists */

@@ -127,6 +127,32 @@ static __noinline void ovn_stage_cont(struct ovn_ctx *c)
 	c->x.stage_next = st->next;
 }
 
+/* Nothing in the stage's subtables matched: its catch-all cells
+ * (priority 0, no match, no set test), carried in the stage's descriptor
+ * (maps/pipeline.h ovn_stage_desc), win when visible. */
+static __always_inline void ovn_desc_catchall(struct ovn_ctx *c)
+{
+	__u32 idx = c->x.desc_idx;
+	struct ovn_stage_desc *d = bpf_map_lookup_elem(&ovn_stage_descs, &idx);
+
+	if (!d)
+		return;
+#pragma unroll
+	for (int n = 0; n < OVN_DESC_CA; n++) {
+		struct ovn_cls_cell *cell = &d->ca[n];
+
+		if (n >= d->n_ca || cell->prio < 0)
+			break;
+		if (!ovn_visible(cell->add_ver, cell->rm_ver, c->x.version))
+			continue;
+		c->x.best_prio = cell->prio;
+		c->x.best_flow = cell->flow;
+		c->x.best_rec = cell->rec;
+		__builtin_memcpy(c->x.best_param, cell->param, OVN_CLS_PARAM_BYTES);
+		return;
+	}
+}
+
 /* Probe one (subtable, slot) of the current stage, or finish the stage. */
 static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 {
@@ -187,6 +213,8 @@ next_sub:
 		return 0;
 
 finish:
+	if (c->x.best_prio < 0 && c->x.desc_idx)
+		ovn_desc_catchall(c);
 	if (c->x.best_prio < 0)
 		return ovn_no_match(c);
 	ss = ovn_stage_stats_of(c);

@@ -55,6 +55,8 @@ static __always_inline int ovn_clone_start(struct ovn_ctx *c, __u32 prog, __u32 
 	s->na_router = c->x.na_router;
 	s->loop_skipped = c->x.loop_skipped;
 	s->dp_key = c->x.dp_key;
+	s->dp_slot = c->x.dp_slot;
+	s->dp_sel = c->x.dp_sel;
 	s->pass_mask[0] = c->x.pass_mask[0];
 	s->pass_mask[1] = c->x.pass_mask[1];
 	s->prog = prog;
@@ -105,6 +107,8 @@ static __noinline long ovn_clone_end(struct __sk_buff *skb, struct ovn_ctx *c)
 	c->x.na_router = s->na_router;
 	c->x.loop_skipped = s->loop_skipped;
 	c->x.dp_key = s->dp_key;
+	c->x.dp_slot = s->dp_slot;
+	c->x.dp_sel = s->dp_sel;
 	c->x.pass_mask[0] = s->pass_mask[0];
 	c->x.pass_mask[1] = s->pass_mask[1];
 	c->x.prog = s->prog;

@@ -55,6 +55,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovn_stages SEC(".maps");
 
+/* ovn_stage_descs: (datapath slot, copy, stage) -> the stage's subtables
+ * and its catch-all cells (maps/pipeline.h), the fast path of entering a
+ * stage.  Written by ovnbpfd. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct ovn_stage_desc);
+	__uint(max_entries, OVN_MAX_DESCS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ovn_stage_descs SEC(".maps");
+
 /* ovn_subtables: subtable id -> context words and masks.  Written by
  * ovnbpfd before any stage lists the id. */
 struct {

@@ -53,6 +53,29 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 			return ovn_deliver(lc);
 		}
 	}
+	c->x.desc_idx = 0;
+	/* The datapath's descriptor array (maps/pipeline.h): an array
+	 * lookup, no hashing.  A long stage, or a datapath without a slot,
+	 * is read from ovn_stages. */
+	if (c->x.dp_slot && c->x.dp_slot < OVN_MAX_DP_SLOTS && OVN_DESC_FITS(pl, t)) {
+		__u32 idx = (((__u32)c->x.dp_slot * 2 + (c->x.dp_sel & 1)) * OVN_DESC_PER_DP) +
+			    OVN_DESC_OFF(pl, t);
+		struct ovn_stage_desc *d = bpf_map_lookup_elem(&ovn_stage_descs, &idx);
+
+		if (d && !(d->flags & OVN_DESC_F_LONG)) {
+			if (!d->n_sub && !d->n_ca)
+				return ovn_no_match(c);
+			__builtin_memcpy(c->stage.sub_id, d->sub_id, OVN_DESC_SUB * 4);
+			__builtin_memcpy(c->stage.sub_max_prio, d->sub_max_prio, OVN_DESC_SUB * 4);
+			n = d->n_sub;
+			c->x.n_sub = n < OVN_DESC_SUB ? n : OVN_DESC_SUB;
+			c->x.stage_next = 0;
+			/* The catch-all is read at the stage's finish. */
+			if (d->n_ca)
+				c->x.desc_idx = idx;
+			goto walk;
+		}
+	}
 	sk->dp = c->x.dp_key;
 	sk->pipeline = pl;
 	sk->table = t;
@@ -71,6 +94,7 @@ static __always_inline long ovn_stage_enter(struct ovn_loop *lc)
 	}
 	c->x.n_sub = st->n_sub;
 	c->x.stage_next = st->next;
+walk:
 	c->x.sub_idx = 0;
 	c->x.slot = 0;
 	c->x.best_prio = -1;

@@ -70,6 +70,8 @@ static __always_inline int ovn_enter_dp(struct ovn_ctx *c, __u32 dp)
 	c->x.n_tables[1] = d->n_tables[1];
 	c->x.pass_mask[0] = d->pass_mask[0];
 	c->x.pass_mask[1] = d->pass_mask[1];
+	c->x.dp_slot = d->slot;
+	c->x.dp_sel = d->sel;
 	c->md.metadata = bpf_htonl(dp);
 	/* ovn-controller loads the datapath's DNAT/SNAT zones with the
 	 * port's (physical.c put_zones_ofpacts()). */

@@ -58,9 +58,10 @@ static int mc_setup(struct pl_fix *f, uint32_t nports)
 	for (t = 0; t < OVN_LS_IN_TABLES - 1; t++)
 		if (t != 25)
 			err |= pl_add_raw(f, DP, IN, t, 0, NOMATCH, OPS(op_next(IN, t + 1)));
-	/* Egress 0..8: five masks each, so each member classifies there
-	 * (a step probes one subtable; enough of them that the fan-out
-	 * outlasts one copy's budget). */
+	/* Egress 0..8: five masked subtables each, so each member
+	 * classifies there (a step probes one subtable; enough of them that
+	 * the fan-out outlasts one copy's budget).  The prio-0 catch-all
+	 * takes no probe: it is in the stage's descriptor. */
 	for (t = 0; t < 9; t++) {
 		err |= pl_add_raw(f, DP, OUT, t, 100, MATCH(m_eq32(OVN_OFF_OUTPORT, 99999)),
 				  OPS(op_code(OVN_OP_DROP)));
@@ -69,6 +70,8 @@ static int mc_setup(struct pl_fix *f, uint32_t nports)
 		err |= pl_add_raw(f, DP, OUT, t, 80, MATCH(m_eq32(OVN_OFF_INPORT, 99998)),
 				  OPS(op_code(OVN_OP_DROP)));
 		err |= pl_add_raw(f, DP, OUT, t, 70, MATCH(m_eq32(OVN_OFF_REG(9), 0x5a5a5a5a)),
+				  OPS(op_code(OVN_OP_DROP)));
+		err |= pl_add_raw(f, DP, OUT, t, 60, MATCH(m_eq32(OVN_OFF_REG(8), 0x5a5a5a5b)),
 				  OPS(op_code(OVN_OP_DROP)));
 		err |= pl_add_raw(f, DP, OUT, t, 0, NOMATCH, OPS(op_next(OUT, t + 1)));
 	}
