@@ -20,6 +20,7 @@ static __always_inline bool ovn_visible(__u32 add_ver, __u32 rm_ver, __u32 v)
 }
 
 #include "lib/port_rec.h"
+#include "lib/cls_residual.h"
 
 /* Is ctx[off, off + len) a member of set_id (the port's record when the
  * test says so, then exact, then CIDR)? */
@@ -160,11 +161,13 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 				continue;
 			if (!ovn_visible(cell->add_ver, cell->rm_ver, c->x.version))
 				continue;
-			if (!ovn_flow_sets_ok(c, cell->rec))
+			if (cell->rec > OVN_CLS_REC_MASK && !ovn_cls_residual_ok(c, cell))
+				continue;
+			if (!ovn_flow_sets_ok(c, cell->rec & OVN_CLS_REC_MASK))
 				continue;
 			c->x.best_prio = cell->prio;
 			c->x.best_flow = cell->flow;
-			c->x.best_rec = cell->rec;
+			c->x.best_rec = cell->rec & OVN_CLS_REC_MASK;
 			__builtin_memcpy(c->x.best_param, cell->param, OVN_CLS_PARAM_BYTES);
 		}
 		if (v->more) {
