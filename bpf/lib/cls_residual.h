@@ -4,9 +4,10 @@
  *
  * A cell that carries one is a flow whose match has one whole port word
  * more than its subtable masks: the key found it, this checks the rest.
- * Checked before the cell's set tests so that a cell of another port
- * costs no ovn_flows lookup.  Not inlined: the probe is the verifier's hot
- * path and runs this for each of its OVN_CLS_CELLS cells.
+ * Checked before the cell's set tests (ovn_flow_sets_ok) so that a cell
+ * of another port costs no ovn_flows lookup.  Not inlined: the probe is
+ * the verifier's hot path and runs this for each of its OVN_CLS_CELLS
+ * cells.  True for a cell without a residual test.
  */
 #pragma once
 
@@ -16,6 +17,8 @@ static __noinline bool ovn_cls_residual_ok(struct ovn_ctx *c, const struct ovn_c
 {
 	__u32 rec = cell->rec, want, have;
 
+	if (rec <= OVN_CLS_REC_MASK)
+		return true;	/* no residual test */
 	switch (OVN_CLS_RES_WORD(rec)) {
 	case 0:
 		__builtin_memcpy(&want, &cell->param[0], 4);
