@@ -23,6 +23,7 @@
 
 #include "maps/ovnbpf_maps.h"
 #include "maps/flow_param.h"
+#include "maps/cls_residual.h"
 
 /* ---- map discovery --------------------------------------------------- */
 
@@ -318,6 +319,7 @@ struct flow_rec {
 	int32_t prio;
 	uint32_t stage, sub, prog;
 	uint32_t rec;			/* ovn_flows record */
+	uint32_t res;			/* its cell's OVN_CLS_RES_* bits, 0: none */
 	struct ovn_cls_key key;		/* slot = where the cell is */
 	uint32_t cell;
 	uint8_t param[OVN_CLS_PARAM_BYTES];	/* its cell's (maps/flow_param.c) */
@@ -427,7 +429,8 @@ static int adopt_scan(struct ovnbpf_writer *w);
 static void adopt_free(struct ovnbpf_writer *w);
 static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
 			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
-			     const uint8_t *param, const struct ovn_flow *fv, uint32_t *id);
+			     const uint8_t *param, uint32_t res, const struct ovn_flow *fv,
+			     uint32_t *id);
 static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k);
 enum adopt_imm { A_DP, A_PORT, A_MCGROUP, A_VIF };
 static void adopt_claim_imm(struct ovnbpf_writer *w, enum adopt_imm kind, uint32_t a, uint32_t b);
@@ -1573,24 +1576,34 @@ static int stage_sub_room(struct stage_rec *s)
 	return 0;
 }
 
+/* The subtable of stage SI with mask DEF, or -1. */
+static int64_t sub_find(const struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def)
+{
+	const struct stage_rec *s = &w->stages[si];
+	uint32_t i;
+
+	for (i = 0; i < s->n_sub; i++)
+		if (!memcmp(&w->subs[s->sub[i]].def, def, sizeof(*def)))
+			return s->sub[i];
+	return -1;
+}
+
 static int sub_get(struct ovnbpf_writer *w, uint32_t si, const struct ovn_subtable *def,
 		   int32_t prio, uint32_t *id)
 {
 	struct stage_rec *s = &w->stages[si];
+	int64_t have = sub_find(w, si, def);
 	struct sub_rec *r;
-	uint32_t i;
 	int err;
 
-	for (i = 0; i < s->n_sub; i++) {
-		r = &w->subs[s->sub[i]];
-		if (!memcmp(&r->def, def, sizeof(*def))) {
-			*id = s->sub[i];
-			if (prio > r->max_prio) {
-				r->max_prio = prio;
-				stage_write(w, si);
-			}
-			return 0;
+	if (have >= 0) {
+		*id = (uint32_t)have;
+		r = &w->subs[*id];
+		if (prio > r->max_prio) {
+			r->max_prio = prio;
+			stage_write(w, si);
 		}
+		return 0;
 	}
 	if (s->n_sub >= OVN_STAGE_MAX_MASKS) {
 		snprintf(w->why_buf, sizeof(w->why_buf),
@@ -1887,6 +1900,23 @@ static int cls_place(struct ovnbpf_writer *w, struct ovn_cls_key *k,
 	return -ENOSPC;
 }
 
+/* Does key K (slot 0) of an existing subtable have room for a residual
+ * cell?  Fewer than OVN_CLS_CELLS cells and no continuation: a family of
+ * per-port flows with the same other words then fills one key at most
+ * and the rest get their own subtable, so a probe never walks a chain of
+ * residual cells. */
+static bool cls_key_room(struct ovnbpf_writer *w, const struct ovn_cls_key *k)
+{
+	struct ovn_cls_val v;
+	uint32_t i, n = 0;
+
+	if (bpf_map_lookup_elem(w->m.cls, k, &v))
+		return errno == ENOENT;
+	for (i = 0; i < OVN_CLS_CELLS; i++)
+		n += v.cell[i].prio >= 0;
+	return !v.more && n < OVN_CLS_CELLS;
+}
+
 /* Set rm_ver of the flow's cell (hide it from version VER on). */
 static int cls_hide(struct ovnbpf_writer *w, struct flow_rec *f, uint32_t ver)
 {
@@ -1973,6 +2003,81 @@ static struct retire_rec *push_retire(struct ovnbpf_writer *w)
 	return &w->retire[w->n_retire++];
 }
 
+static const uint32_t res_ports[] = { OVN_CLS_RES_INPORT, OVN_CLS_RES_OUTPORT };
+
+/* The same flow installed by the previous writer, where it put it: as a
+ * residual cell (either port word) or in its own mask's subtable.  Only
+ * subtables that exist are tried: a claim creates nothing. */
+static bool flow_claim(struct ovnbpf_writer *w, uint32_t si, const struct ovnbpf_flow_spec *f,
+		       const struct ovn_subtable *def, const struct ovn_cls_key *key,
+		       const struct ovn_op *ops, const uint8_t *param, const struct ovn_flow *fv,
+		       uint32_t *id)
+{
+	struct ovnbpf_cls_residual rp;
+	int64_t sub;
+	uint32_t i;
+
+	if (!w->adopt)
+		return false;
+	for (i = 0; i < sizeof(res_ports) / sizeof(res_ports[0]); i++) {
+		if (!ovnbpf_cls_residual_plan(def, key, ops, f->n_ops, param, res_ports[i], &rp))
+			continue;
+		sub = sub_find(w, si, &rp.def);
+		if (sub >= 0 && adopt_claim_flow(w, (uint32_t)sub, &rp.key, f->priority, ops, f->n_ops,
+						 rp.param, rp.res, fv, id))
+			return true;
+	}
+	sub = sub_find(w, si, def);
+	return sub >= 0 && adopt_claim_flow(w, (uint32_t)sub, key, f->priority, ops, f->n_ops,
+					    param, 0, fv, id);
+}
+
+/* The subtable of a new flow's cell: a residual cell (maps/pipeline.h
+ * OVN_CLS_RES_*) in the subtable of its mask without a port word when
+ * that key has room, else its own mask's.  KEY and PARAM become the
+ * chosen key (sub_id, slot 0) and cell parameters, *RES the cell's
+ * residual bits.  The target subtable is created when missing so that the
+ * order in which a pair of flows arrives does not matter. */
+static int flow_place_sub(struct ovnbpf_writer *w, uint32_t si, const struct ovnbpf_flow_spec *f,
+			  const struct ovn_subtable *def, struct ovn_cls_key *key,
+			  const struct ovn_op *ops, uint8_t *param, uint32_t *sub, uint32_t *res)
+{
+	struct ovnbpf_cls_residual rp;
+	int64_t have;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < sizeof(res_ports) / sizeof(res_ports[0]); i++) {
+		if (!ovnbpf_cls_residual_plan(def, key, ops, f->n_ops, param, res_ports[i], &rp))
+			continue;
+		have = sub_find(w, si, &rp.def);
+		if (have >= 0) {
+			rp.key.sub_id = (uint32_t)have;
+			rp.key.slot = 0;
+			if (!cls_key_room(w, &rp.key))
+				continue;
+		}
+		/* No room for another mask: the flow's own may still exist. */
+		if (sub_get(w, si, &rp.def, f->priority, sub)) {
+			w->why = NULL;
+			continue;
+		}
+		*key = rp.key;
+		key->sub_id = *sub;
+		key->slot = 0;
+		memcpy(param, rp.param, OVN_CLS_PARAM_BYTES);
+		*res = rp.res;
+		return 0;
+	}
+	*res = 0;
+	err = sub_get(w, si, def, f->priority, sub);
+	if (err)
+		return err;
+	key->sub_id = *sub;
+	key->slot = 0;
+	return 0;
+}
+
 /* The (subtable, masked key) of a match. */
 static int build_match(const struct ovnbpf_flow_spec *f, struct ovn_subtable *def,
 		       struct ovn_cls_key *key)
@@ -2043,6 +2148,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 	}
 	{
 		struct ovn_cls_key key;
+		uint32_t res;
 
 		err = build_match(f, &def, &key);
 		if (err)
@@ -2050,11 +2156,6 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		err = stage_get(w, &sk, true, &si);
 		if (err)
 			return err;
-		err = sub_get(w, si, &def, f->priority, &sub);
-		if (err)
-			return err;
-		key.sub_id = sub;
-		key.slot = 0;
 		memset(&fv, 0, sizeof(fv));
 		fv.stage_idx = OVN_STAGE_IDX(f->pipeline == OVN_PIPE_HELPER ? 2 :
 					     ((dr = dp_find(w, f->dp)) ? dr->d.type : 0),
@@ -2068,8 +2169,11 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 			ops = pops;
 		}
 		/* The same flow installed by the previous writer: keep it. */
-		if (adopt_claim_flow(w, sub, &key, f->priority, ops, f->n_ops, param, &fv, id))
+		if (flow_claim(w, si, f, &def, &key, ops, param, &fv, id))
 			return 0;
+		err = flow_place_sub(w, si, f, &def, &key, ops, param, &sub, &res);
+		if (err)
+			return err;
 		w->subs[sub].refs++;
 		err = prog_get(w, ops, f->n_ops, &pi);
 		if (err)
@@ -2088,7 +2192,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		memset(&cell, 0, sizeof(cell));
 		cell.prio = f->priority;
 		cell.flow = *id;
-		cell.rec = ri;
+		cell.rec = ri | res;
 		cell.add_ver = w->ver + 1;
 		cell.rm_ver = OVN_VER_INF;
 		memcpy(cell.param, param, sizeof(cell.param));
@@ -2109,6 +2213,7 @@ int ovnbpf_flow_add(struct ovnbpf_writer *w, const struct ovnbpf_flow_spec *f, u
 		fr->sub = sub;
 		fr->prog = pi;
 		fr->rec = ri;
+		fr->res = res;
 		fr->key = key;
 		fr->cell = i;
 		memcpy(fr->param, param, sizeof(fr->param));
@@ -2651,7 +2756,8 @@ static bool adopt_claim_member(struct ovnbpf_writer *w, bool lpm, const void *k)
 
 static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct ovn_cls_key *key,
 			     int32_t prio, const struct ovn_op *ops, uint32_t n_ops,
-			     const uint8_t *param, const struct ovn_flow *fv, uint32_t *id)
+			     const uint8_t *param, uint32_t res, const struct ovn_flow *fv,
+			     uint32_t *id)
 {
 	struct adopt *a = w->adopt;
 	struct ovn_flow cur;
@@ -2665,6 +2771,7 @@ static bool adopt_claim_flow(struct ovnbpf_writer *w, uint32_t sub, const struct
 		struct prog_rec *p = &w->progs[f->prog];
 
 		if (a->flow[fid] != 1 || f->state != F_LIVE || f->sub != sub || f->prio != prio ||
+		    f->res != res ||
 		    memcmp(f->key.w, key->w, sizeof(key->w)) || p->n_ops != n_ops ||
 		    memcmp(p->ops, ops, n_ops * sizeof(*ops)) ||
 		    memcmp(f->param, param, sizeof(f->param)))
@@ -2843,6 +2950,19 @@ static int adopt_rec(struct ovnbpf_writer *w, uint32_t rec, const struct ovn_flo
 	return 0;
 }
 
+/* Residual bits a writer of this version writes (0 or one port word and a
+ * param word within the cell). */
+static bool res_valid(uint32_t res)
+{
+	uint32_t port = res & OVN_CLS_RES_PORT;
+
+	if (!res)
+		return true;
+	return (port == OVN_CLS_RES_INPORT || port == OVN_CLS_RES_OUTPORT) &&
+	       OVN_CLS_RES_WORD(res) < OVN_CLS_PARAM_BYTES / 4 &&
+	       !(res & ~(OVN_CLS_RES_PORT | 3u << OVN_CLS_RES_WORD_SHIFT));
+}
+
 static bool cell_visible(const struct ovn_cls_cell *c, uint32_t ver)
 {
 	return c->prio >= 0 && c->add_ver <= ver && ver < c->rm_ver;
@@ -2867,14 +2987,15 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 		return bpf_map_delete_elem(w->m.cls, k) && errno != ENOENT ? -errno : 0;
 	for (i = 0; i < OVN_CLS_CELLS; i++) {
 		struct ovn_cls_cell *c = &v.cell[i];
+		uint32_t rec = c->rec & OVN_CLS_REC_MASK, res = c->rec & ~OVN_CLS_REC_MASK;
 
 		if (c->prio < 0)
 			continue;
 		if (!cell_visible(c, w->ver) || !c->flow || c->flow >= OVN_MAX_FLOWS ||
-		    bit_get(flow_used, c->flow) || !c->rec || c->rec >= OVN_MAX_FLOWS ||
-		    bpf_map_lookup_elem(w->m.flows, &c->rec, &fv) ||
+		    bit_get(flow_used, c->flow) || !rec || rec >= OVN_MAX_FLOWS ||
+		    !res_valid(res) || bpf_map_lookup_elem(w->m.flows, &rec, &fv) ||
 		    adopt_prog(w, by_chunk, prog_used, fv.prog, &pi) ||
-		    adopt_rec(w, c->rec, &fv, rec_used)) {
+		    adopt_rec(w, rec, &fv, rec_used)) {
 			/* Invisible, or nothing sane to run: free it. */
 			dead |= 1u << i;
 			continue;
@@ -2901,7 +3022,8 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 		f->sub = k->sub_id;
 		f->stage = w->subs[k->sub_id].stage;
 		f->prog = pi;
-		f->rec = c->rec;
+		f->rec = rec;
+		f->res = res;
 		f->key = *k;
 		f->cell = i;
 		memcpy(f->param, c->param, sizeof(f->param));
@@ -2909,7 +3031,7 @@ static int adopt_cls(struct ovnbpf_writer *w, struct ovn_cls_key *k, struct u64m
 			const struct stage_rec *s = &w->stages[f->stage];
 			const struct prog_rec *p = &w->progs[pi];
 
-			f->passlike = w->subs[f->sub].def.n_words == 0 && !fv.set[0].flags &&
+			f->passlike = w->subs[f->sub].def.n_words == 0 && !fv.set[0].flags && !res &&
 				      p->n_ops == 1 && p->ops[0].code == OVN_OP_NEXT &&
 				      s->key.pipeline <= OVN_PIPE_EGRESS &&
 				      p->ops[0].pipeline == s->key.pipeline &&

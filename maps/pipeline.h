@@ -206,7 +206,7 @@ struct ovn_cls_cell {
 	__u32 flow;			/* writer flow id */
 	__u32 add_ver;
 	__u32 rm_ver;
-	__u32 rec;			/* index into ovn_flows */
+	__u32 rec;			/* index into ovn_flows | OVN_CLS_RES_* */
 	__u8 param[OVN_CLS_PARAM_BYTES];	/* read by OVN_OP_SET_PARAM */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_cls_cell) == 32, "ovn_cls_cell is ABI");
@@ -222,6 +222,23 @@ struct ovn_stage_desc {
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_stage_desc) == 8 + 32 * OVN_DESC_CA + 8 * OVN_DESC_SUB,
 		       "ovn_stage_desc is ABI");
+
+/* Residual port test of a cell (session 6).  A flow whose match is a
+ * subtable's mask plus one whole port word (`inport == P && arp.tpa == IP
+ * && arp.op == 1`, next to `arp.tpa == IP && arp.op == 1` in the same
+ * stage) may sit in that subtable's key as a cell that also requires the
+ * packet's port word to equal the cell's param word OVN_CLS_RES_WORD():
+ * one ovn_cls entry and one subtable probe for both flows instead of two.
+ * The writer puts a residual cell only in a key with room (fewer than
+ * OVN_CLS_CELLS cells) and only in a param word its program does not read.
+ * The high byte of `rec` says which port word; 0 = no residual test (all
+ * cells written before). */
+#define OVN_CLS_REC_MASK	0x00ffffffu
+#define OVN_CLS_RES_INPORT	(1u << 24)	/* ctx inport word == param word */
+#define OVN_CLS_RES_OUTPORT	(2u << 24)	/* ctx outport word == param word */
+#define OVN_CLS_RES_PORT	(3u << 24)
+#define OVN_CLS_RES_WORD_SHIFT	26		/* param word index, 0..2 */
+#define OVN_CLS_RES_WORD(rec)	(((rec) >> OVN_CLS_RES_WORD_SHIFT) & 3)
 
 struct ovn_cls_val {
 	__u32 more;			/* slot + 1 exists */
@@ -327,6 +344,7 @@ struct ovn_set_member {
 #ifndef OVN_MAX_FLOWS
 #define OVN_MAX_FLOWS		131072
 #endif
+__OVNBPF_STATIC_ASSERT(OVN_MAX_FLOWS <= OVN_CLS_REC_MASK, "record ids fit below OVN_CLS_RES_*");
 #ifndef OVN_MAX_SET_MEMBERS
 #define OVN_MAX_SET_MEMBERS	262144
 #endif

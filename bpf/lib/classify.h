@@ -20,6 +20,7 @@ static __always_inline bool ovn_visible(__u32 add_ver, __u32 rm_ver, __u32 v)
 }
 
 #include "lib/port_rec.h"
+#include "lib/cls_residual.h"
 
 /* Is ctx[off, off + len) a member of set_id (the port's record when the
  * test says so, then exact, then CIDR)? */
@@ -73,12 +74,19 @@ static __noinline bool ovn_set_test(struct ovn_ctx *c, const struct ovn_set_test
 	return m && ovn_visible(m->add_ver, m->rm_ver, c->x.version);
 }
 
-/* All set tests of flow record REC pass? */
-static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, __u32 rec)
+/* Does the packet pass CELL's residual port test (if any) and all set
+ * tests of its flow record?  The residual test is made here, on every
+ * path, so that the unrolled cell loop of the probe keeps one call and
+ * one branch per cell (the verifier walks that loop once per probe). */
+static __noinline bool ovn_flow_sets_ok(struct ovn_ctx *c, const struct ovn_cls_cell *cell)
 {
-	struct ovn_flow *f = bpf_map_lookup_elem(&ovn_flows, &rec);
+	__u32 rec = cell->rec & OVN_CLS_REC_MASK;
+	struct ovn_flow *f;
 	int i;
 
+	if (!ovn_cls_residual_ok(c, cell))
+		return false;
+	f = bpf_map_lookup_elem(&ovn_flows, &rec);
 	if (!f)
 		return false;
 #pragma unroll
@@ -186,11 +194,11 @@ static __always_inline long ovn_classify_step(struct ovn_ctx *c)
 				continue;
 			if (!ovn_visible(cell->add_ver, cell->rm_ver, c->x.version))
 				continue;
-			if (!ovn_flow_sets_ok(c, cell->rec))
+			if (!ovn_flow_sets_ok(c, cell))
 				continue;
 			c->x.best_prio = cell->prio;
 			c->x.best_flow = cell->flow;
-			c->x.best_rec = cell->rec;
+			c->x.best_rec = cell->rec & OVN_CLS_REC_MASK;
 			__builtin_memcpy(c->x.best_param, cell->param, OVN_CLS_PARAM_BYTES);
 		}
 		if (v->more) {

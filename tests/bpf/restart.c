@@ -134,7 +134,7 @@ static int rs_collect(const struct ovnbpf_maps *m, uint32_t ver, struct rs_seen 
 		for (i = 0; i < OVN_CLS_CELLS; i++) {
 			struct ovn_cls_cell *c = &v.cell[i];
 			struct ovn_prog p;
-			uint32_t pid;
+			uint32_t pid, rec;
 
 			if (c->prio < 0 || c->add_ver > ver || ver >= c->rm_ver)
 				continue;
@@ -143,7 +143,8 @@ static int rs_collect(const struct ovnbpf_maps *m, uint32_t ver, struct rs_seen 
 			s->c[s->n].prio = c->prio;
 			s->c[s->n].flow = c->flow;
 			s->c[s->n].on_stage = sub_on_stage(m, k.sub_id);
-			if (bpf_map_lookup_elem(m->flows, &c->rec, &s->c[s->n].fv))
+			rec = c->rec & OVN_CLS_REC_MASK;
+			if (bpf_map_lookup_elem(m->flows, &rec, &s->c[s->n].fv))
 				return -errno;
 			for (pid = s->c[s->n].fv.prog; s->c[s->n].n_chunks < 8;) {
 				uint32_t n;
