@@ -87,6 +87,10 @@ struct compile_port {
 	size_t n_port_security;
 	uint32_t ifindex;		/* bound to this local interface, 0: not */
 	uint32_t ct_zone;
+	/* Not here: ovn_chassis id of the chassis its packets are tunnelled
+	 * to (its binding's, or a chassisredirect port's gateway), 0: none
+	 * (loader/encaps.h). */
+	uint32_t chassis;
 };
 
 struct compile_stats {

@@ -44,6 +44,9 @@
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/ovnbpf_maps.h"
+#include "loader/encaps.h"
+#include "loader/tunnel.h"
+#include "maps/encap.h"
 #include "ovnbpf_vif.skel.h"
 
 struct options {
@@ -285,6 +288,7 @@ struct daemon {
 	unsigned int ct_gc_interval;
 	uint64_t next_gc_ns;
 	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
+	struct encaps *enc;		/* other chassis' tunnel endpoints */
 	int sfd;
 };
 
@@ -428,6 +432,23 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	return sb_sync_register_ctl(d->sb, d->ctl);
 }
 
+/* Geneve: our device (created or adopted) with ovnbpf_from_tunnel on its
+ * ingress, and the endpoints of the chassis remote ports live on. */
+static int daemon_open_tunnel(struct daemon *d, const struct options *o)
+{
+	int fd = bpf_map__fd(d->dp->vif->maps.ovn_chassis), err;
+
+	err = tunnel_open(bpf_program__fd(d->dp->vif->progs.ovnbpf_from_tunnel), fd,
+			  o->chassis_name, o->encap_ip, OVN_GENEVE_PORT);
+	if (err < 0)
+		return err;
+	err = encaps_new(fd, &d->enc);
+	if (err)
+		return err;
+	engine_set_encaps(d->engine, d->enc);
+	return 0;
+}
+
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
@@ -538,6 +559,8 @@ int main(int argc, char **argv)
 	err = daemon_open_local(&d, &o);
 	if (!err)
 		err = daemon_open_sb(&d, &o);
+	if (!err)
+		err = daemon_open_tunnel(&d, &o);
 	if (err)
 		goto cleanup;
 	/* The pidfile says "ready": written once the datapath is in place
@@ -564,6 +587,7 @@ cleanup:
 	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);
+	encaps_free(d.enc);
 	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);
