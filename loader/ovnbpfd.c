@@ -440,8 +440,12 @@ static int daemon_open_tunnel(struct daemon *d, const struct options *o)
 
 	err = tunnel_open(bpf_program__fd(d->dp->vif->progs.ovnbpf_from_tunnel), fd,
 			  o->chassis_name, o->encap_ip, OVN_GENEVE_PORT);
+	/* A kernel without Geneve (no geneve module) still serves the local
+	 * pods: packets for other chassis are dropped and counted
+	 * (tunnel-no-geneve-device), as before tunnels existed. */
 	if (err < 0)
-		return err;
+		pr_warn("main", "no Geneve device (%s): traffic to other chassis is dropped",
+			strerror(-err));
 	err = encaps_new(fd, &d->enc);
 	if (err)
 		return err;
