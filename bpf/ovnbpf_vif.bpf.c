@@ -19,6 +19,7 @@
 #include "lib/resume.h"
 #include "lib/cache.h"
 #include "lib/frag.h"
+#include "lib/encap_rx.h"	/* ovnbpf_from_tunnel: Geneve device ingress */
 
 static __always_inline int ovn_from_vif(struct __sk_buff *skb, struct ovn_ctx *c)
 {

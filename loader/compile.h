@@ -100,6 +100,10 @@ struct compile_port {
 	/* IFINDEX is another port's interface, used for delivery only (a
 	 * virtual port's parent: loader/vport.h): no ovn_vifs entry. */
 	bool deliver_only;
+	/* Not here: ovn_chassis id of the chassis its packets are tunnelled
+	 * to (its binding's, or a chassisredirect port's gateway), 0: none
+	 * (loader/encaps.h). */
+	uint32_t chassis;
 };
 
 struct compile_stats {

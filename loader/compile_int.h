@@ -25,6 +25,7 @@ struct cc_rec {
 struct cc_port {
 	char *name;
 	uint32_t dp, key, ifindex, ct_zone;
+	uint32_t chassis;		/* compile_port.chassis */
 	char *type, *peer;
 	bool deliver_only;		/* compile_port.deliver_only */
 };

@@ -17,6 +17,7 @@
 #include "loader/port_security.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
+#include "maps/encap.h"
 
 int compiler_new(struct ovnbpf_writer *w, const struct compile_opts *opts,
 		 struct compiler **out)
@@ -375,7 +376,8 @@ int compile_port_group_set(struct compiler *c, const char *name, const char *con
 
 static int port_write(struct compiler *c, struct cc_port *p)
 {
-	struct ovn_port op = { .ifindex = p->ifindex, .ct_zone = p->ct_zone };
+	struct ovn_port op = { .ifindex = p->ifindex, .ct_zone = p->ct_zone,
+			       .chassis = p->chassis };
 
 	if (p->ifindex) {
 		op.type = OVN_PORT_VIF;
@@ -424,6 +426,7 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->ifindex = in->ifindex;
 	p->ct_zone = in->ct_zone;
 	p->deliver_only = in->deliver_only;
+	p->chassis = in->chassis;
 	old = smap_put(&c->ports, in->name, p);
 	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
 	if (old && (old->dp != p->dp || old->key != p->key)) {
@@ -485,12 +488,23 @@ int compile_mcgroup_set(struct compiler *c, uint32_t dp, uint32_t key, const cha
 	snprintf(mk, sizeof(mk), "%u\x01%s", dp, name);
 	smap_put(&c->mcgroups, mk, (void *)(uintptr_t)key);
 	/* Members that are not ports of this datapath we know are left out;
-	 * the datapath skips remote ones itself (bpf/lib/output.h). */
+	 * the datapath skips remote ones itself (bpf/lib/output.h) and sends
+	 * one copy to each chassis that has some: one OVN_MC_CHASSIS member
+	 * per chassis (maps/encap.h), as ovn-controller's remote output. */
+	keys = xrealloc(keys, (2 * n + 1) * sizeof(*keys));
 	for (size_t i = 0; i < n; i++) {
 		struct cc_port *p = cc_port_in_dp(c, dp, ports[i]);
+		bool seen = false;
 
-		if (p)
-			keys[k++] = p->key;
+		if (!p)
+			continue;
+		keys[k++] = p->key;
+		if (!p->chassis || p->ifindex || (strcmp(p->type, "") && strcmp(p->type, "virtual")))
+			continue;
+		for (size_t j = 0; j < k - 1 && !seen; j++)
+			seen = keys[j] == (OVN_MC_CHASSIS | p->chassis);
+		if (!seen)
+			keys[k++] = OVN_MC_CHASSIS | p->chassis;
 	}
 	err = ovnbpf_mcgroup_set(c->w, dp, key, keys, k);
 	if (err == -E2BIG)

@@ -21,6 +21,7 @@
 #include "loader/lb_hairpin.h"
 #include "loader/engine.h"
 #include "loader/gateway.h"
+#include "loader/encaps.h"
 #include "loader/local_datapaths.h"
 #include "loader/local_vifs.h"
 #include "loader/log.h"
@@ -52,6 +53,7 @@ struct eport {
 	uint32_t dp;
 	uint32_t ifindex;
 	uint32_t ct_zone;
+	uint32_t chassis;		/* compile_port.chassis */
 };
 
 /* One logical flow compiled on one datapath (key: Logical_Flow UUID). */
@@ -73,6 +75,8 @@ struct engine {
 	struct ct_skip *cts;		/* Kube-OVN conntrack skip flows */
 	struct lb_dnat_mac *dnat_mac;	/* Kube-OVN ls_dnat_mod_dl_dst flows */
 	struct lb_hairpin *lbh;		/* LB hairpin data (ovn_lb_hairpin) */
+	struct encaps *enc;		/* tunnel endpoints; NULL: no tunnels */
+	struct ovsdb_table *encap;	/* SB Encap */
 	struct ovnbpf_writer *w;
 
 	struct ovsdb_replica *r;
@@ -284,6 +288,30 @@ static bool vif_bound(const struct engine *e, const char *type, const char *name
 	return bindings_find_lport(&e->vifs->bindings, name) != NULL;
 }
 
+/* The chassis (ovn_chassis id) that packets for port ROW are tunnelled
+ * to, as ovn-controller's remote output: a VIF bound to another chassis,
+ * a chassisredirect port whose active gateway is another chassis.  0 for
+ * anything local or not reached by a tunnel. */
+static uint32_t port_chassis(struct engine *e, const struct ovsdb_row *row, const char *type,
+			     uint32_t ifindex)
+{
+	static const struct gateway_tables none;
+	const struct ovsdb_uuid *me = e->sb ? sb_sync_chassis_uuid(e->sb) : NULL;
+	const struct ovsdb_uuid *ch;
+
+	if (!e->enc || ifindex)
+		return 0;
+	if (!strcmp(type, "chassisredirect"))
+		ch = gateway_cr_chassis(row, e->sb ? sb_sync_gateway_tables(e->sb) : &none);
+	else if (!*type || !strcmp(type, "virtual"))
+		ch = sb_row_uuid(row, "chassis");
+	else
+		return 0;
+	if (!ch || (me && ovsdb_uuid_equals(ch, me)))
+		return 0;
+	return encaps_id(e->enc, ch);
+}
+
 /* Install, refresh or remove the port of ROW.  FORCE: its content changed. */
 static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 {
@@ -326,8 +354,9 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	} else {
 		ct_zones_release(e->zones, name);
 	}
+	cp.chassis = port_chassis(e, row, type, cp.ifindex);
 	if (p && !force && p->dp == dp && p->ifindex == cp.ifindex && p->ct_zone == cp.ct_zone &&
-	    !strcmp(p->name, name))
+	    p->chassis == cp.chassis && !strcmp(p->name, name))
 		return false;
 	if (p && strcmp(p->name, name))
 		port_remove(e, &row->uuid), p = NULL;
@@ -358,7 +387,9 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 	p->dp = dp;
 	p->ifindex = cp.ifindex;
 	p->ct_zone = cp.ct_zone;
-	pr_dbg(MOD, "port %s dp %u key %u ifindex %u", name, dp, cp.key, cp.ifindex);
+	p->chassis = cp.chassis;
+	pr_dbg(MOD, "port %s dp %u key %u ifindex %u chassis %u", name, dp, cp.key, cp.ifindex,
+	       cp.chassis);
 	return true;
 }
 
@@ -704,7 +735,7 @@ static void engine_pass(void *aux)
 	struct engine *e = aux;
 	const struct ovsdb_row *row;
 	bool full = !e->loaded || any_reset(e);
-	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed;
+	bool ldp_changed, ports_changed = false, sweep_flows, opts_changed, gw_dirty;
 	uint64_t t0 = mono_us(), t1;
 	uint32_t *mc_new = NULL;
 	size_t n_mc_new = 0, n_gw_changed;
@@ -718,6 +749,8 @@ static void engine_pass(void *aux)
 	}
 	ldp_changed = update_local_dps(e);
 	e->st.local_datapaths = e->n_ldp;
+	/* Before the refresh, which remembers what it saw. */
+	gw_dirty = gateway_dirty(e, full || ldp_changed, e->sb ? sb_sync_chassis_uuid(e->sb) : NULL);
 	gw_changed = gateway_refresh(e, full || ldp_changed, &n_gw_changed);
 
 	/* Ports: every row after a change of what is local, else tracked. */
@@ -749,6 +782,16 @@ static void engine_pass(void *aux)
 		if (row)
 			ports_changed |= port_sync(e, row, true);
 	}
+
+	/* A gateway that moved between two other chassis: where cr-P's
+	 * packets are tunnelled to (port_chassis()). */
+	if (gw_dirty && e->enc)
+		FOR_ROWS(row, e->pb, true)
+			if (gateway_is_cr(row))
+				ports_changed |= port_sync(e, row, false);
+	/* Endpoints of the chassis those ports named (new ids, moved
+	 * Encaps): only changes are written. */
+	encaps_sync(e->enc, e->sb ? sb_sync_gateway_tables(e->sb)->chassis : NULL, e->encap);
 
 	/* Multicast groups name their ports: all again when ports moved.  A
 	 * group that arrives after the flows naming it (its rows come with
@@ -950,6 +993,7 @@ int engine_create(struct sb_sync *s, struct local_vifs *vifs, struct ovnbpf_writ
 	e->mac_binding = ovsdb_client_monitor(cl, "MAC_Binding", NULL);
 	e->static_mb = ovsdb_client_monitor(cl, "Static_MAC_Binding", NULL);
 	e->lb = ovsdb_client_monitor(cl, "Load_Balancer", NULL);
+	e->encap = ovsdb_client_monitor(cl, "Encap", NULL);
 	e->mb = mac_bindings_new(ovnbpf_writer_maps(w)->mac_bind);
 	if (e->mb)
 		mac_bindings_set_cache(e->mb, w);
@@ -1019,6 +1063,11 @@ void engine_get_stats(const struct engine *e, struct engine_stats *st)
 struct compiler *engine_compiler(struct engine *e)
 {
 	return e->c;
+}
+
+void engine_set_encaps(struct engine *e, struct encaps *enc)
+{
+	e->enc = enc;
 }
 
 void engine_set_ct_zones(struct engine *e, struct ct_zones *z)

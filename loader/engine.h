@@ -49,6 +49,10 @@ struct compiler *engine_compiler(struct engine *e);
 /* Allocate conntrack zones from Z (ct_zones.h) for local ports and
  * datapaths; without it a port's zone is its tunnel key (tests). */
 struct ct_zones;
+struct encaps;
+/* Tunnel endpoints (loader/encaps.h): remote ports get their chassis id.
+ * Without: remote ports have none (dropped, counted). */
+void engine_set_encaps(struct engine *e, struct encaps *enc);
 void engine_set_ct_zones(struct engine *e, struct ct_zones *z);
 
 struct ctl_server;

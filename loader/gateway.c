@@ -75,22 +75,31 @@ static bool candidates(struct best *b, const struct gateway_tables *t,
 	return any;
 }
 
-bool gateway_cr_active(const struct ovsdb_row *pb, const struct gateway_tables *t,
-		       const struct ovsdb_uuid *me)
+const struct ovsdb_uuid *gateway_cr_chassis(const struct ovsdb_row *pb,
+					    const struct gateway_tables *t)
 {
 	const struct ovsdb_row *g;
-	const struct ovsdb_uuid *owner;
 	struct best b = { 0 };
 
-	if (!me || !gateway_is_cr(pb))
-		return false;
+	if (!gateway_is_cr(pb))
+		return NULL;
 	g = find(t->ha_chassis_group, sb_row_uuid(pb, "ha_chassis_group"));
 	if ((g && candidates(&b, t, g, "ha_chassis", t->ha_chassis)) ||
 	    candidates(&b, t, pb, "gateway_chassis", t->gateway_chassis))
-		return b.chassis && ovsdb_uuid_equals(b.chassis, me);
+		return b.chassis;
 	/* No gateway chassis rows: where it is bound. */
-	owner = sb_row_uuid(pb, "chassis");
-	return owner && ovsdb_uuid_equals(owner, me);
+	return sb_row_uuid(pb, "chassis");
+}
+
+bool gateway_cr_active(const struct ovsdb_row *pb, const struct gateway_tables *t,
+		       const struct ovsdb_uuid *me)
+{
+	const struct ovsdb_uuid *ch;
+
+	if (!me)
+		return false;
+	ch = gateway_cr_chassis(pb, t);
+	return ch && ovsdb_uuid_equals(ch, me);
 }
 
 int gateway_claim_reconcile(const struct ovsdb_table *port_binding,

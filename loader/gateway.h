@@ -42,6 +42,12 @@ bool gateway_is_cr(const struct ovsdb_row *pb);
 bool gateway_cr_active(const struct ovsdb_row *pb, const struct gateway_tables *t,
 		       const struct ovsdb_uuid *me);
 
+/* The active gateway chassis of chassisredirect port PB (a Chassis row
+ * UUID), NULL when it has none or PB is not one.  Where a packet for cr-P
+ * is tunnelled when that is not us (bpf/lib/encap.h). */
+const struct ovsdb_uuid *gateway_cr_chassis(const struct ovsdb_row *pb,
+					    const struct gateway_tables *t);
+
 /* Append to OPS the claims and releases of chassisredirect ports in
  * PORT_BINDING that make their `chassis` agree with gateway_cr_active().
  * ME_REF: how the transaction names our chassis.  Returns the number of

@@ -46,6 +46,9 @@
 #include "loader/version.h"
 #include "maps/abi.h"
 #include "maps/ovnbpf_maps.h"
+#include "loader/encaps.h"
+#include "loader/tunnel.h"
+#include "maps/encap.h"
 #include "ovnbpf_vif.skel.h"
 
 struct options {
@@ -76,7 +79,8 @@ static void usage(FILE *f)
 "                                 (default: $OVN_SB_DB, else unix:/var/run/ovn/ovnsb_db.sock)\n"
 "  --chassis-name=NAME            this chassis's name (default: the hostname)\n"
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
-"  --encap-ip=IP                  this chassis's tunnel endpoint address (required)\n"
+"  --encap-ip=IP                  this chassis's tunnel endpoint address (required);\n"
+"                                 Geneve device ovnbpf-gnv0 (external, udp 6081)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings, conntrack zones and control socket\n"
 "                                 (default /var/lib/ovnbpf)\n"
@@ -289,6 +293,7 @@ struct daemon {
 	uint64_t next_gc_ns;
 	struct mac_learner *learner;	/* put_arp/put_nd -> MAC_Binding */
 	struct services services;	/* their counters: `services` */
+	struct encaps *enc;		/* other chassis' tunnel endpoints */
 	int sfd;
 };
 
@@ -441,6 +446,27 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 	return sb_sync_register_ctl(d->sb, d->ctl);
 }
 
+/* Geneve: our device (created or adopted) with ovnbpf_from_tunnel on its
+ * ingress, and the endpoints of the chassis remote ports live on. */
+static int daemon_open_tunnel(struct daemon *d, const struct options *o)
+{
+	int fd = bpf_map__fd(d->dp->vif->maps.ovn_chassis), err;
+
+	err = tunnel_open(bpf_program__fd(d->dp->vif->progs.ovnbpf_from_tunnel), fd,
+			  o->chassis_name, o->encap_ip, OVN_GENEVE_PORT);
+	/* A kernel without Geneve (no geneve module) still serves the local
+	 * pods: packets for other chassis are dropped and counted
+	 * (tunnel-no-geneve-device), as before tunnels existed. */
+	if (err < 0)
+		pr_warn("main", "no Geneve device (%s): traffic to other chassis is dropped",
+			strerror(-err));
+	err = encaps_new(fd, &d->enc);
+	if (err)
+		return err;
+	engine_set_encaps(d->engine, d->enc);
+	return 0;
+}
+
 /* Returns 1 to go on, 0 to exit cleanly, -errno on failure. */
 static int daemon_poll_once(struct daemon *d)
 {
@@ -553,6 +579,8 @@ int main(int argc, char **argv)
 	err = daemon_open_local(&d, &o);
 	if (!err)
 		err = daemon_open_sb(&d, &o);
+	if (!err)
+		err = daemon_open_tunnel(&d, &o);
 	if (err)
 		goto cleanup;
 	/* The pidfile says "ready": written once the datapath is in place
@@ -579,6 +607,7 @@ cleanup:
 	fdb_learner_destroy(d.fdb);
 	punt_close();
 	engine_destroy(d.engine);
+	encaps_free(d.enc);
 	ct_zones_close(d.zones);
 	ovnbpf_writer_free(d.writer);
 	sb_sync_destroy(d.sb);

@@ -236,6 +236,7 @@ enum ovn_phase {
 	OVN_PH_MC_NEXT,		/* next member of a multicast group */
 	OVN_PH_DONE,
 	OVN_PH_CLONE_END,	/* a clone's copy is done: restore the original */
+	OVN_PH_TUNNEL,		/* send to chassis x.tun_chassis (bpf/lib/encap.h) */
 };
 
 #define OVN_OUT_LOG		8
@@ -298,6 +299,11 @@ struct ovn_exec {
 	__u32 out_port[OVN_OUT_LOG];	/* logical port keys delivered to */
 	__s32 out_ret[OVN_OUT_LOG];	/* result of the redirect helper */
 	__u32 out_ifindex[OVN_OUT_LOG];
+	/* Geneve (bpf/lib/encap.h) */
+	__u8 from_tunnel;	/* entered from a tunnel, no patch port crossed */
+	__u8 tun_mc_snap[2];	/* from_tunnel when fan-out level 1/2 started */
+	__u8 tun_pad;
+	__u32 tun_chassis;	/* OVN_PH_TUNNEL: ovn_chassis id */
 };
 
 #define OVN_STAGE_MAX_SUB	32

@@ -84,7 +84,17 @@
 	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
 	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")		\
 	/* IP fragments (bpf/lib/frag.h). */				\
-	X(DROP_FRAG_NO_FIRST, 200, "frag-first-fragment-not-seen")
+	X(DROP_FRAG_NO_FIRST, 200, "frag-first-fragment-not-seen")	\
+	/* Geneve tunnels (bpf/lib/encap.h). */				\
+	X(DROP_TUN_NO_DEVICE, 190, "tunnel-no-geneve-device")		\
+	X(DROP_TUN_NO_ENDPOINT, 191, "tunnel-chassis-no-endpoint")	\
+	X(DROP_TUN_SET_FAILED, 192, "tunnel-set-key-failed")		\
+	X(DROP_TUN_NO_KEY, 193, "from-tunnel-no-tunnel-key")		\
+	X(DROP_TUN_NO_OPT, 194, "from-tunnel-no-ovn-option")		\
+	X(DROP_TUN_BAD_OPT, 195, "from-tunnel-bad-options")		\
+	X(DROP_TUN_UNKNOWN_DP, 196, "from-tunnel-unknown-datapath")	\
+	X(DROP_TUN_UNKNOWN_PORT, 197, "from-tunnel-unknown-port")	\
+	X(DROP_TUN_NOT_LOCAL, 198, "from-tunnel-outport-not-local")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

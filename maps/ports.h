@@ -23,7 +23,8 @@
 enum ovn_port_type {
 	OVN_PORT_VIF = 0,	/* local interface: ifindex = host-side veth */
 	OVN_PORT_PATCH = 1,	/* enters peer_dp's ingress as peer_port */
-	OVN_PORT_REMOTE = 2,	/* on another chassis (tunnel, later) */
+	OVN_PORT_REMOTE = 2,	/* on another chassis: tunnelled to .chassis
+				 * (maps/encap.h, bpf/lib/encap.h) */
 	OVN_PORT_REDIRECT = 3,	/* chassisredirect: peer_port = its distributed
 				 * port (same datapath); egress runs there when
 				 * OVN_PORT_F_RESIDENT (bpf/lib/gw_redirect.h) */
@@ -104,7 +105,8 @@ struct ovn_port {
 	__u32 peer_dp;		/* PATCH: peer datapath key */
 	__u32 peer_port;	/* PATCH: peer port key; REDIRECT: distributed port key */
 	__u32 ct_zone;		/* reg13 when this port is inport/outport */
-	__u32 pad2;
+	__u32 chassis;		/* REMOTE, REDIRECT not resident: ovn_chassis id
+				 * of the chassis to tunnel to (0: none) */
 	struct ovn_port_member member[OVN_PORT_MEMBERS];	/* the port record */
 };
 __OVNBPF_STATIC_ASSERT(sizeof(struct ovn_port) == 24 + 28 * OVN_PORT_MEMBERS, "ovn_port is ABI");

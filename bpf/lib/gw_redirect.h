@@ -9,9 +9,10 @@
  * `outport == "P" && is_chassis_resident("cr-P")`.  On the gateway
  * chassis ovn-controller's local-output table replaces the outport cr-P
  * with P and runs the egress pipeline there, so NAT happens and the packet
- * leaves through P's peer.  On any other chassis the packet would be
- * tunnelled to the gateway with outport cr-P; we have no tunnels yet, so
- * it is dropped here, counted as DROP_GW_NOT_RESIDENT.
+ * leaves through P's peer.  On any other chassis the packet is tunnelled
+ * to the gateway with outport cr-P (lib/encap.h, lib/state.h); without a
+ * gateway chassis to tunnel to it is dropped here, counted as
+ * DROP_GW_NOT_RESIDENT.
  *
  * The daemon writes cr-P's ovn_ports entry as OVN_PORT_REDIRECT with
  * peer_port = P's key, P's conntrack zone, and OVN_PORT_F_RESIDENT when

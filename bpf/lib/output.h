@@ -47,6 +47,7 @@ static __always_inline long ovn_ingress_output(struct ovn_ctx *c, bool from_op)
 		__builtin_memcpy(&c->snap_md, &c->md, sizeof(c->md));
 		__builtin_memcpy(&c->snap_key, &c->key, sizeof(c->key));
 		c->snap_shape = c->x.shape;
+		c->x.tun_mc_snap[depth & 1] = c->x.from_tunnel;
 		c->x.in_mc = depth + 1;
 		c->x.mc_sent = 0;
 		c->x.phase = OVN_PH_MC_NEXT;
@@ -88,6 +89,7 @@ static __always_inline long ovn_mc_next(struct ovn_loop *lc)
 	__builtin_memcpy(&c->md, &c->snap_md, sizeof(c->md));
 	__builtin_memcpy(&c->key, &c->snap_key, sizeof(c->key));
 	c->x.shape = c->snap_shape;
+	c->x.from_tunnel = c->x.tun_mc_snap[(c->x.in_mc - 1) & 1];
 	c->x.in_call = 0;
 	c->x.step0 = c->x.steps;
 	if (ovn_enter_dp(c, bpf_ntohl(c->md.metadata)))
@@ -96,12 +98,14 @@ static __always_inline long ovn_mc_next(struct ovn_loop *lc)
 	if (port < 0)
 		goto done;
 	c->x.mc_idx = idx + 1;
+	if (port & OVN_MC_CHASSIS)
+		return ovn_tunnel_mc(c, (__u32)port);
 	if (port == bpf_ntohl(c->md.inport) && !ovn_flag(c, OVN_MLF_LOOPBACK))
 		return 0;
 	c->md.outport = bpf_htonl((__u32)port);
-	/* A member that is not local is skipped here (its chassis gets the
-	 * packet through the tunnel path, later). */
-	if (ovn_start_egress(c))
+	/* A member that is not local is skipped here: its chassis gets the
+	 * packet through the group's OVN_MC_CHASSIS member (lib/encap.h). */
+	if (ovn_start_egress_of(c, true))
 		c->x.phase = OVN_PH_MC_NEXT;
 	return 0;
 done:
@@ -161,6 +165,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		if (ovn_enter_dp(c, p->peer_dp))
 			return ovn_end(c, DROP_NO_DATAPATH);
 		ovn_log_output(c, pk.port, 0, 0);
+		c->x.from_tunnel = 0;	/* a new ingress (lib/encap.h) */
 		c->md.inport = bpf_htonl(peer_port);
 		c->md.outport = 0;
 		c->md.flags = 0;

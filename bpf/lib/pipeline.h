@@ -12,6 +12,7 @@
 #include "lib/classify.h"
 #include "lib/actions.h"
 #include "lib/output.h"
+#include "lib/encap_xmit.h"
 
 /* Steps of one packet copy: the packet, or one member of a multicast
  * fan-out (each member starts a fresh budget: a fan-out to N members
@@ -130,6 +131,8 @@ static long ovn_step(__u32 i, void *arg)
 		return ovn_mc_next(lc);
 	} else if (ph == OVN_PH_CLONE_END) {
 		return ovn_clone_end(lc->skb, c);
+	} else if (ph == OVN_PH_TUNNEL) {
+		return ovn_tunnel_xmit(lc);
 	}
 	if (ph == OVN_PH_STAGE) {
 		r = ovn_stage_enter(lc);

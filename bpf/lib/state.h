@@ -11,6 +11,7 @@
 #include "lib/clone.h"
 #include "lib/trace.h"
 #include "lib/gw_redirect.h"
+#include "lib/encap.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -87,8 +88,9 @@ static __always_inline void ovn_clear_regs(struct ovn_ctx *c)
 
 /* Egress of md.outport: OVN clears reg0..reg9 between the pipelines and
  * loads the outport's conntrack zone.  Only a local port has an egress
- * here (a remote one runs it on its own chassis). */
-static __always_inline int ovn_start_egress(struct ovn_ctx *c)
+ * here: a remote one runs it on its own chassis, the packet is tunnelled
+ * there (lib/encap.h).  MC_MEMBER: called for a multicast member. */
+static __always_inline int ovn_start_egress_of(struct ovn_ctx *c, bool mc_member)
 {
 	struct ovn_port_key pk = {
 		.dp = c->x.dp_key,
@@ -102,7 +104,15 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 		return -DROP_NO_PORT;
 	/* A trace runs every port's egress, wherever the port is. */
 	if (p->type == OVN_PORT_REMOTE && !ovn_trace_on)
-		return -DROP_PORT_REMOTE;
+		return ovn_tunnel_start(c, p, mc_member);
+	/* A packet from a tunnel has its local output only (OVN's tunnel
+	 * receive skips the remote output, where patch ports are). */
+	if (p->type == OVN_PORT_PATCH && mc_member && c->x.from_tunnel)
+		return -DROP_TUN_NOT_LOCAL;
+	/* cr-P of a gateway elsewhere: tunnelled there with cr-P as outport. */
+	if (p->type == OVN_PORT_REDIRECT && !(p->flags & OVN_PORT_F_RESIDENT) && p->chassis &&
+	    !ovn_trace_on)
+		return ovn_tunnel_start(c, p, false);
 	if (p->type == OVN_PORT_REDIRECT) {
 		err = ovn_gw_redirect(c, p);
 		if (err)
@@ -120,6 +130,11 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 	c->x.table = 0;
 	c->x.phase = OVN_PH_STAGE;
 	return 0;
+}
+
+static __always_inline int ovn_start_egress(struct ovn_ctx *c)
+{
+	return ovn_start_egress_of(c, false);
 }
 
 /* Count trailing zeros of a non-zero word (no ctz instruction in BPF). */

@@ -121,11 +121,17 @@ check "cr-$LRP_EX released when another chassis has the higher priority" \
     wait_until 10 cr_is_free
 wait_hv
 check "engine: no gateway port resident here" wait_until 5 resident_is 0
-before=$(drops_gw)
-check "in1 -> external host fails with the gateway elsewhere (no tunnels)" \
+# The packet is tunnelled to gw-other-rgw (127.0.0.2: our own Geneve
+# socket, whose from-tunnel program finds cr-P not resident here), or, on
+# a kernel without Geneve, dropped for want of a device.
+tun_drops() {
+    "${CTL[@]}" drops 2>/dev/null | awk '$2 == "tunnel-no-geneve-device" || $2 == "from-tunnel-outport-not-local" { s += $3 } END { print s + 0 }'
+}
+before=$(tun_drops)
+check "in1 -> external host fails with the gateway elsewhere (a chassis that never answers)" \
     bash -c "! ip netns exec t-gw-in1 ping -c 2 -W 1 ${IP[ext]} >/dev/null 2>&1"
-after=$(drops_gw)
-check "dropped as chassisredirect-remote ($before -> $after)" \
+after=$(tun_drops)
+check "sent toward the gateway chassis by tunnel ($before -> $after)" \
     test "${after:-0}" -gt "${before:-0}"
 
 ovn-nbctl lrp-del-gateway-chassis $LRP_EX gw-other-rgw
