@@ -87,6 +87,8 @@ struct compile_port {
 	size_t n_port_security;
 	uint32_t ifindex;		/* bound to this local interface, 0: not */
 	uint32_t ct_zone;
+	const char *network;		/* localnet: options:network_name */
+	uint32_t tag;			/* localnet: Port_Binding.tag, 0: none */
 };
 
 struct compile_stats {

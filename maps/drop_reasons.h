@@ -82,7 +82,14 @@
 	X(DROP_KEEP_BUSY, 142, "fanout-nested-frame-keep-busy")		\
 	/* QoS set_meter (bpf/lib/qos.h). */				\
 	X(DROP_QOS_METER, 170, "qos-meter-over-rate")			\
-	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")
+	X(DROP_QOS_NO_METER, 171, "qos-meter-missing")			\
+	/* Localnet ports (bpf/lib/localnet.h).  220 and 221 count	\
+	 * frames handed to the host stack (TC_ACT_OK), not drops. */	\
+	X(DROP_LN_TO_HOST, 220, "localnet-no-port-to-host")		\
+	X(DROP_LN_MALFORMED, 221, "localnet-malformed-to-host")		\
+	X(DROP_LN_LOOP, 222, "localnet-back-to-localnet")		\
+	X(DROP_LN_VLAN, 223, "localnet-vlan-push-failed")		\
+	X(DROP_LN_NO_PORT, 224, "localnet-via-port-missing")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -12,6 +12,7 @@
 #include "lib/writeback.h"
 #include "lib/cache.h"
 #include "lib/mcgroup.h"
+#include "lib/localnet_out.h"
 
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
 {
@@ -178,6 +179,8 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	}
 	if (ovn_trace_on)
 		return ovn_trace_deliver(c, pk.port);
+	if (p->type == OVN_PORT_LOCALNET)
+		return ovn_ln_deliver(lc->skb, c, pk.port, p->ifindex, p->tag);
 	if (p->type != OVN_PORT_VIF)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;

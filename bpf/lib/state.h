@@ -11,6 +11,7 @@
 #include "lib/clone.h"
 #include "lib/trace.h"
 #include "lib/gw_redirect.h"
+#include "lib/localnet.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -101,6 +102,11 @@ static __always_inline int ovn_start_egress(struct ovn_ctx *c)
 	/* A trace runs every port's egress, wherever the port is. */
 	if (p->type == OVN_PORT_REMOTE && !ovn_trace_on)
 		return -DROP_PORT_REMOTE;
+	if ((p->flags & OVN_PORT_F_VIA_LOCALNET) && !ovn_trace_on) {
+		err = ovn_ln_via(c, &pk, &p);
+		if (err)
+			return err;
+	}
 	if (p->type == OVN_PORT_REDIRECT) {
 		err = ovn_gw_redirect(c, p);
 		if (err)
