@@ -88,7 +88,8 @@ static __noinline int ovn_from_phys_enter(struct __sk_buff *skb, struct ovn_ctx 
 	if (err < 0)
 		return err;
 	if (err == OVN_LN_HOST) {
-		ovnbpf_count(reason, skb->len);
+		if (reason)
+			ovnbpf_count(reason, skb->len);
 		c->x.verdict = TC_ACT_OK;
 		return 1;
 	}

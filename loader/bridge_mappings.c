@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@ struct mapping {
 	char *net;
 	char iface[IFNAMSIZ];
 	int ifindex;		/* 0: device absent */
+	unsigned char mac[6];
+	bool have_mac;
 };
 
 static struct mapping *maps;
@@ -111,6 +114,37 @@ const char *bridge_mappings_iface(const char *net)
 	return m ? m->iface : NULL;
 }
 
+int bridge_mappings_mac(const char *net, unsigned char mac[6])
+{
+	struct mapping *m = find_net(net);
+
+	if (!m || !m->have_mac)
+		return -ENOENT;
+	memcpy(mac, m->mac, 6);
+	return 0;
+}
+
+/* The device's MAC from sysfs (our namespace's). */
+static bool read_mac(const char *iface, unsigned char mac[6])
+{
+	unsigned int b[6];
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", iface);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fscanf(f, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]);
+	fclose(f);
+	if (n != 6)
+		return false;
+	for (n = 0; n < 6; n++)
+		mac[n] = (unsigned char)b[n];
+	return true;
+}
+
 void bridge_mappings_set_prog(int fd)
 {
 	prog_fd = fd;
@@ -141,6 +175,16 @@ bool bridge_mappings_iface_event(const char *name, int ifindex, bool present)
 					m->net, strerror(-err));
 				continue;
 			}
+		}
+		{
+			unsigned char mac[6];
+			bool have = read_mac(name, mac);
+
+			if (have != m->have_mac || (have && memcmp(mac, m->mac, 6)))
+				changed = true;
+			m->have_mac = have;
+			if (have)
+				memcpy(m->mac, mac, 6);
 		}
 		if (m->ifindex != ifindex) {
 			pr_info(MOD, "network %s on %s (ifindex %d)", m->net, name, ifindex);

@@ -33,6 +33,9 @@ size_t bridge_mappings_count(void);
 /* The ifindex of NET's device, 0 when NET is not mapped or its device is
  * absent. */
 int bridge_mappings_ifindex(const char *net);
+/* The MAC address of NET's device as read when it appeared; -ENOENT when
+ * unknown. */
+int bridge_mappings_mac(const char *net, unsigned char mac[6]);
 /* The device name NET is mapped to, NULL if none. */
 const char *bridge_mappings_iface(const char *net);
 

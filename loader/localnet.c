@@ -196,6 +196,7 @@ void cc_localnet_commit(struct compiler *c)
 		w[n_w].v.dp = p->dp;
 		w[n_w].v.port = p->key;
 		w[n_w].v.ct_zone = p->ct_zone;
+		bridge_mappings_mac(p->network, w[n_w].v.dev_mac);
 		w[n_w].name = p->name;
 		n_w++;
 	}

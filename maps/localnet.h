@@ -37,8 +37,21 @@ struct ovn_localnet {
 	__u32 dp;		/* its datapath's tunnel key */
 	__u32 port;		/* its tunnel key */
 	__u32 ct_zone;		/* reg13 while it is the inport */
+	__u8 dev_mac[6];	/* the device's own MAC: frames to it are the host's */
+	__u16 pad;
 };
-__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_localnet) == 12, "ovn_localnet is ABI");
+__OVNBPF_STATIC_ASSERT(sizeof(struct ovn_localnet) == 20, "ovn_localnet is ABI");
+
+/*
+ * The host keeps its connectivity on a mapped device, as an OVS bridge's
+ * LOCAL port would: a frame to the device's own MAC goes to the host stack
+ * only, and a broadcast or multicast frame that enters a localnet port
+ * reaches the host stack too -- a copy is sent back into the device's
+ * ingress with this skb->mark bit, which the entry program clears before
+ * passing the copy on (TC_ACT_OK).  Frames from the wire carry no mark at
+ * tc ingress.
+ */
+#define OVN_LN_HOST_MARK	0x08000000u
 
 #define OVN_MAX_LOCALNET	4096
 

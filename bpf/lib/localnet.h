@@ -43,7 +43,14 @@ static __always_inline int ovn_ln_select(struct __sk_buff *skb, struct ovn_local
 {
 	struct ovn_localnet_key k = { .ifindex = skb->ifindex };
 	struct ovn_localnet *ln;
+	__u8 dst[6];
 
+	/* The host's copy of a broadcast (below), back again. */
+	if (skb->mark & OVN_LN_HOST_MARK) {
+		skb->mark &= ~OVN_LN_HOST_MARK;
+		*reason = 0;
+		return OVN_LN_HOST;
+	}
 	if (skb->len < ETH_HLEN || skb->protocol == bpf_htons(ETH_P_8021Q) ||
 	    skb->protocol == bpf_htons(ETH_P_8021AD)) {
 		*reason = DROP_LN_MALFORMED;
@@ -59,6 +66,22 @@ static __always_inline int ovn_ln_select(struct __sk_buff *skb, struct ovn_local
 		return OVN_LN_HOST;
 	}
 	*out = *ln;
+	if (bpf_skb_load_bytes(skb, 0, dst, sizeof(dst))) {
+		*reason = DROP_LN_MALFORMED;
+		return OVN_LN_HOST;
+	}
+	if (dst[0] == ln->dev_mac[0] && dst[1] == ln->dev_mac[1] && dst[2] == ln->dev_mac[2] &&
+	    dst[3] == ln->dev_mac[3] && dst[4] == ln->dev_mac[4] && dst[5] == ln->dev_mac[5]) {
+		*reason = DROP_LN_TO_HOST;
+		return OVN_LN_HOST;
+	}
+	if (dst[0] & 1) {
+		__u32 mark = skb->mark;
+
+		skb->mark = mark | OVN_LN_HOST_MARK;
+		bpf_clone_redirect(skb, skb->ifindex, BPF_F_INGRESS);
+		skb->mark = mark;
+	}
 	if (skb->vlan_present && bpf_skb_vlan_pop(skb))
 		return -DROP_LN_VLAN;
 	return OVN_LN_OURS;
