@@ -29,20 +29,26 @@ enum ovn_ln_verdict {
 	OVN_LN_HOST = 1,	/* not ours: the host stack gets it untouched */
 };
 
+static __always_inline bool ovn_ln_is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
+
 /*
  * A frame arrived on a mapped interface: the localnet port it enters, by
  * the interface and the VLAN ID (the kernel has moved an 802.1Q/802.1ad
  * tag out of the frame into skb->vlan_tci before tc ingress).  Frames too
  * short for Ethernet and frames with a second tag (no localnet port
  * matches a stack of tags) go to the host, counted by the caller under
- * *reason.  Returns enum ovn_ln_verdict, or -DROP_* when the tag could
- * not be removed.
+ * *reason (0: not counted).  Returns enum ovn_ln_verdict, or -DROP_*
+ * when the tag could not be removed.
  */
 static __always_inline int ovn_ln_select(struct __sk_buff *skb, struct ovn_localnet *out,
 					 __u32 *reason)
 {
 	struct ovn_localnet_key k = { .ifindex = skb->ifindex };
 	struct ovn_localnet *ln;
+	bool tagged = false;
 	__u8 dst[6];
 
 	/* The host's copy of a broadcast (below), back again. */
@@ -51,25 +57,33 @@ static __always_inline int ovn_ln_select(struct __sk_buff *skb, struct ovn_local
 		*reason = 0;
 		return OVN_LN_HOST;
 	}
-	if (skb->len < ETH_HLEN || skb->protocol == bpf_htons(ETH_P_8021Q) ||
-	    skb->protocol == bpf_htons(ETH_P_8021AD)) {
-		*reason = DROP_LN_MALFORMED;
-		return OVN_LN_HOST;
-	}
+	if (skb->len < ETH_HLEN)
+		goto malformed;
 	/* VLAN ID 0 is a priority tag: the untagged port's, as OVS's
-	 * dl_vlan=0 match in ovn-controller's table 0. */
-	if (skb->vlan_present)
+	 * dl_vlan=0 match in ovn-controller's table 0.  The tag is in
+	 * skb->vlan_tci after the kernel's receive path, still in the frame
+	 * when it came some other way (a test run); a second tag behind it
+	 * matches no localnet port. */
+	if (skb->vlan_present) {
+		if (ovn_ln_is_vlan(skb->protocol))
+			goto malformed;
 		k.vlan = skb->vlan_tci & 0x0fff;
+	} else if (ovn_ln_is_vlan(skb->protocol)) {
+		__be16 tag[2];
+
+		if (bpf_skb_load_bytes(skb, ETH_HLEN, tag, sizeof(tag)) || ovn_ln_is_vlan(tag[1]))
+			goto malformed;
+		k.vlan = bpf_ntohs(tag[0]) & 0x0fff;
+		tagged = true;
+	}
 	ln = bpf_map_lookup_elem(&ovn_localnet, &k);
 	if (!ln) {
 		*reason = DROP_LN_TO_HOST;
 		return OVN_LN_HOST;
 	}
 	*out = *ln;
-	if (bpf_skb_load_bytes(skb, 0, dst, sizeof(dst))) {
-		*reason = DROP_LN_MALFORMED;
-		return OVN_LN_HOST;
-	}
+	if (bpf_skb_load_bytes(skb, 0, dst, sizeof(dst)))
+		goto malformed;
 	if (dst[0] == ln->dev_mac[0] && dst[1] == ln->dev_mac[1] && dst[2] == ln->dev_mac[2] &&
 	    dst[3] == ln->dev_mac[3] && dst[4] == ln->dev_mac[4] && dst[5] == ln->dev_mac[5]) {
 		*reason = DROP_LN_TO_HOST;
@@ -82,9 +96,12 @@ static __always_inline int ovn_ln_select(struct __sk_buff *skb, struct ovn_local
 		bpf_clone_redirect(skb, skb->ifindex, BPF_F_INGRESS);
 		skb->mark = mark;
 	}
-	if (skb->vlan_present && bpf_skb_vlan_pop(skb))
+	if ((skb->vlan_present || tagged) && bpf_skb_vlan_pop(skb))
 		return -DROP_LN_VLAN;
 	return OVN_LN_OURS;
+malformed:
+	*reason = DROP_LN_MALFORMED;
+	return OVN_LN_HOST;
 }
 
 /*
