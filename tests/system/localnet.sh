@@ -250,6 +250,16 @@ check "... dropped as localnet-back-to-localnet ($l0 -> $l1)" test "${l1:-0}" -g
 check "a frame from the outside to an unknown MAC is not flooded back out" \
     test "$(echo_count 00:00:00:4c:09:99)" -eq 0
 
+# Trace: ovn-trace's words for an output to a localnet port.
+FLOW="inport == \"lp-ln-u1\" && eth.src == ${MAC[u1]} && eth.dst == 02:00:00:4c:00:64 && \
+ip4.src == ${IP[u1]} && ip4.dst == 192.168.77.100 && ip.ttl == 64"
+"$B/ovnbpfctl" trace --ovnsb-db="$OVN_SB_DB" --detailed ls-ln-u "$FLOW" >"$T_DIR/ours.trace" 2>&1
+ovn-trace --db="$OVN_SB_DB" --detailed ls-ln-u "$FLOW" >"$T_DIR/ovn.trace" 2>&1
+check "trace: ovn-trace says output to \"ln-ln-u\", type \"localnet\"" \
+    grep -q 'output to "ln-ln-u", type "localnet"' "$T_DIR/ovn.trace"
+check "trace: ovnbpfctl trace says the same" \
+    grep -q 'output to "ln-ln-u", type "localnet"' "$T_DIR/ours.trace"
+
 # Updates: the tag changes.
 ovn-nbctl set Logical_Switch_Port ln-ln-v tag_request=21
 wait_hv
