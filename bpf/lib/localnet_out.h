@@ -10,24 +10,28 @@
 #pragma once
 
 #include "lib/state.h"
-#include "lib/writeback.h"
 #include "lib/cache.h"
 
 /* lib/output.h */
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret);
 
-static __noinline long ovn_ln_deliver(struct __sk_buff *skb, struct ovn_ctx *c, __u32 port,
-				      __u32 ifindex, __u32 tag)
+/* ovn_ln_send()'s TAG: a localnet port, with VLAN ID TAG & 0xfff (0:
+ * untagged). */
+#define OVN_LN_OUT	0x10000u
+
+/* The frame, written back, leaves through IFINDEX.  Inline in
+ * ovn_deliver(), after its write-back: the pipeline's call chain is at the
+ * 6.1 stack limit. */
+static __always_inline long ovn_ln_send(struct __sk_buff *skb, struct ovn_ctx *c, __u32 port,
+					__u32 ifindex, __u32 tag)
 {
 	int ret;
 
 	ovn_cache_forbid(c);
-	ret = ovn_writeback(skb, c);
-	if (ret)
-		return ovn_end(c, ovn_wb_drop(ret));
+	tag &= 0x0fff;
 	/* The tag goes into skb->vlan_tci: the frame's bytes are not moved,
 	 * and a copy for the next member of a flood pops it again. */
-	if (tag && bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tag & 0x0fff))
+	if (tag && bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tag))
 		return ovn_end(c, DROP_LN_VLAN);
 	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ret = bpf_clone_redirect(skb, ifindex, 0);

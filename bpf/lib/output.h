@@ -149,7 +149,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		.port = bpf_ntohl(c->md.outport),
 	};
 	struct ovn_port *p = bpf_map_lookup_elem(&ovn_ports, &pk);
-	__u32 ifindex, peer_port;
+	__u32 ifindex, peer_port, tag;
 	int ret;
 
 	if (!p)
@@ -179,16 +179,17 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	}
 	if (ovn_trace_on)
 		return ovn_trace_deliver(c, pk.port);
-	if (p->type == OVN_PORT_LOCALNET)
-		return ovn_ln_deliver(lc->skb, c, pk.port, p->ifindex, p->tag);
-	if (p->type != OVN_PORT_VIF)
+	if (p->type != OVN_PORT_VIF && p->type != OVN_PORT_LOCALNET)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
+	tag = p->type == OVN_PORT_LOCALNET ? (__u32)p->tag | OVN_LN_OUT : 0;
 	ret = ovn_writeback(lc->skb, c);
 	if (ret) {
 		ovn_cache_forbid(c);
 		return ovn_end(c, ovn_wb_drop(ret));
 	}
+	if (tag)
+		return ovn_ln_send(lc->skb, c, pk.port, ifindex, tag);
 	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);
