@@ -79,6 +79,82 @@ int ovnbpf_from_vif(struct __sk_buff *skb)
 	return c->x.verdict;
 }
 
+/* tc ingress of an interface mapped by --bridge-mappings: a frame from the
+ * physical network enters the localnet port its VLAN tag selects
+ * (lib/localnet.h), else it goes on to the host stack untouched.  No
+ * exact-match cache here: its key does not carry the tag. */
+static __noinline int ovn_from_phys_enter(struct __sk_buff *skb, struct ovn_ctx *c)
+{
+	struct ovn_localnet ln;
+	__u32 zero = 0, reason = 0, *ver;
+	int err;
+
+	err = ovn_ln_select(skb, &ln, &reason);
+	if (err < 0)
+		return err;
+	if (err == OVN_LN_HOST) {
+		if (reason)
+			ovnbpf_count(reason, skb->len);
+		c->x.verdict = TC_ACT_OK;
+		return 1;
+	}
+	ovn_ctx_reset_hit(c);
+	err = ovn_parse(skb, c);
+	if (err)
+		return err;
+	ver = bpf_map_lookup_elem(&ovn_gen, &zero);
+	c->x.version = ver ? *ver : 0;
+	/* What a cache miss leaves (lib/cache.h ovn_cache_probe()), with
+	 * the cache off for this run. */
+	c->cache.forbid = 2;
+	c->cache.n_out = 0;
+	c->cache.n_guards = 0;
+	c->cache.pre_n = 0;
+	ovn_ctx_reset_run(c);
+	__builtin_memcpy(&c->pkt, &c->key, sizeof(c->pkt));
+	err = ovn_enter_dp(c, ln.dp);
+	if (err)
+		return err;
+	c->md.inport = bpf_htonl(ln.port);
+	c->md.ct_zone = bpf_htonl(ln.ct_zone);
+	c->md.pkt_mark = bpf_htonl(skb->mark);
+	if (ovn_trace_on)
+		ovn_trace_seed_md(c);
+	return 0;
+}
+
+/* Its own frame (ovn_from_phys_enter): the pipeline's call chain is at
+ * the 512-byte stack limit. */
+static __always_inline int ovn_from_phys(struct __sk_buff *skb, struct ovn_ctx *c)
+{
+	int err = ovn_from_phys_enter(skb, c);
+
+	if (err)
+		return err;
+	ovn_run(skb, c);
+	if (c->x.drop_reason)
+		return -(int)c->x.drop_reason;
+	return 0;
+}
+
+SEC("tc")
+int ovnbpf_from_phys(struct __sk_buff *skb)
+{
+	struct ovn_ctx *c;
+	__u32 zero = 0;
+	int err;
+
+	c = bpf_map_lookup_elem(&ovn_ctx, &zero);
+	if (!c)
+		return TC_ACT_OK;
+	err = ovn_from_phys(skb, c);
+	if (err < 0)
+		return ovnbpf_drop(skb, err);
+	if (err == 0)
+		ovnbpf_count(DROP_NONE, skb->len);
+	return c->x.verdict;
+}
+
 /* Continuations of pausing controller actions, run by ovnbpfd through
  * BPF_PROG_TEST_RUN (maps/resume.h). */
 SEC("tc")

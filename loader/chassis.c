@@ -53,10 +53,16 @@ static void append_insert_encap(json_t *ops, const struct chassis_cfg *cfg)
 					     "row", encap_row(cfg)));
 }
 
-/* other_config as it should be: what is there, plus our feature flags.
- * NULL when nothing needs to change. */
-static json_t *wanted_other_config(const struct ovsdb_row *ch)
+#define BRIDGE_MAPPINGS_KEY "ovn-bridge-mappings"
+
+/* other_config as it should be: what is there, plus our feature flags
+ * and ovn-bridge-mappings (ovn-controller 23.03 writes it always, "" when
+ * there are none; northd does not read it).  NULL when nothing needs to
+ * change. */
+static json_t *wanted_other_config(const struct ovsdb_row *ch, const struct chassis_cfg *cfg)
 {
+	const char *bm = cfg->bridge_mappings ? cfg->bridge_mappings : "";
+	const char *cur_bm = ch ? sb_row_smap_get(ch, "other_config", BRIDGE_MAPPINGS_KEY) : NULL;
 	const struct ovsdb_datum *d = ch ? sb_row_datum(ch, "other_config", OVSDB_TYPE_STRING)
 					 : NULL;
 	json_t *pairs = json_array();
@@ -70,6 +76,9 @@ static json_t *wanted_other_config(const struct ovsdb_row *ch)
 			change = true;
 		json_array_append_new(pairs, json_pack("[s, s]", chassis_features[i], "true"));
 	}
+	if (!cur_bm || strcmp(cur_bm, bm))
+		change = true;
+	json_array_append_new(pairs, json_pack("[s, s]", BRIDGE_MAPPINGS_KEY, bm));
 	if (!change) {
 		json_decref(pairs);
 		return NULL;
@@ -82,7 +91,7 @@ static json_t *wanted_other_config(const struct ovsdb_row *ch)
 		for (f = 0; chassis_features[f]; f++)
 			if (!strcmp(k, chassis_features[f]))
 				break;
-		if (!chassis_features[f])
+		if (!chassis_features[f] && strcmp(k, BRIDGE_MAPPINGS_KEY))
 			json_array_append_new(pairs, json_pack("[s, s]", k, d->values[i].string));
 	}
 	return json_pack("[s, o]", "map", pairs);
@@ -184,7 +193,7 @@ int chassis_reconcile(const struct chassis_cfg *cfg, const struct chassis_tables
 			"op", "insert", "table", "Chassis", "uuid-name", CHASSIS_NAMED_UUID,
 			"row", "name", cfg->name, "hostname", cfg->hostname,
 			"encaps", "named-uuid", ENCAP_NAMED_UUID,
-			"other_config", wanted_other_config(NULL)));
+			"other_config", wanted_other_config(NULL, cfg)));
 		*me_ref = json_pack("[s, s]", "named-uuid", CHASSIS_NAMED_UUID);
 		pr_info("chassis", "registering chassis %s (%s %s)", cfg->name, cfg->encap_type,
 			cfg->encap_ip);
@@ -200,7 +209,7 @@ int chassis_reconcile(const struct chassis_cfg *cfg, const struct chassis_tables
 		if (!sb_row_string(ch, "hostname") ||
 		    strcmp(sb_row_string(ch, "hostname"), cfg->hostname))
 			json_object_set_new(update, "hostname", json_string(cfg->hostname));
-		oc = wanted_other_config(ch);
+		oc = wanted_other_config(ch, cfg);
 		if (oc)
 			json_object_set_new(update, "other_config", oc);
 		if (json_object_size(update)) {

@@ -25,6 +25,9 @@ struct chassis_cfg {
 	const char *hostname;
 	const char *encap_type;		/* "geneve" */
 	const char *encap_ip;
+	/* other_config:ovn-bridge-mappings, as ovn-controller writes it
+	 * ("" or NULL: none; loader/bridge_mappings.h) */
+	const char *bridge_mappings;
 };
 
 /* The SB tables registration reads (from the replica). */

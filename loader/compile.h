@@ -104,6 +104,8 @@ struct compile_port {
 	 * to (its binding's, or a chassisredirect port's gateway), 0: none
 	 * (loader/encaps.h). */
 	uint32_t chassis;
+	const char *network;		/* localnet: options:network_name */
+	uint32_t tag;			/* localnet: Port_Binding.tag, 0: none */
 };
 
 struct compile_stats {

@@ -28,6 +28,8 @@ struct cc_port {
 	uint32_t chassis;		/* compile_port.chassis */
 	char *type, *peer;
 	bool deliver_only;		/* compile_port.deliver_only */
+	char *network;			/* localnet: options:network_name */
+	uint32_t tag;			/* localnet: VLAN ID, 0: none */
 };
 
 /* A member as installed: value bytes and prefix length. */
@@ -65,6 +67,7 @@ struct compiler {
 	struct cc_router *rt;		/* compile_router.c: select() labels */
 	struct cc_qos *qos;		/* compile_qos.c: set_meter ids */
 	struct cc_families *fam;	/* compile_family.c: per-port flow families */
+	struct cc_localnet *ln;		/* localnet.c: localnet ports */
 };
 
 void cc_report(struct compiler *c, enum compile_report_kind kind, const char *uuid,
@@ -79,6 +82,8 @@ static inline int cc_ops_push_err(struct cc_ops *o, const struct ovn_op *op)
 }
 /* Is local datapath DP a logical router? */
 bool cc_dp_is_router(const struct compiler *c, uint32_t dp);
+/* Write port P's ovn_ports entry again (loader/localnet.c). */
+int cc_port_rewrite(struct compiler *c, struct cc_port *p);
 struct cc_port *cc_port_in_dp(const struct compiler *c, uint32_t dp, const char *name);
 uint32_t cc_set_id(struct compiler *c, const char *kind, const char *name);
 /* cc_set_id() for a flow that tests the set: its members get written. */

@@ -14,6 +14,7 @@
 #include "loader/compile_int.h"
 #include "loader/compile_qos.h"
 #include "loader/compile_router.h"
+#include "loader/localnet.h"
 #include "loader/port_security.h"
 #include "loader/strbuf.h"
 #include "loader/symtab.h"
@@ -44,6 +45,7 @@ static void port_free(void *p)
 		free(cp->name);
 		free(cp->type);
 		free(cp->peer);
+		free(cp->network);
 		free(cp);
 	}
 }
@@ -85,6 +87,7 @@ void compiler_free(struct compiler *c)
 	cc_pause_free_all(c);
 	cc_router_free(c);
 	cc_qos_free(c);
+	cc_localnet_free(c);
 	symtab_destroy(c->symtab);
 	free(c);
 }
@@ -407,7 +410,13 @@ static int port_write(struct compiler *c, struct cc_port *p)
 	} else {
 		op.type = OVN_PORT_REMOTE;
 	}
+	cc_localnet_port(c, p, &op);
 	return ovnbpf_port_add(c->w, p->dp, p->key, &op);
+}
+
+int cc_port_rewrite(struct compiler *c, struct cc_port *p)
+{
+	return port_write(c, p);
 }
 
 int compile_port_add(struct compiler *c, const struct compile_port *in)
@@ -427,6 +436,8 @@ int compile_port_add(struct compiler *c, const struct compile_port *in)
 	p->ct_zone = in->ct_zone;
 	p->deliver_only = in->deliver_only;
 	p->chassis = in->chassis;
+	p->network = in->network ? xstrndup(in->network, strlen(in->network)) : NULL;
+	p->tag = in->tag;
 	old = smap_put(&c->ports, in->name, p);
 	/* A port whose tunnel key (or datapath) changed leaves its old entry. */
 	if (old && (old->dp != p->dp || old->key != p->key)) {
@@ -466,6 +477,7 @@ int compile_port_del(struct compiler *c, const char *name)
 	if (!p)
 		return -ENOENT;
 	port_sec_clear(c, name);
+	cc_localnet_forget(c, p);
 	ovnbpf_port_del(c->w, p->dp, p->key);
 	pg_forget_port(c, p->dp, p->key);
 	if (p->ifindex && !p->deliver_only)
@@ -596,5 +608,6 @@ int compile_commit(struct compiler *c)
 			pg_resolve(c, s, k + 1);
 	}
 	cc_router_commit(c);
+	cc_localnet_commit(c);
 	return ovnbpf_commit(c->w);
 }

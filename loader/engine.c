@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "loader/bridge_mappings.h"
 #include "loader/compile.h"
 #include "loader/ct_zones.h"
 #include "loader/dhcp_opts.h"
@@ -312,6 +313,13 @@ static uint32_t port_chassis(struct engine *e, const struct ovsdb_row *row, cons
 	return encaps_id(e->enc, ch);
 }
 
+/* A localnet port of a network mapped here has a conntrack zone, as
+ * ovn-controller gives one to every local lport. */
+static bool localnet_mapped(const char *type, const char *network)
+{
+	return !strcmp(type, "localnet") && network && bridge_mappings_iface(network);
+}
+
 /* Install, refresh or remove the port of ROW.  FORCE: its content changed. */
 static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 {
@@ -346,9 +354,12 @@ static bool port_sync(struct engine *e, const struct ovsdb_row *row, bool force)
 		cp.deliver_only = true;
 		vport_residency_set(&e->vres, name, cp.ifindex != 0);
 	}
+	cp.network = sb_row_smap_get(row, "options", "network_name");
+	cp.tag = (uint32_t)sb_row_int(row, "tag", 0);
 	if (!e->zones) {
 		cp.ct_zone = cp.ifindex ? cp.key : 0;
-	} else if (vif_bound(e, type, name) || (cp.deliver_only && cp.ifindex)) {
+	} else if (vif_bound(e, type, name) || (cp.deliver_only && cp.ifindex) ||
+		   localnet_mapped(type, cp.network)) {
 		/* kept while bound, interface present or not */
 		cp.ct_zone = ct_zones_get(e->zones, name, 0);
 	} else {

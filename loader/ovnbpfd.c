@@ -20,6 +20,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "loader/bridge_mappings.h"
 #include "loader/conntrack.h"
 #include "loader/ct_zones.h"
 #include "loader/acl_log.h"
@@ -35,6 +36,7 @@
 #include "loader/controller_event.h"
 #include "loader/iface.h"
 #include "loader/local_vifs.h"
+#include "loader/localnet.h"
 #include "loader/log.h"
 #include "loader/meter.h"
 #include "loader/punt.h"
@@ -81,6 +83,13 @@ static void usage(FILE *f)
 "  --encap-type=geneve            tunnel encapsulation (only geneve)\n"
 "  --encap-ip=IP                  this chassis's tunnel endpoint address (required);\n"
 "                                 Geneve device ovnbpf-gnv0 (external, udp 6081)\n"
+"  --bridge-mappings=NET:IFACE[,NET:IFACE...]\n"
+"                                 provider networks: localnet ports whose\n"
+"                                 options:network_name is NET reach the physical\n"
+"                                 network through the Linux device IFACE (uplink\n"
+"                                 NIC, bond, veth); frames on IFACE for no localnet\n"
+"                                 port go on to the host stack (as OVS's\n"
+"                                 ovn-bridge-mappings, with a device for a bridge)\n"
 "  --bpffs-dir=DIR                where maps are pinned (default %s)\n"
 "  --state-dir=DIR                bindings, conntrack zones and control socket\n"
 "                                 (default /var/lib/ovnbpf)\n"
@@ -145,7 +154,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_SB = 256, OPT_CHASSIS, OPT_ENCAP_TYPE, OPT_ENCAP_IP, OPT_PIDFILE,
 	       OPT_DETACH, OPT_LOG_FILE, OPT_BPFFS, OPT_STATE, OPT_CACHE, OPT_PUNT_RATE,
-	       OPT_PUNT_BURST, OPT_CT_MAX, OPT_CT_GC };
+	       OPT_PUNT_BURST, OPT_CT_MAX, OPT_CT_GC, OPT_BRIDGE_MAPPINGS };
 	static const struct option longopts[] = {
 		{ "ovnsb-db", required_argument, NULL, OPT_SB },
 		{ "chassis-name", required_argument, NULL, OPT_CHASSIS },
@@ -161,6 +170,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "cache-entries", required_argument, NULL, OPT_CACHE },
 		{ "ct-max", required_argument, NULL, OPT_CT_MAX },
 		{ "ct-gc-interval", required_argument, NULL, OPT_CT_GC },
+		{ "bridge-mappings", required_argument, NULL, OPT_BRIDGE_MAPPINGS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -227,6 +237,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->ct_gc_interval = strtoul(optarg, &end, 10);
 			if (*end || o->ct_gc_interval < 1 || o->ct_gc_interval > 3600) {
 				fprintf(stderr, "ovnbpfd: --ct-gc-interval=%s: 1 .. 3600\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_BRIDGE_MAPPINGS:
+			if (bridge_mappings_parse(optarg)) {
+				fprintf(stderr, "ovnbpfd: bad --bridge-mappings=%s (NET:IFACE,...)\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -338,6 +355,17 @@ static void daemon_ct_gc(struct daemon *d)
 		pr_dbg("conntrack", "gc: %d expired connections deleted", n);
 }
 
+/* An interface appeared or went: bound VIFs, then mapped devices
+ * (loader/bridge_mappings.h), whose localnet ports follow. */
+static void daemon_iface_event(void *aux, const char *name, int ifindex, bool present)
+{
+	struct daemon *d = aux;
+
+	local_vifs_iface_event(&d->vifs, name, ifindex, present);
+	if (bridge_mappings_iface_event(name, ifindex, present) && d->engine)
+		localnet_refresh(engine_compiler(d->engine));
+}
+
 /* Local side: bindings, their control socket, interface presence. */
 static int daemon_open_local(struct daemon *d, const struct options *o)
 {
@@ -356,7 +384,9 @@ static int daemon_open_local(struct daemon *d, const struct options *o)
 	err = ctl_server_open(ctl_path, &d->ctl);
 	if (err)
 		return err;
-	err = iface_monitor_open(local_vifs_iface_event, &d->vifs, &d->ifaces);
+	bridge_mappings_set_prog(bpf_program__fd(d->dp->vif->progs.ovnbpf_from_phys));
+	localnet_set_map_fd(bpf_map__fd(d->dp->vif->maps.ovn_localnet));
+	err = iface_monitor_open(daemon_iface_event, d, &d->ifaces);
 	if (err)
 		return err;
 	local_vifs_set_ifaces(&d->vifs, d->ifaces);
@@ -373,6 +403,7 @@ static int daemon_open_sb(struct daemon *d, const struct options *o)
 			.hostname = o->hostname,
 			.encap_type = o->encap_type,
 			.encap_ip = o->encap_ip,
+			.bridge_mappings = bridge_mappings_string(),
 		},
 	};
 	int err;

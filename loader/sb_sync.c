@@ -333,7 +333,8 @@ int sb_sync_create(const struct sb_sync_options *o, struct local_vifs *vifs,
 		sb_sync_destroy(s);
 		return -ENOMEM;
 	}
-	s->cfg = (struct chassis_cfg){ s->name, s->hostname, s->encap_type, s->encap_ip };
+	s->cfg = (struct chassis_cfg){ s->name, s->hostname, s->encap_type, s->encap_ip,
+				       o->chassis.bridge_mappings };
 	s->vifs = vifs;
 	s->sb_global = ovsdb_client_monitor(s->client, "SB_Global",
 					    (const char *const[]){ "nb_cfg", NULL });

@@ -94,7 +94,14 @@
 	X(DROP_TUN_BAD_OPT, 195, "from-tunnel-bad-options")		\
 	X(DROP_TUN_UNKNOWN_DP, 196, "from-tunnel-unknown-datapath")	\
 	X(DROP_TUN_UNKNOWN_PORT, 197, "from-tunnel-unknown-port")	\
-	X(DROP_TUN_NOT_LOCAL, 198, "from-tunnel-outport-not-local")
+	X(DROP_TUN_NOT_LOCAL, 198, "from-tunnel-outport-not-local")	\
+	/* Localnet ports (bpf/lib/localnet.h).  220 and 221 count	\
+	 * frames handed to the host stack (TC_ACT_OK), not drops. */	\
+	X(DROP_LN_TO_HOST, 220, "localnet-no-port-to-host")		\
+	X(DROP_LN_MALFORMED, 221, "localnet-malformed-to-host")		\
+	X(DROP_LN_LOOP, 222, "localnet-back-to-localnet")		\
+	X(DROP_LN_VLAN, 223, "localnet-vlan-push-failed")		\
+	X(DROP_LN_NO_PORT, 224, "localnet-via-port-missing")
 
 enum ovnbpf_drop_reason {
 #define __OVN_DROP_ENUM(name, num, str) name = num,

@@ -28,6 +28,11 @@ enum ovn_port_type {
 	OVN_PORT_REDIRECT = 3,	/* chassisredirect: peer_port = its distributed
 				 * port (same datapath); egress runs there when
 				 * OVN_PORT_F_RESIDENT (bpf/lib/gw_redirect.h) */
+	OVN_PORT_LOCALNET = 4,	/* localnet port whose network is mapped here:
+				 * ifindex = the mapped interface, tag = VLAN;
+				 * with OVN_PORT_F_VIA_LOCALNET a port on another
+				 * chassis reached through localnet port
+				 * peer_port (maps/localnet.h) */
 };
 
 enum ovn_port_flag {
@@ -38,6 +43,7 @@ enum ovn_port_flag {
 	 * ask ovn_set_hash / ovn_set_lpm.  Sticky: set by the writer before
 	 * the first spilled member, kept until the entry is deleted. */
 	OVN_PORT_F_SPILL = 1 << 2,
+	OVN_PORT_F_VIA_LOCALNET = 1 << 3,	/* LOCALNET: see above */
 };
 
 /*
@@ -101,7 +107,7 @@ struct ovn_port {
 	__u32 ifindex;		/* VIF: host side of the veth */
 	__u8 type;		/* enum ovn_port_type */
 	__u8 flags;		/* enum ovn_port_flag */
-	__u16 pad;
+	__u16 tag;		/* LOCALNET: VLAN ID to push, 0 = untagged */
 	__u32 peer_dp;		/* PATCH: peer datapath key */
 	__u32 peer_port;	/* PATCH: peer port key; REDIRECT: distributed port key */
 	__u32 ct_zone;		/* reg13 when this port is inport/outport */

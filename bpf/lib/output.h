@@ -12,6 +12,7 @@
 #include "lib/writeback.h"
 #include "lib/cache.h"
 #include "lib/mcgroup.h"
+#include "lib/localnet_out.h"
 
 static __always_inline void ovn_log_output(struct ovn_ctx *c, __u32 port, __u32 ifindex, int ret)
 {
@@ -152,7 +153,7 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 		.port = bpf_ntohl(c->md.outport),
 	};
 	struct ovn_port *p = bpf_map_lookup_elem(&ovn_ports, &pk);
-	__u32 ifindex, peer_port;
+	__u32 ifindex, peer_port, tag;
 	int ret;
 
 	if (!p)
@@ -183,14 +184,17 @@ static __always_inline long ovn_deliver(struct ovn_loop *lc)
 	}
 	if (ovn_trace_on)
 		return ovn_trace_deliver(c, pk.port);
-	if (p->type != OVN_PORT_VIF)
+	if (p->type != OVN_PORT_VIF && p->type != OVN_PORT_LOCALNET)
 		return ovn_end(c, DROP_PORT_REMOTE);
 	ifindex = p->ifindex;
+	tag = p->type == OVN_PORT_LOCALNET ? (__u32)p->tag | OVN_LN_OUT : 0;
 	ret = ovn_writeback(lc->skb, c);
 	if (ret) {
 		ovn_cache_forbid(c);
 		return ovn_end(c, ovn_wb_drop(ret));
 	}
+	if (tag)
+		return ovn_ln_send(lc->skb, c, pk.port, ifindex, tag);
 	if (c->x.in_mc || c->clone.active || c->clone.resumed) {
 		ovn_cache_note_output(c, pk.port, ifindex, OVN_CACHE_K_CLONE);
 		ret = bpf_clone_redirect(lc->skb, ifindex, 0);

@@ -12,6 +12,7 @@
 #include "lib/trace.h"
 #include "lib/gw_redirect.h"
 #include "lib/encap.h"
+#include "lib/localnet.h"
 
 /* What a bpf_loop callback gets: the packet and its context. */
 struct ovn_loop {
@@ -113,6 +114,11 @@ static __always_inline int ovn_start_egress_of(struct ovn_ctx *c, bool mc_member
 	if (p->type == OVN_PORT_REDIRECT && !(p->flags & OVN_PORT_F_RESIDENT) && p->chassis &&
 	    !ovn_trace_on)
 		return ovn_tunnel_start(c, p, false);
+	if ((p->flags & OVN_PORT_F_VIA_LOCALNET) && !ovn_trace_on) {
+		err = ovn_ln_via(c, &pk, &p);
+		if (err)
+			return err;
+	}
 	if (p->type == OVN_PORT_REDIRECT) {
 		err = ovn_gw_redirect(c, p);
 		if (err)

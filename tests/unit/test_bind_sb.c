@@ -57,7 +57,8 @@ static const char *registered =
 	" 'Chassis': {'" U(02) "': {'insert': {'name': 'node1', 'hostname': 'host1',"
 	"   'encaps': ['uuid', '" U(01) "'], 'other_config': ['map', ["
 	"   ['ct-no-masked-label', 'true'], ['mac-binding-timestamp', 'true'],"
-	"   ['ovn-ct-lb-related', 'true'], ['port-up-notif', 'true'], ['mine', 'x']]]}}},"
+	"   ['ovn-ct-lb-related', 'true'], ['port-up-notif', 'true'], ['mine', 'x'],"
+	"   ['ovn-bridge-mappings', '']]]}}},"
 	" 'Chassis_Private': {'" U(03) "': {'insert': {'name': 'node1',"
 	"   'chassis': ['uuid', '" U(02) "'], 'nb_cfg': 4}}}}";
 
@@ -159,6 +160,22 @@ static void test_chassis(void)
 		ASSERT_EQ(json_array_size(ops), 0, "no operation");
 		ASSERT_NULL(ref, "no reference");
 		json_decref(ops);
+	}
+
+	/* Bridge mappings: other_config:ovn-bridge-mappings follows them,
+	 * as ovn-controller writes it. */
+	{
+		struct chassis_cfg c4 = cfg;
+
+		c4.bridge_mappings = "physnet1:eth1,vlans:bond0";
+		ops = json_array();
+		ASSERT_OK(chassis_reconcile(&c4, &t, -1, 0, ops, &me, &ref), "mappings");
+		ASSERT_EQ(json_array_size(ops), 1, "one Chassis update");
+		ASSERT_TRUE(op_has(ops, 0, "\"table\":\"Chassis\"") &&
+			    op_has(ops, 0, "[\"ovn-bridge-mappings\",\"physnet1:eth1,vlans:bond0\"]") &&
+			    op_has(ops, 0, "[\"mine\",\"x\"]"), "mappings written, key kept");
+		json_decref(ops);
+		json_decref(ref);
 	}
 
 	/* A Chassis_Private left from a deleted chassis is re-pointed. */
